@@ -1,0 +1,131 @@
+/**
+ * Bounded, root-confined file access for readers. Every read a collector makes goes through here:
+ * sizes are capped, paths are normalised, and nothing outside the project root (directly or via a
+ * symlink) is ever opened.
+ *
+ * @module
+ */
+import * as path from "node:path";
+
+/** Default cap on any single text file a reader opens (bytes). */
+export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
+
+/** Raised when a file cannot be read; `message` is written for people and names the file. */
+export class ReadError extends Error {
+  /** Path relative to the project root. */
+  readonly file: string;
+  /**
+   * @param file Relative path of the file.
+   * @param message What went wrong.
+   */
+  constructor(file: string, message: string) {
+    super(message);
+    this.name = "ReadError";
+    this.file = file;
+  }
+}
+
+/**
+ * Turn a path relative to the root (possibly with `..` or `\`) into the canonical `/`-separated
+ * relative form, or `undefined` when it leaves the root.
+ *
+ * @example
+ * ```ts
+ * import { normaliseRelative } from "./_fs.ts";
+ * normaliseRelative("a/../b/./c.txt"); // "b/c.txt"
+ * normaliseRelative("../etc/passwd"); // undefined
+ * ```
+ */
+export function normaliseRelative(relative: string): string | undefined {
+  const joined = path.posix.normalize(relative.replaceAll("\\", "/"));
+  if (joined.startsWith("../") || joined === ".." || path.posix.isAbsolute(joined)) return undefined;
+  return joined === "." ? "." : joined.replace(/^\.\//, "");
+}
+
+/**
+ * Read a text file under `root`, refusing paths (or symlink targets) outside it and files larger
+ * than `maxBytes`. Strips a UTF-8 byte-order mark.
+ *
+ * @param options `root` (absolute), `file` (relative), `maxBytes`.
+ * @returns The file's text.
+ * @throws {ReadError} naming the file when it is missing, too large, outside the root or not UTF-8.
+ * @example
+ * ```ts ignore
+ * import { readTextInRoot } from "./_fs.ts";
+ * const text = await readTextInRoot({ root: "/srv/project", file: "requirements.txt" });
+ * ```
+ */
+export async function readTextInRoot(
+  options: { root: string; file: string; maxBytes?: number },
+): Promise<string> {
+  const bytes = await readBytesInRoot(options);
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    throw new ReadError(options.file, `${options.file}: not valid UTF-8 text`);
+  }
+}
+
+/**
+ * Read a file's bytes under `root` with the same confinement and size rules as
+ * {@linkcode readTextInRoot}.
+ *
+ * @example
+ * ```ts ignore
+ * import { readBytesInRoot } from "./_fs.ts";
+ * const bytes = await readBytesInRoot({ root: "/srv/project", file: "model.pkl", maxBytes: 1 << 20 });
+ * ```
+ */
+export async function readBytesInRoot(
+  options: { root: string; file: string; maxBytes?: number },
+): Promise<Uint8Array> {
+  const { root, file } = options;
+  const maxBytes = options.maxBytes ?? MAX_TEXT_BYTES;
+  const relative = normaliseRelative(file);
+  if (relative === undefined) {
+    throw new ReadError(file, `${file}: refers outside the project root`);
+  }
+  const absolute = path.join(root, relative);
+  let real: string;
+  try {
+    real = await Deno.realPath(absolute);
+  } catch (error) {
+    throw new ReadError(relative, `${relative}: ${describeFsError(error)}`);
+  }
+  const realRoot = await Deno.realPath(root);
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+    throw new ReadError(relative, `${relative}: is a symlink to outside the project root`);
+  }
+  let stat: Deno.FileInfo;
+  try {
+    stat = await Deno.stat(real);
+  } catch (error) {
+    throw new ReadError(relative, `${relative}: ${describeFsError(error)}`);
+  }
+  if (!stat.isFile) throw new ReadError(relative, `${relative}: is not a regular file`);
+  if (stat.size > maxBytes) {
+    throw new ReadError(relative, `${relative}: is ${stat.size} bytes, over the ${maxBytes}-byte limit`);
+  }
+  try {
+    return await Deno.readFile(real);
+  } catch (error) {
+    throw new ReadError(relative, `${relative}: ${describeFsError(error)}`);
+  }
+}
+
+/**
+ * A short human description of a file-system error.
+ *
+ * @example
+ * ```ts
+ * import { describeFsError } from "./_fs.ts";
+ * describeFsError(new Deno.errors.NotFound("x")); // "file not found"
+ * ```
+ */
+export function describeFsError(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "file not found";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.IsADirectory) return "is a directory";
+  return error instanceof Error ? error.message : String(error);
+}
