@@ -1,0 +1,249 @@
+/**
+ * The runtime: run a policy's checks over a snapshot and decide. Pure apart from awaiting checks:
+ * the same snapshot, policy and `now` give the same report, byte for byte.
+ *
+ * @module
+ */
+import { atLeast, type ConfiguredCheck, type Finding, type FindingDraft } from "./check.ts";
+import { globMatch } from "./_glob.ts";
+import { compareText, type Policy, type Waiver, waiverExpired } from "./policy.ts";
+import {
+  type CheckResult,
+  REPORT_SCHEMA,
+  type Report,
+  type Verdict,
+  type WaivedFinding,
+  WAIVERS_CHECK_ID,
+} from "./report.ts";
+import { type Section, type Snapshot, TOOL } from "./snapshot.ts";
+
+/** What `evaluate` takes. */
+export interface EvaluateOptions {
+  /** The facts. */
+  snapshot: Snapshot;
+  /** The rules. */
+  policy: Policy;
+  /** The evaluation time (waiver expiry, release ages). Default: the current time. */
+  now?: Date;
+  /** The user asked for no network: checks lacking registry data are `skipped`, not `error`. */
+  offline?: boolean;
+  /** Ignore every waiver. */
+  strict?: boolean;
+}
+
+/**
+ * Evaluate a policy against a snapshot. A check that throws, or returns malformed findings,
+ * becomes a result with status `error` and the reason; evaluation itself never throws for a
+ * check's fault.
+ *
+ * @param options Snapshot, policy, and `now`, `offline`, `strict`.
+ * @returns The report.
+ * @example
+ * ```ts
+ * import { definePolicy } from "./policy.ts";
+ * import { emptySnapshot } from "./snapshot.ts";
+ * import { evaluate } from "./evaluate.ts";
+ * const report = await evaluate({
+ *   snapshot: emptySnapshot({ root: "demo", collectedAt: "2026-01-01T00:00:00.000Z" }),
+ *   policy: definePolicy({ name: "empty", checks: [] }),
+ *   now: new Date("2026-01-02T00:00:00Z"),
+ * });
+ * report.verdict; // "pass"
+ * ```
+ */
+export async function evaluate(options: EvaluateOptions): Promise<Report> {
+  const { snapshot, policy } = options;
+  const now = options.now ?? new Date();
+  const offline = options.offline ?? false;
+  const strict = options.strict ?? false;
+  const waivers = strict ? [] : policy.waivers;
+  const activeWaivers = waivers.filter((w) => !waiverExpired(w, now));
+  const usedWaivers = new Set<Waiver>();
+
+  const results: CheckResult[] = [];
+  for (const configured of policy.checks) {
+    const result = await runOne(configured, { snapshot, now, offline });
+    if (result.status === "pass" || result.status === "fail") {
+      const kept: Finding[] = [];
+      for (const finding of result.findings) {
+        const waiver = activeWaivers.find((w) =>
+          (w.check === "*" || w.check === configured.id) && globMatch(w.subject, finding.subject)
+        );
+        if (waiver) {
+          usedWaivers.add(waiver);
+          result.waived.push({ ...finding, waiver });
+        } else kept.push(finding);
+      }
+      result.findings = kept;
+      result.status = kept.some((f) => atLeast(f.severity, "warning")) ? "fail" : "pass";
+    }
+    results.push(result);
+  }
+  if (waivers.length > 0) results.push(waiverResult(waivers, usedWaivers, now));
+  results.sort((a, b) => compareText(a.check, b.check));
+
+  const summary = {
+    pass: 0,
+    fail: 0,
+    error: 0,
+    skipped: 0,
+    findings: { error: 0, warning: 0, info: 0 },
+    waived: 0,
+  };
+  for (const result of results) {
+    summary[result.status]++;
+    summary.waived += result.waived.length;
+    for (const finding of result.findings) summary.findings[finding.severity]++;
+  }
+  const failed = results.some((r) => r.findings.some((f) => atLeast(f.severity, policy.failOn)));
+  const verdict: Verdict = failed
+    ? "fail"
+    : summary.error > 0 || snapshot.problems.length > 0
+    ? "incomplete"
+    : "pass";
+
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { ...TOOL },
+    project: snapshot.root,
+    policy: policy.name,
+    evaluatedAt: now.toISOString(),
+    failOn: policy.failOn,
+    strict,
+    verdict,
+    summary,
+    results,
+    coverage: { inputs: snapshot.inputs, problems: snapshot.problems },
+    data: snapshot.data,
+  };
+}
+
+async function runOne(
+  configured: ConfiguredCheck,
+  context: { snapshot: Snapshot; now: Date; offline: boolean },
+): Promise<CheckResult> {
+  const { definition } = configured;
+  const base = {
+    check: configured.id,
+    title: definition.title,
+    family: definition.family,
+    findings: [] as Finding[],
+    waived: [] as WaivedFinding[],
+    ...(configured.options.rationale ? { rationale: configured.options.rationale } : {}),
+  };
+  const missing = definition.needs.filter((s) => !context.snapshot.collected.includes(s));
+  if (missing.length > 0) {
+    const online = missing.filter(isRegistrySection);
+    if (context.offline && online.length === missing.length) {
+      return {
+        ...base,
+        status: "skipped",
+        reason: `needs registry data (${missing.join(", ")}), not fetched with --offline`,
+      };
+    }
+    return {
+      ...base,
+      status: "error",
+      reason: `needs snapshot section(s) ${missing.join(", ")}, which this snapshot does not contain`,
+    };
+  }
+  let drafts: unknown;
+  try {
+    drafts = await definition.run(context.snapshot, configured.params, {
+      now: new Date(context.now.getTime()),
+      offline: context.offline,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...base, status: "error", reason: `the check failed: ${message}` };
+  }
+  const problem = draftsProblem(drafts);
+  if (problem) return { ...base, status: "error", reason: `the check ${problem}` };
+  const findings = (drafts as FindingDraft[]).map((draft): Finding => {
+    const { severity, ...rest } = draft;
+    return {
+      check: configured.id,
+      severity: configured.options.severity ?? severity ?? definition.severity,
+      ...rest,
+    };
+  }).sort(compareFindings);
+  return { ...base, status: "pass", findings };
+}
+
+function isRegistrySection(section: Section): boolean {
+  return section.startsWith("registry.");
+}
+
+function draftsProblem(drafts: unknown): string | undefined {
+  if (!Array.isArray(drafts)) return "returned something other than a list of findings";
+  for (const [i, draft] of drafts.entries()) {
+    if (typeof draft !== "object" || draft === null) return `returned a non-object finding [${i}]`;
+    const d = draft as Record<string, unknown>;
+    if (typeof d.subject !== "string" || d.subject === "") {
+      return `returned finding [${i}] without a subject`;
+    }
+    if (typeof d.message !== "string" || d.message === "") {
+      return `returned finding [${i}] without a message`;
+    }
+    if (d.severity !== undefined && !["info", "warning", "error"].includes(d.severity as string)) {
+      return `returned finding [${i}] with severity ${JSON.stringify(d.severity)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Total order on findings: file, line, column, subject, message.
+ *
+ * @example
+ * ```ts
+ * import { compareFindings } from "./evaluate.ts";
+ * const a = { check: "c", severity: "error" as const, subject: "a", message: "m" };
+ * compareFindings(a, { ...a, subject: "b" }); // -1
+ * ```
+ */
+export function compareFindings(a: Finding, b: Finding): number {
+  return compareText(a.location?.file ?? "", b.location?.file ?? "") ||
+    (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+    (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
+    compareText(a.subject, b.subject) ||
+    compareText(a.message, b.message);
+}
+
+function waiverResult(waivers: Waiver[], used: Set<Waiver>, now: Date): CheckResult {
+  const findings: Finding[] = [];
+  for (const waiver of waivers) {
+    const subject = `waiver:${waiver.check}:${waiver.subject}`;
+    const who = waiver.owner ? ` (owner ${waiver.owner})` : "";
+    if (waiverExpired(waiver, now)) {
+      findings.push({
+        check: WAIVERS_CHECK_ID,
+        severity: "warning",
+        subject,
+        message:
+          `Waiver for ${waiver.check} on "${waiver.subject}"${who} expired on ${waiver.expires}; its findings count again.`,
+        evidence: { reason: waiver.reason },
+        fix: "Fix the findings it covered, or renew the waiver with a new expiry date and reason.",
+      });
+    } else if (!used.has(waiver)) {
+      findings.push({
+        check: WAIVERS_CHECK_ID,
+        severity: "info",
+        subject,
+        message:
+          `Waiver for ${waiver.check} on "${waiver.subject}"${who} is orphaned: it matched no finding.`,
+        evidence: { reason: waiver.reason, expires: waiver.expires },
+        fix: "Remove the waiver, or correct its check id or subject glob.",
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  return {
+    check: WAIVERS_CHECK_ID,
+    title: "Waivers are current and used",
+    family: "policy",
+    status: findings.some((f) => atLeast(f.severity, "warning")) ? "fail" : "pass",
+    findings,
+    waived: [],
+  };
+}

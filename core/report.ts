@@ -1,0 +1,88 @@
+/**
+ * The report: what an evaluation decided, in one JSON-able value. Formatters render it and never
+ * recompute a verdict.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { Finding, Severity } from "./check.ts";
+import { Waiver } from "./policy.ts";
+import { DataSource, Problem } from "./snapshot.ts";
+
+/** The schema identifier of v1 reports. */
+export const REPORT_SCHEMA = "tollgate.report/v1" as const;
+
+/** The id of the synthetic result that reports expired and orphaned waivers. */
+export const WAIVERS_CHECK_ID = "policy.waivers";
+
+/** Outcome of one check. */
+export const CheckStatus = z.enum(["pass", "fail", "error", "skipped"]);
+/** Outcome of one check. */
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+/** A finding a waiver accepted, with the waiver. */
+export const WaivedFinding = Finding.extend({ waiver: Waiver });
+/** A finding a waiver accepted. */
+export type WaivedFinding = z.infer<typeof WaivedFinding>;
+
+/**
+ * The result of one check: `fail` when it has an unwaived finding at warning or above, `error`
+ * when it could not run (`reason` says why), `skipped` when its data was deliberately not fetched.
+ */
+export const CheckResult = z.object({
+  check: z.string(),
+  title: z.string(),
+  family: z.string(),
+  status: CheckStatus,
+  findings: z.array(Finding),
+  waived: z.array(WaivedFinding),
+  reason: z.string().optional(),
+  rationale: z.string().optional(),
+}).strict();
+/** The result of one check. */
+export type CheckResult = z.infer<typeof CheckResult>;
+
+/**
+ * The verdict: `fail` when an unwaived finding is at or above `failOn`; otherwise `incomplete`
+ * when a check errored or input was unreadable; otherwise `pass`.
+ */
+export const Verdict = z.enum(["pass", "fail", "incomplete"]);
+/** The verdict. */
+export type Verdict = z.infer<typeof Verdict>;
+
+/**
+ * The whole report.
+ *
+ * @example
+ * ```ts
+ * import { Report } from "./report.ts";
+ * const schema = Report; // validate stored reports with Report.parse(json)
+ * ```
+ */
+export const Report = z.object({
+  schema: z.literal(REPORT_SCHEMA),
+  tool: z.object({ name: z.string(), version: z.string() }).strict(),
+  project: z.string(),
+  policy: z.string(),
+  evaluatedAt: z.string(),
+  failOn: Severity,
+  strict: z.boolean(),
+  verdict: Verdict,
+  summary: z.object({
+    pass: z.number().int(),
+    fail: z.number().int(),
+    error: z.number().int(),
+    skipped: z.number().int(),
+    findings: z.object({ error: z.number().int(), warning: z.number().int(), info: z.number().int() })
+      .strict(),
+    waived: z.number().int(),
+  }).strict(),
+  results: z.array(CheckResult),
+  coverage: z.object({
+    inputs: z.array(z.object({ file: z.string(), format: z.string() }).strict()),
+    problems: z.array(Problem),
+  }).strict(),
+  data: z.array(DataSource),
+}).strict();
+/** The whole report. */
+export type Report = z.infer<typeof Report>;
