@@ -1,0 +1,51 @@
+/**
+ * Helpers shared by the built-in checks: subjects, references and URL normalisation.
+ *
+ * @module
+ */
+import type { Package } from "../core/snapshot.ts";
+import type { Reference } from "../core/check.ts";
+
+/** The OWASP ML Top 10 reference every supply-chain check cites. */
+export const OWASP_ML06: Reference = {
+  title: "OWASP Machine Learning Security Top 10 (2023): ML06 AI Supply Chain Attacks",
+  url: "https://owasp.org/www-project-machine-learning-security-top-10/",
+};
+
+/**
+ * The subject string of a package: `pkg:pypi/name@version`, or without `@version` when unpinned.
+ *
+ * @example
+ * ```ts
+ * import { packageSubject } from "./_shared.ts";
+ * packageSubject({ ecosystem: "pypi", name: "torch", version: "2.3.1" }); // "pkg:pypi/torch@2.3.1"
+ * ```
+ */
+export function packageSubject(pkg: Pick<Package, "ecosystem" | "name" | "version">): string {
+  return `pkg:${pkg.ecosystem}/${pkg.name}${pkg.version ? `@${pkg.version}` : ""}`;
+}
+
+const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443" };
+
+/**
+ * Normalise an index URL for comparison: lower-case scheme and host, no default port, no
+ * trailing slash, no query or fragment. Non-URLs (conda channel names, paths) come back trimmed.
+ *
+ * @example
+ * ```ts
+ * import { normaliseIndexUrl } from "./_shared.ts";
+ * normaliseIndexUrl("HTTPS://PyPI.org:443/simple/"); // "https://pypi.org/simple"
+ * ```
+ */
+export function normaliseIndexUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.trim().replace(/\/+$/, "");
+  }
+  const port = parsed.port && parsed.port !== DEFAULT_PORTS[parsed.protocol] ? `:${parsed.port}` : "";
+  const auth = parsed.username || parsed.password ? "***@" : "";
+  const path = parsed.pathname.replace(/\/+$/, "");
+  return `${parsed.protocol}//${auth}${parsed.hostname.toLowerCase()}${port}${path}`;
+}

@@ -1,0 +1,42 @@
+/**
+ * The built-in checks, by family, and as a catalogue keyed by id.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import type { CheckFactory } from "../core/check.ts";
+import { hashPinned } from "./signature.ts";
+import { allowedIndexes, httpsOnly } from "./source.ts";
+import { isolated } from "./venv.ts";
+import { noRemoteCode, revisionPinned } from "./hub.ts";
+
+/**
+ * Built-in check factories grouped by family.
+ *
+ * @example
+ * ```ts
+ * import { checks } from "./mod.ts";
+ * const c = checks.source.allowedIndexes({ indexes: ["https://pypi.org/simple"] });
+ * ```
+ */
+export const checks = {
+  signature: { hashPinned },
+  source: { allowedIndexes, httpsOnly },
+  venv: { isolated },
+  hub: { revisionPinned, noRemoteCode },
+} as const;
+
+/**
+ * Every built-in check factory keyed by check id, sorted by id.
+ *
+ * @example
+ * ```ts
+ * import { catalogue } from "./mod.ts";
+ * catalogue.has("source.https-only"); // true
+ * ```
+ */
+export const catalogue: ReadonlyMap<string, CheckFactory<z.ZodType>> = new Map(
+  Object.values(checks).flatMap((family) => Object.values(family) as CheckFactory<z.ZodType>[])
+    .map((factory) => [factory.id, factory] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+);

@@ -1,0 +1,96 @@
+/**
+ * Signature and integrity checks.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { defineCheck, type FindingDraft } from "../core/check.ts";
+import type { Package } from "../core/snapshot.ts";
+import { OWASP_ML06, packageSubject } from "./_shared.ts";
+
+const HASH_FIX =
+  "Pin the exact version with == and add --hash=sha256:<digest> for every file it may install " +
+  "(generate them with `uv pip compile --generate-hashes` or `pip-compile --generate-hashes`), " +
+  "or install from a lock file that records hashes.";
+
+/**
+ * `signature.hash-pinned`: every dependency that is installed is pinned to an exact version and at
+ * least one accepted hash, so a tampered upload cannot be installed in its place. Abstract
+ * declarations (pyproject) count as covered when a requirements or lock entry pins the same name.
+ *
+ * @example
+ * ```ts
+ * import { hashPinned } from "./signature.ts";
+ * const configured = hashPinned({ exemptLocal: true });
+ * ```
+ */
+export const hashPinned = defineCheck({
+  id: "signature.hash-pinned",
+  title: "Dependencies are pinned with hashes",
+  description:
+    "Every dependency must be pinned to one exact version and at least one sha256 (or stronger) " +
+    "hash, in a requirements file (--hash) or a lock file. Hashes make pip refuse a file that " +
+    "differs from the one reviewed: a modified upload on a public index, a compromised mirror, or " +
+    "a look-alike served by another index.",
+  family: "signature",
+  severity: "error",
+  references: [OWASP_ML06, {
+    title: "pip: Secure installs (hash-checking mode)",
+    url: "https://pip.pypa.io/en/stable/topics/secure-installs/",
+  }],
+  params: z.object({
+    exemptLocal: z.boolean().default(true).describe("Skip local path dependencies"),
+    algorithms: z.array(z.enum(["sha256", "sha384", "sha512"])).min(1)
+      .default(["sha256", "sha384", "sha512"]).describe("Hash algorithms that count"),
+  }).strict(),
+  needs: ["packages"],
+  remedy: HASH_FIX,
+  run(snapshot, params) {
+    const findings: FindingDraft[] = [];
+    const pypi = snapshot.packages.filter((p) => p.ecosystem === "pypi");
+    const concreteNames = new Set(pypi.filter((p) => p.layer !== "manifest").map((p) => p.name));
+    const hashed = (p: Package) =>
+      p.hashes.some((h) => params.algorithms.some((a) => h.startsWith(`${a}:`)));
+    for (const pkg of pypi) {
+      if (params.exemptLocal && pkg.source.kind === "path") continue;
+      const subject = packageSubject(pkg);
+      const location = pkg.locations[0];
+      if (pkg.layer === "manifest") {
+        if (concreteNames.has(pkg.name)) continue;
+        findings.push({
+          subject,
+          location,
+          message:
+            `${pkg.name} is declared in ${location.file} but no requirements or lock file pins it with a hash.`,
+          fix: "Commit a lock file with hashes (`uv lock`, `poetry lock`, " +
+            "`pip-compile --generate-hashes`) and install from it.",
+        });
+        continue;
+      }
+      if (pkg.source.kind === "vcs") {
+        findings.push({
+          subject,
+          location,
+          message: `${pkg.name} is installed from ${pkg.source.vcs}, which pip cannot hash-check.`,
+          fix: "Build a wheel from a reviewed commit, publish it to your index, and pin it with a hash.",
+        });
+        continue;
+      }
+      const pinned = pkg.version !== undefined || pkg.source.kind === "url";
+      if (pinned && hashed(pkg)) continue;
+      const what = !pinned && !hashed(pkg)
+        ? "is neither pinned to an exact version nor hashed"
+        : !pinned
+        ? `is hashed but not pinned to one version (specifier "${pkg.specifier || "none"}")`
+        : "is pinned but has no hash";
+      findings.push({
+        subject,
+        location,
+        message: `${pkg.name} ${what}.`,
+        evidence: { specifier: pkg.specifier, hashes: pkg.hashes.length },
+        fix: HASH_FIX,
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,60 @@
+/**
+ * The `recommended` policy: every built-in check with its defaults, each tied to the OWASP ML06
+ * prevention item it enforces.
+ *
+ * @module
+ */
+import { definePolicy, type Policy } from "../core/policy.ts";
+import { checks } from "../checks/mod.ts";
+
+/** The prevention items of OWASP ML06 (2023), as the checks enforce them. */
+export const ML06_PREVENTION = {
+  verifySignatures:
+    "ML06 · Verify package signatures: install only files whose integrity can be checked",
+  secureRepositories: "ML06 · Use secure package repositories: install only from trusted sources",
+  virtualEnvironments: "ML06 · Use virtual environments: isolate each project's packages",
+  codeReview: "ML06 · Perform code reviews: nothing runs that was not reviewed",
+  verificationTools: "ML06 · Use package verification tools: verify what is loaded, pinned",
+} as const;
+
+/**
+ * The check id → ML06 prevention item map of the recommended policy, shown by `tollgate explain`.
+ *
+ * @example
+ * ```ts
+ * import { PREVENTION_BY_CHECK } from "./recommended.ts";
+ * PREVENTION_BY_CHECK["venv.isolated"];
+ * ```
+ */
+export const PREVENTION_BY_CHECK: Readonly<Record<string, string>> = {
+  "signature.hash-pinned": ML06_PREVENTION.verifySignatures,
+  "source.allowed-indexes": ML06_PREVENTION.secureRepositories,
+  "source.https-only": ML06_PREVENTION.secureRepositories,
+  "venv.isolated": ML06_PREVENTION.virtualEnvironments,
+  "hub.revision-pinned": ML06_PREVENTION.verificationTools,
+  "hub.no-remote-code": ML06_PREVENTION.codeReview,
+};
+
+const why = (id: string) => ({ rationale: PREVENTION_BY_CHECK[id] });
+
+/**
+ * The default policy when a project has none.
+ *
+ * @example
+ * ```ts
+ * import { recommended } from "./recommended.ts";
+ * recommended.checks.map((c) => c.id);
+ * ```
+ */
+export const recommended: Policy = definePolicy({
+  name: "recommended",
+  checks: [
+    checks.signature.hashPinned({}, why("signature.hash-pinned")),
+    checks.source.allowedIndexes({}, why("source.allowed-indexes")),
+    checks.source.httpsOnly({}, why("source.https-only")),
+    checks.venv.isolated({}, why("venv.isolated")),
+    checks.hub.revisionPinned({}, why("hub.revision-pinned")),
+    checks.hub.noRemoteCode({}, why("hub.no-remote-code")),
+  ],
+  failOn: "error",
+});
