@@ -1,0 +1,374 @@
+#!/usr/bin/env -S deno run --allow-read --allow-env
+/**
+ * The `tollgate` command line. `main(args)` returns the exit code, so tests run it in-process.
+ *
+ * @example
+ * ```sh
+ * deno run --allow-read --allow-env cli.ts check examples/ml-app --offline
+ * ```
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import * as path from "node:path";
+import { z } from "zod";
+import { ConfigError, PolicyConfig } from "./core/config.ts";
+import { type CheckFactory, formatKeyPath, Severity } from "./core/check.ts";
+import { evaluate } from "./core/evaluate.ts";
+import type { Policy } from "./core/policy.ts";
+import { Report } from "./core/report.ts";
+import { Snapshot } from "./core/snapshot.ts";
+import { collect } from "./collect/mod.ts";
+import { ReadError } from "./collect/_fs.ts";
+import { catalogue } from "./checks/mod.ts";
+import { PREVENTION_BY_CHECK } from "./policies/mod.ts";
+import { formatters } from "./report/mod.ts";
+import { EXIT, UsageError } from "./cli/_errors.ts";
+import { HELP } from "./cli/_help.ts";
+import { choosePolicy } from "./cli/_policy.ts";
+import { starterTs, starterYaml } from "./cli/_init.ts";
+
+/** Where the CLI writes; tests pass their own. */
+export interface Io {
+  /** Standard output. */
+  stdout: (text: string) => void;
+  /** Standard error. */
+  stderr: (text: string) => void;
+  /** Whether stdout is a terminal (colour). */
+  isTerminal: boolean;
+}
+
+const encoder = new TextEncoder();
+const systemIo: Io = {
+  stdout: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
+  stderr: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
+  isTerminal: Deno.stdout.isTerminal(),
+};
+
+const EVAL_OPTIONS = {
+  policy: { type: "string" },
+  format: { type: "string", multiple: true },
+  offline: { type: "boolean" },
+  now: { type: "string" },
+  strict: { type: "boolean" },
+  "fail-on": { type: "string" },
+  "allow-incomplete": { type: "boolean" },
+  quiet: { type: "boolean" },
+  "no-color": { type: "boolean" },
+  debug: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
+  check: EVAL_OPTIONS,
+  eval: EVAL_OPTIONS,
+  snapshot: {
+    output: { type: "string" },
+    now: { type: "string" },
+    debug: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+  checks: { format: { type: "string" }, help: { type: "boolean", short: "h" } },
+  explain: { help: { type: "boolean", short: "h" } },
+  init: { type: { type: "string" }, force: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  schema: { help: { type: "boolean", short: "h" } },
+};
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * Run the CLI.
+ *
+ * @param args Arguments after the program name.
+ * @param io Output streams (default: the process's).
+ * @returns The exit code.
+ * @example
+ * ```ts ignore
+ * import { main } from "./cli.ts";
+ * Deno.exit(await main(["check", "examples/ml-app", "--offline"]));
+ * ```
+ */
+export async function main(args: string[], io: Io = systemIo): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    (command === undefined ? io.stderr : io.stdout)(HELP.main + "\n");
+    return command === undefined ? EXIT.usage : EXIT.pass;
+  }
+  const spec = OPTIONS[command];
+  let debug = rest.includes("--debug");
+  try {
+    if (!spec) throw new UsageError(`unknown command "${command}"; run 'tollgate --help'`);
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: spec, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new UsageError(`${command}: ${(error as Error).message.split("\n")[0]}`);
+    }
+    const values = parsed.values as Values;
+    debug = values.debug === true;
+    if (values.help) {
+      io.stdout(HELP[command] + "\n");
+      return EXIT.pass;
+    }
+    return await run(command, parsed.positionals, values, io);
+  } catch (error) {
+    return reportError(error, io, debug);
+  }
+}
+
+function run(command: string, positionals: string[], values: Values, io: Io): Promise<number> {
+  const at = (n: number, what: string) => {
+    if (positionals.length > n + 1) {
+      throw new UsageError(`${command}: unexpected argument "${positionals[n + 1]}"`);
+    }
+    return positionals[n] ?? what;
+  };
+  switch (command) {
+    case "check":
+      return commandCheck(at(0, "."), values, io);
+    case "eval":
+      return commandEval(at(0, ""), values, io);
+    case "snapshot":
+      return commandSnapshot(at(0, "."), values, io);
+    case "checks":
+      return Promise.resolve(commandChecks(values, io));
+    case "explain":
+      return Promise.resolve(commandExplain(at(0, ""), io));
+    case "init":
+      return commandInit(at(0, "."), values, io);
+    default:
+      return Promise.resolve(commandSchema(at(0, ""), io));
+  }
+}
+
+async function commandCheck(dir: string, values: Values, io: Io): Promise<number> {
+  const outputs = parseFormats(values.format as string[] | undefined);
+  const now = parseNow(values.now as string | undefined);
+  const policy = await choosePolicy({ explicit: values.policy as string | undefined, projectDir: dir });
+  const snapshot = await collect({ root: dir, now, env: Deno.env.toObject() });
+  return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
+}
+
+async function commandEval(file: string, values: Values, io: Io): Promise<number> {
+  if (!file) throw new UsageError("eval: expected the path of a snapshot JSON file");
+  const outputs = parseFormats(values.format as string[] | undefined);
+  const now = parseNow(values.now as string | undefined);
+  const policy = await choosePolicy({ explicit: values.policy as string | undefined });
+  const snapshot = await readSnapshotFile(file);
+  return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
+}
+
+async function evaluateAndReport(options: {
+  snapshot: Snapshot;
+  policy: Policy;
+  now: Date | undefined;
+  values: Values;
+  outputs: Array<{ format: string; path?: string }>;
+  io: Io;
+}): Promise<number> {
+  const { values, io } = options;
+  let policy = options.policy;
+  if (values["fail-on"] !== undefined) {
+    const failOn = Severity.safeParse(values["fail-on"]);
+    if (!failOn.success) {
+      throw new UsageError(`--fail-on: expected error, warning or info, got "${values["fail-on"]}"`);
+    }
+    policy = { ...policy, failOn: failOn.data };
+  }
+  const report = await evaluate({
+    snapshot: options.snapshot,
+    policy,
+    now: options.now,
+    offline: values.offline === true,
+    strict: values.strict === true,
+  });
+  const color = io.isTerminal && values["no-color"] !== true && !Deno.env.get("NO_COLOR");
+  for (const output of options.outputs) {
+    const text = formatters[output.format](report, {
+      color: output.path === undefined && color,
+      quiet: values.quiet === true,
+    });
+    if (output.path === undefined) io.stdout(text);
+    else await Deno.writeTextFile(output.path, text);
+  }
+  if (report.verdict === "fail") return EXIT.fail;
+  if (report.verdict === "incomplete") {
+    const problems = report.coverage.problems.length;
+    const errored = report.summary.error;
+    io.stderr(
+      `tollgate: incomplete: ${problems} input problem(s), ${errored} check(s) errored` +
+        (values["allow-incomplete"] ? " (allowed by --allow-incomplete)\n" : "\n"),
+    );
+    for (const p of report.coverage.problems.slice(0, 5)) {
+      io.stderr(`  ${p.line ? `${p.file}:${p.line}` : p.file}: ${p.message.replace(`${p.file}: `, "")}\n`);
+    }
+    return values["allow-incomplete"] ? EXIT.pass : EXIT.incomplete;
+  }
+  return EXIT.pass;
+}
+
+async function commandSnapshot(dir: string, values: Values, io: Io): Promise<number> {
+  const now = parseNow(values.now as string | undefined);
+  const snapshot = await collect({ root: dir, now, env: Deno.env.toObject() });
+  const text = JSON.stringify(snapshot, null, 2) + "\n";
+  if (typeof values.output === "string") await Deno.writeTextFile(values.output, text);
+  else io.stdout(text);
+  if (snapshot.problems.length > 0) {
+    io.stderr(`tollgate: ${snapshot.problems.length} input problem(s) recorded in the snapshot\n`);
+  }
+  return EXIT.pass;
+}
+
+function commandChecks(values: Values, io: Io): number {
+  const rows = [...catalogue.values()].map((f) => f.definition);
+  if (values.format === "json") {
+    io.stdout(JSON.stringify(
+      rows.map((d) => ({ id: d.id, family: d.family, severity: d.severity, title: d.title })),
+      null,
+      2,
+    ) + "\n");
+    return EXIT.pass;
+  }
+  if (values.format !== undefined && values.format !== "text") {
+    throw new UsageError(`checks: --format must be text or json, got "${values.format}"`);
+  }
+  const width = Math.max(...rows.map((d) => d.id.length));
+  for (const d of rows) io.stdout(`${d.id.padEnd(width)}  ${d.severity.padEnd(7)}  ${d.title}\n`);
+  return EXIT.pass;
+}
+
+function commandExplain(id: string, io: Io): number {
+  if (!id) throw new UsageError("explain: expected a check id; 'tollgate checks' lists them");
+  const factory = catalogue.get(id) as CheckFactory<z.ZodType> | undefined;
+  if (!factory) throw new UsageError(`explain: unknown check id "${id}"; 'tollgate checks' lists them`);
+  const d = factory.definition;
+  const schema = z.toJSONSchema(d.params, { io: "input" }) as {
+    properties?: Record<string, { description?: string; default?: unknown }>;
+  };
+  const lines = [
+    `${d.id} — ${d.title}`,
+    `family: ${d.family} · default severity: ${d.severity} · reads: ${d.needs.join(", ") || "-"}`,
+    "",
+    d.description,
+    "",
+  ];
+  if (PREVENTION_BY_CHECK[d.id]) lines.push(`Enforces: ${PREVENTION_BY_CHECK[d.id]}`, "");
+  const params = Object.entries(schema.properties ?? {});
+  lines.push(params.length ? "Params:" : "Params: none");
+  for (const [name, p] of params) {
+    lines.push(`  ${name} (default ${JSON.stringify(p.default)})${p.description ? `: ${p.description}` : ""}`);
+  }
+  lines.push("", `Fix: ${d.remedy}`, "", "References:");
+  for (const ref of d.references) lines.push(`  ${ref.title}: ${ref.url}`);
+  io.stdout(lines.join("\n") + "\n");
+  return EXIT.pass;
+}
+
+async function commandInit(dir: string, values: Values, io: Io): Promise<number> {
+  const type = (values.type as string | undefined) ?? "yaml";
+  if (type !== "yaml" && type !== "ts") {
+    throw new UsageError(`init: --type must be yaml or ts, got "${type}"`);
+  }
+  const file = path.join(dir, type === "yaml" ? "tollgate.yaml" : "tollgate.policy.ts");
+  const exists = await Deno.stat(file).then(() => true, () => false);
+  if (exists && !values.force) {
+    throw new UsageError(`init: ${file} already exists; pass --force to overwrite it`);
+  }
+  await Deno.writeTextFile(
+    file,
+    type === "yaml" ? starterYaml(catalogue) : starterTs("npm:@tollgate/tollgate"),
+  );
+  io.stdout(`wrote ${file}\n`);
+  return EXIT.pass;
+}
+
+function commandSchema(kind: string, io: Io): number {
+  const schemas: Record<string, z.ZodType> = {
+    snapshot: Snapshot,
+    report: Report,
+    policy: PolicyConfig,
+  };
+  const schema = schemas[kind];
+  if (!schema) {
+    throw new UsageError(`schema: expected snapshot, report or policy, got "${kind || "nothing"}"`);
+  }
+  io.stdout(JSON.stringify(z.toJSONSchema(schema, { io: "input" }), null, 2) + "\n");
+  return EXIT.pass;
+}
+
+function parseFormats(raw: string[] | undefined): Array<{ format: string; path?: string }> {
+  const outputs = (raw ?? ["text"]).map((entry) => {
+    const eq = entry.indexOf("=");
+    const format = eq < 0 ? entry : entry.slice(0, eq);
+    const file = eq < 0 ? undefined : entry.slice(eq + 1);
+    if (!formatters[format]) {
+      throw new UsageError(
+        `--format: unknown format "${format}"; expected one of ${Object.keys(formatters).join(", ")}`,
+      );
+    }
+    if (file === "") throw new UsageError(`--format ${format}=: expected a file path after "="`);
+    return { format, path: file };
+  });
+  if (outputs.filter((o) => o.path === undefined).length > 1) {
+    throw new UsageError("--format: only one format can go to stdout; give the others =PATH");
+  }
+  return outputs;
+}
+
+function parseNow(raw: string | undefined): Date | undefined {
+  if (raw === undefined) return undefined;
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) {
+    throw new UsageError(`--now: expected an ISO 8601 date or time, got "${raw}"`);
+  }
+  return date;
+}
+
+async function readSnapshotFile(file: string): Promise<Snapshot> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    throw new UsageError(`eval: ${file}: ${error instanceof Deno.errors.NotFound ? "file not found" : error}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError({ file, message: `not valid JSON: ${(error as Error).message}` });
+  }
+  const result = Snapshot.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError({
+      file,
+      keyPath: formatKeyPath(issue.path as PropertyKey[]) || undefined,
+      message: `not a tollgate.snapshot/v1: ${issue.message}`,
+    });
+  }
+  return result.data;
+}
+
+function reportError(error: unknown, io: Io, debug: boolean): number {
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    io.stderr(`tollgate: ${error.message}\n`);
+    if (debug) io.stderr(`${error.stack}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof ReadError) {
+    io.stderr(`tollgate: ${error.message}\n`);
+    if (debug) io.stderr(`${error.stack}\n`);
+    return EXIT.incomplete;
+  }
+  if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
+    io.stderr(`tollgate: ${error.message} (see README: permissions)\n`);
+    return EXIT.incomplete;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`tollgate: internal error: ${message}\n`);
+  io.stderr(debug && error instanceof Error ? `${error.stack}\n` : "run again with --debug for details\n");
+  return EXIT.incomplete;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,75 @@
+/**
+ * Help texts for each command.
+ *
+ * @module
+ */
+
+const COMMON = `Common options:
+  --policy FILE        policy file (.yaml, .yml, .toml, pyproject.toml, or a .ts module)
+  --format F[=PATH]    text | json; repeatable; =PATH writes to a file (default: text to stdout)
+  --offline            no network: checks needing registry data are skipped, not errored
+  --now DATE           evaluation time (ISO 8601 or YYYY-MM-DD), for reproducible reports
+  --strict             ignore all waivers
+  --fail-on SEVERITY   error | warning | info: lowest severity that fails (overrides the policy)
+  --allow-incomplete   exit 0 instead of 3 when input was unreadable or a check errored
+  --quiet              text: only failures, problems and the summary line
+  --no-color           never colour (colour is used only on a terminal, never with NO_COLOR)
+  --debug              print stack traces for unexpected errors
+  -h, --help           this help`;
+
+/** Help text per command; `main` is the overview. */
+export const HELP: Readonly<Record<string, string>> = {
+  main: `tollgate — policy-as-code for the machine-learning supply chain (OWASP ML06)
+
+Usage: tollgate <command> [options]
+
+Commands:
+  check [DIR]          collect a snapshot of DIR (default .) and evaluate the policy
+  snapshot [DIR]       print the snapshot JSON of DIR (or --output FILE)
+  eval SNAPSHOT        evaluate a stored snapshot JSON file
+  checks               list the built-in checks
+  explain CHECK        describe one check: params, fix, the ML06 item it enforces
+  init [DIR]           write a starter policy (tollgate.yaml, or --type ts)
+  schema KIND          print the JSON Schema of: snapshot | report | policy
+
+Exit codes: 0 passed · 1 policy failed · 2 usage or configuration error · 3 could not complete
+Run 'tollgate <command> --help' for a command's options.`,
+  check: `Usage: tollgate check [DIR] [options]
+
+Collects facts from DIR (default: .) and evaluates a policy. Without --policy, the first of
+tollgate.yaml, tollgate.yml, tollgate.toml, [tool.tollgate] in pyproject.toml found in DIR is used,
+else the built-in 'recommended' policy. A tollgate.policy.ts is code and is loaded only with --policy.
+
+${COMMON}
+
+Exit codes: 0 passed · 1 policy failed · 2 usage or configuration error · 3 could not complete`,
+  snapshot: `Usage: tollgate snapshot [DIR] [--output FILE] [--now DATE]
+
+Prints the snapshot (tollgate.snapshot/v1 JSON) of DIR (default: .): every fact collected, and
+every input that could not be read. Validate it with 'tollgate schema snapshot'.
+
+  --output FILE        write to FILE instead of stdout
+  --now DATE           collection time written into the snapshot
+  --debug              print stack traces for unexpected errors`,
+  eval: `Usage: tollgate eval SNAPSHOT [options]
+
+Evaluates a stored snapshot (from 'tollgate snapshot' or another producer). Without --policy,
+uses the built-in 'recommended' policy.
+
+${COMMON}`,
+  checks: `Usage: tollgate checks [--format text|json]
+
+Lists the built-in checks: id, family, default severity and title.`,
+  explain: `Usage: tollgate explain CHECK
+
+Describes one check: what it fails on and why, its params with defaults, how to fix findings,
+and the OWASP ML06 prevention item it enforces in the recommended policy.`,
+  init: `Usage: tollgate init [DIR] [--type yaml|ts] [--force]
+
+Writes a starter policy into DIR (default: .): tollgate.yaml (default) or tollgate.policy.ts,
+extending 'recommended' with each check listed so you can tune it. Refuses to overwrite an
+existing file unless --force.`,
+  schema: `Usage: tollgate schema snapshot|report|policy
+
+Prints the JSON Schema (draft 2020-12) of a snapshot, a report, or a YAML/TOML policy file.`,
+};

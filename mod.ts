@@ -1,0 +1,53 @@
+/**
+ * Tollgate: policy-as-code for the machine-learning supply chain (OWASP ML06).
+ *
+ * Collect a snapshot of a Python ML project, evaluate a typed policy of reusable checks against
+ * it, and render the report.
+ *
+ * @example
+ * ```ts ignore
+ * import { checks, collect, definePolicy, evaluate, formatText, policies } from "./mod.ts";
+ *
+ * const policy = definePolicy({
+ *   name: "team",
+ *   extends: [policies.recommended],
+ *   checks: [checks.source.allowedIndexes({ indexes: ["https://pypi.org/simple"] })],
+ * });
+ * const snapshot = await collect({ root: "examples/ml-app" });
+ * const report = await evaluate({ snapshot, policy });
+ * console.log(formatText(report));
+ * ```
+ *
+ * @module
+ */
+export * from "./core/snapshot.ts";
+export {
+  atLeast,
+  type CheckContext,
+  type CheckDefinition,
+  type CheckFactory,
+  type CheckOptions,
+  CheckParamsError,
+  type ConfiguredCheck,
+  defineCheck,
+  Family,
+  Finding,
+  type FindingDraft,
+  type Reference,
+  Severity,
+} from "./core/check.ts";
+export { definePolicy, disable, type Policy, type PolicyInput, Waiver } from "./core/policy.ts";
+export { evaluate, type EvaluateOptions } from "./core/evaluate.ts";
+export {
+  CheckResult,
+  CheckStatus,
+  Report,
+  REPORT_SCHEMA,
+  Verdict,
+  WAIVERS_CHECK_ID,
+} from "./core/report.ts";
+export { ConfigError, parsePolicyConfig, PolicyConfig, resolvePolicyConfig } from "./core/config.ts";
+export { collect, type CollectOptions } from "./collect/mod.ts";
+export { catalogue, checks } from "./checks/mod.ts";
+export { ML06_PREVENTION, policies, PREVENTION_BY_CHECK } from "./policies/mod.ts";
+export { formatJson, formatters, formatText } from "./report/mod.ts";

@@ -1,0 +1,132 @@
+/**
+ * The text report, for people: grouped by check, `file:line` locations, the fix, one summary
+ * line. Colour only when asked (the CLI asks on a TTY without NO_COLOR).
+ *
+ * @module
+ */
+import type { Finding } from "../core/check.ts";
+import type { CheckResult, Report } from "../core/report.ts";
+
+/** Options for the text formatter. */
+export interface TextOptions {
+  /** Use ANSI colours. */
+  color?: boolean;
+  /** Only failing and errored checks, problems and the summary line. */
+  quiet?: boolean;
+}
+
+const CODES = { red: 31, green: 32, yellow: 33, blue: 34, dim: 2, bold: 1 } as const;
+
+/**
+ * Render a report as text.
+ *
+ * @param report The report.
+ * @param options `color`, `quiet`.
+ * @returns The text, ending with a newline.
+ * @example
+ * ```ts ignore
+ * import { formatText } from "./text.ts";
+ * console.log(formatText(report, { color: false }));
+ * ```
+ */
+export function formatText(report: Report, options: TextOptions = {}): string {
+  const paint = (code: keyof typeof CODES, text: string) =>
+    options.color ? `\x1b[${CODES[code]}m${text}\x1b[0m` : text;
+  const out: string[] = [];
+  out.push(
+    paint("bold", `tollgate ${report.project}`) +
+      paint("dim", ` · policy ${report.policy} · fails on ${report.failOn}` +
+        `${report.strict ? " · strict (waivers ignored)" : ""} · ${report.evaluatedAt}`),
+    "",
+  );
+  for (const result of report.results) {
+    if (options.quiet && (result.status === "pass" || result.status === "skipped")) continue;
+    out.push(...renderResult(result, paint));
+  }
+
+  const waived = report.results.flatMap((r) => r.waived);
+  if (waived.length > 0 && !options.quiet) {
+    out.push("", paint("bold", `Waived (${waived.length}) — accepted risks, still listed:`));
+    for (const finding of waived) {
+      out.push(
+        `  ${finding.check}  ${where(finding)}${finding.subject}`,
+        paint("dim", `      ${finding.waiver.reason}` +
+          `${finding.waiver.owner ? ` — ${finding.waiver.owner}` : ""}, until ${finding.waiver.expires}`),
+      );
+    }
+  }
+
+  const { inputs, problems } = report.coverage;
+  out.push("", paint("bold", "Coverage:") + ` ${inputs.length} file(s) read`);
+  if (!options.quiet) {
+    for (const input of inputs) out.push(paint("dim", `  ${input.file} (${input.format})`));
+  }
+  if (problems.length > 0) {
+    out.push(paint("yellow", `  ${problems.length} input problem(s) — these files were not fully read:`));
+    for (const p of problems) {
+      out.push(`  ${p.line ? `${p.file}:${p.line}` : p.file}  ${stripPrefix(p.message, p.file)}`);
+    }
+  }
+
+  const s = report.summary;
+  const verdict = report.verdict === "pass"
+    ? paint("green", "PASS")
+    : report.verdict === "fail"
+    ? paint("red", "FAIL")
+    : paint("yellow", "INCOMPLETE");
+  out.push(
+    "",
+    `${verdict}  ${s.fail} failed, ${s.pass} passed, ${s.error} errored, ${s.skipped} skipped` +
+      ` · findings: ${s.findings.error} error, ${s.findings.warning} warning, ${s.findings.info} info` +
+      ` · ${s.waived} waived`,
+  );
+  return out.join("\n") + "\n";
+}
+
+type Paint = (code: keyof typeof CODES, text: string) => string;
+
+function renderResult(result: CheckResult, paint: Paint): string[] {
+  const lines: string[] = [];
+  const head = `${result.check} — ${result.title}`;
+  switch (result.status) {
+    case "pass":
+      lines.push(`${paint("green", "✓ pass ")} ${head}` +
+        (result.findings.length ? paint("dim", ` (${result.findings.length} note(s))`) : ""));
+      break;
+    case "fail":
+      lines.push(`${paint("red", "✗ fail ")} ${paint("bold", head)}`);
+      break;
+    case "error":
+      lines.push(`${paint("yellow", "! error")} ${head}`, `         ${result.reason ?? ""}`);
+      break;
+    case "skipped":
+      lines.push(`${paint("dim", "- skip ")} ${head}`, paint("dim", `         ${result.reason ?? ""}`));
+      break;
+  }
+  const fixes = new Set(result.findings.map((f) => f.fix));
+  const sharedFix = fixes.size === 1 && result.findings.length > 1 ? result.findings[0].fix : undefined;
+  for (const finding of result.findings) {
+    const color = finding.severity === "error"
+      ? "red"
+      : finding.severity === "warning"
+      ? "yellow"
+      : "blue";
+    lines.push(
+      `         ${paint(color, finding.severity.padEnd(7))} ${where(finding)}${finding.subject}`,
+      `                 ${finding.message}`,
+    );
+    if (finding.fix && !sharedFix) lines.push(paint("dim", `                 fix: ${finding.fix}`));
+  }
+  if (sharedFix) lines.push(paint("dim", `         fix (all of the above): ${sharedFix}`));
+  return lines;
+}
+
+function where(finding: Finding): string {
+  const loc = finding.location;
+  if (!loc) return "";
+  return `${loc.file}${loc.line ? `:${loc.line}` : ""}${loc.column ? `:${loc.column}` : ""}  `;
+}
+
+function stripPrefix(message: string, file: string): string {
+  return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+}

@@ -1,0 +1,186 @@
+/**
+ * Build snapshots in a few lines and run checks against them: for unit-testing your own policies
+ * and checks with `deno test`, the way Tollgate's own tests do.
+ *
+ * @example
+ * ```ts
+ * import { pkg, runCheck, snapshotOf } from "./testing.ts";
+ * import { checks } from "./mod.ts";
+ *
+ * const findings = await runCheck(
+ *   checks.signature.hashPinned(),
+ *   snapshotOf({ packages: [pkg("numpy==1.26.4")] }),
+ * );
+ * findings[0].message; // "numpy is pinned but has no hash."
+ * ```
+ *
+ * @module
+ */
+import type { ConfiguredCheck, Finding } from "./core/check.ts";
+import { evaluate } from "./core/evaluate.ts";
+import { definePolicy, type Policy } from "./core/policy.ts";
+import type { Report } from "./core/report.ts";
+import {
+  emptySnapshot,
+  type Environment,
+  type Index,
+  type ModelReference,
+  type Package,
+  type Section,
+  Snapshot,
+} from "./core/snapshot.ts";
+import { exactVersion, parsePep508 } from "./collect/_pep508.ts";
+
+/** The fixed time test snapshots and evaluations use unless told otherwise. */
+export const TEST_NOW = new Date("2026-01-15T12:00:00Z");
+
+/**
+ * A snapshot from a few sections; every section given is marked collected (plus `collected`).
+ * The result is validated against the schema, so a test cannot build an impossible snapshot.
+ *
+ * @example
+ * ```ts
+ * import { pkg, snapshotOf } from "./testing.ts";
+ * snapshotOf({ packages: [pkg("torch==2.3.1")] }).collected; // ["packages"]
+ * ```
+ */
+export function snapshotOf(
+  sections: Partial<Omit<Snapshot, "schema" | "tool">> = {},
+): Snapshot {
+  const base = emptySnapshot({ root: "project", collectedAt: TEST_NOW.toISOString() });
+  const filled = (Object.keys(sections) as Array<keyof Snapshot>).filter((key) =>
+    ["packages", "indexes", "environments", "models", "artifacts", "signatures", "services",
+      "codeowners"].includes(key)
+  ) as Section[];
+  const collected = [...new Set([...filled, ...(sections.collected ?? [])])];
+  return Snapshot.parse({ ...base, ...sections, collected });
+}
+
+/**
+ * A package entry from a requirement string (`"torch==2.3.1"`, `"numpy>=1.26"`), declared in
+ * `requirements.txt` line 1 unless `overrides` say otherwise.
+ *
+ * @example
+ * ```ts
+ * import { pkg } from "./testing.ts";
+ * pkg("torch==2.3.1", { hashes: ["sha256:" + "0".repeat(64)] }).version; // "2.3.1"
+ * ```
+ */
+export function pkg(requirement: string, overrides: Partial<Package> = {}): Package {
+  const parsed = parsePep508(requirement);
+  return {
+    ecosystem: "pypi",
+    name: parsed.normalisedName,
+    ...(exactVersion(parsed.specifier) ? { version: exactVersion(parsed.specifier) } : {}),
+    specifier: parsed.specifier,
+    extras: parsed.extras,
+    ...(parsed.markers ? { markers: parsed.markers } : {}),
+    hashes: [],
+    source: parsed.url ? { kind: "url", url: parsed.url } : { kind: "index" },
+    layer: "requirements",
+    direct: true,
+    editable: false,
+    groups: [],
+    locations: [{ file: "requirements.txt", line: 1 }],
+    ...overrides,
+  };
+}
+
+/**
+ * An index entry (`role` primary unless overridden), configured in `requirements.txt` line 1.
+ *
+ * @example
+ * ```ts
+ * import { index } from "./testing.ts";
+ * index("https://pypi.org/simple", { role: "extra" }).role; // "extra"
+ * ```
+ */
+export function index(url: string, overrides: Partial<Index> = {}): Index {
+  return { url, role: "primary", location: { file: "requirements.txt", line: 1 }, ...overrides };
+}
+
+/**
+ * A virtualenv at `path` (isolated unless overridden).
+ *
+ * @example
+ * ```ts
+ * import { venv } from "./testing.ts";
+ * venv(".venv", { includeSystemSitePackages: true }).includeSystemSitePackages; // true
+ * ```
+ */
+export function venv(path: string, overrides: Partial<Environment> = {}): Environment {
+  return {
+    path,
+    kind: "venv",
+    includeSystemSitePackages: false,
+    distributions: [],
+    location: { file: `${path}/pyvenv.cfg` },
+    ...overrides,
+  };
+}
+
+/**
+ * A Hugging Face model reference loaded with `from_pretrained` in `train.py` line 1.
+ *
+ * @example
+ * ```ts
+ * import { model } from "./testing.ts";
+ * model("meta-llama/Llama-3-8B", { revision: "main" }).publisher; // "meta-llama"
+ * ```
+ */
+export function model(repoId: string, overrides: Partial<ModelReference> = {}): ModelReference {
+  const slash = repoId.indexOf("/");
+  return {
+    hub: "huggingface",
+    repoId,
+    ...(slash > 0 ? { publisher: repoId.slice(0, slash) } : {}),
+    loader: "AutoModel.from_pretrained",
+    location: { file: "train.py", line: 1 },
+    ...overrides,
+  };
+}
+
+/**
+ * Evaluate one configured check alone and return its unwaived findings. Throws if the check
+ * errored, with its reason, so a broken check fails the test loudly.
+ *
+ * @example
+ * ```ts
+ * import { runCheck, snapshotOf, venv } from "./testing.ts";
+ * import { checks } from "./mod.ts";
+ * const findings = await runCheck(
+ *   checks.venv.isolated(),
+ *   snapshotOf({ environments: [venv(".venv", { includeSystemSitePackages: true })] }),
+ * );
+ * findings.length; // 1
+ * ```
+ */
+export async function runCheck(
+  check: ConfiguredCheck,
+  snapshot: Snapshot,
+  options: { now?: Date; offline?: boolean } = {},
+): Promise<Finding[]> {
+  const report = await runPolicy(definePolicy({ name: `test:${check.id}`, checks: [check] }), snapshot, options);
+  const result = report.results.find((r) => r.check === check.id)!;
+  if (result.status === "error") throw new Error(`${check.id} errored: ${result.reason}`);
+  return result.findings;
+}
+
+/**
+ * Evaluate a whole policy against a snapshot at {@linkcode TEST_NOW} (or `now`).
+ *
+ * @example
+ * ```ts
+ * import { runPolicy, snapshotOf } from "./testing.ts";
+ * import { policies } from "./mod.ts";
+ * const report = await runPolicy(policies.recommended, snapshotOf({ packages: [] }));
+ * report.verdict;
+ * ```
+ */
+export function runPolicy(
+  policy: Policy,
+  snapshot: Snapshot,
+  options: { now?: Date; offline?: boolean; strict?: boolean } = {},
+): Promise<Report> {
+  return evaluate({ snapshot, policy, ...options, now: options.now ?? TEST_NOW });
+}
