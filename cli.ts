@@ -13,7 +13,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import * as path from "node:path";
 import { z } from "zod";
 import { ConfigError, PolicyConfig } from "./core/config.ts";
-import { type CheckFactory, formatKeyPath, Severity } from "./core/check.ts";
+import { type CheckFactory, cleanZodMessage, formatKeyPath, Severity } from "./core/check.ts";
 import { evaluate } from "./core/evaluate.ts";
 import type { Policy } from "./core/policy.ts";
 import { Report } from "./core/report.ts";
@@ -344,7 +344,7 @@ async function readSnapshotFile(file: string): Promise<Snapshot> {
     throw new ConfigError({
       file,
       keyPath: formatKeyPath(issue.path as PropertyKey[]) || undefined,
-      message: `not a tollgate.snapshot/v1: ${issue.message}`,
+      message: `not a tollgate.snapshot/v1: ${cleanZodMessage(issue.message)}`,
     });
   }
   return result.data;

@@ -37,8 +37,7 @@ export const isolated = defineCheck({
   remedy: "python3 -m venv .venv (without --system-site-packages) and install into it.",
   run(snapshot, params) {
     const findings: FindingDraft[] = [];
-    const venvs = snapshot.environments.filter((e) => e.kind === "venv" || e.kind === "conda");
-    if (venvs.length === 0 && params.requireEnvironment) {
+    if (snapshot.environments.length === 0 && params.requireEnvironment) {
       findings.push({
         subject: `project:${snapshot.root}`,
         severity: "warning",

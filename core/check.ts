@@ -265,8 +265,22 @@ function parseOptions(check: string, options: unknown): CheckOptions {
 export function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
   return error.issues.map((issue) => ({
     path: formatKeyPath(issue.path),
-    message: issue.message.replace(/^Invalid input: /, ""),
+    message: cleanZodMessage(issue.message),
   }));
+}
+
+/**
+ * Strip zod's generic lead-ins ("Invalid input: ", "Invalid option: ") so that messages read as
+ * what was expected.
+ *
+ * @example
+ * ```ts
+ * import { cleanZodMessage } from "./check.ts";
+ * cleanZodMessage("Invalid input: expected string, received number"); // "expected string, received number"
+ * ```
+ */
+export function cleanZodMessage(message: string): string {
+  return message.replace(/^Invalid (?:input|option|value): /, "");
 }
 
 /**

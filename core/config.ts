@@ -7,7 +7,13 @@
 import { z } from "zod";
 import { LineCounter, parseDocument } from "yaml";
 import { parse as parseToml, TomlError } from "smol-toml";
-import { type CheckFactory, CheckParamsError, formatKeyPath, Severity } from "./check.ts";
+import {
+  type CheckFactory,
+  CheckParamsError,
+  cleanZodMessage,
+  formatKeyPath,
+  Severity,
+} from "./check.ts";
 import { definePolicy, disable, type Policy, Waiver } from "./policy.ts";
 
 /**
@@ -138,18 +144,30 @@ export function parsePolicyConfig(
       file,
       line: lineOf(keys),
       keyPath: formatKeyPath([...prefix, ...keys]) || undefined,
-      message: describeIssue(issue),
+      message: describeIssue(issue, raw),
     });
   }
   return result.data;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === "unrecognized_keys") {
     return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}; expected ` +
       "name, extends, checks, severity, waivers, failOn";
   }
-  return issue.message.replace(/^Invalid input: /, "");
+  const found = valueAt(raw, issue.path as PropertyKey[]);
+  const shown = found === undefined ? "" : JSON.stringify(found);
+  const suffix = issue.code === "invalid_value" && shown && shown.length <= 60 ? `; found ${shown}` : "";
+  return cleanZodMessage(issue.message) + suffix;
+}
+
+function valueAt(raw: unknown, keys: PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of keys) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 /**
