@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type ConfigFormat, ConfigError, parsePolicyConfig, resolvePolicyConfig } from "../core/config.ts";
 import type { Policy } from "../core/policy.ts";
+import { parse as parseToml } from "smol-toml";
 import { catalogue } from "../checks/mod.ts";
 import { policies, recommended } from "../policies/mod.ts";
 
@@ -36,8 +37,11 @@ export async function choosePolicy(
     const file = path.join(options.projectDir, name);
     if (!(await isFile(file))) continue;
     if (name === "pyproject.toml") {
-      const config = parsePolicyConfig({ text: await readPolicyText(file), file, format: "pyproject" });
-      if (!config) continue;
+      const text = await readPolicyText(file);
+      // A pyproject that is not valid TOML is the collector's to report (as unreadable input);
+      // here it only means "no policy in it".
+      if (!isToml(text)) continue;
+      if (!parsePolicyConfig({ text, file, format: "pyproject" })) continue;
     }
     return await loadPolicyFile(file, []);
   }
@@ -139,4 +143,13 @@ async function readPolicyText(file: string): Promise<string> {
 
 async function isFile(file: string): Promise<boolean> {
   return (await Deno.stat(file).catch(() => undefined))?.isFile ?? false;
+}
+
+function isToml(text: string): boolean {
+  try {
+    parseToml(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

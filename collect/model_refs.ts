@@ -1,0 +1,431 @@
+/**
+ * Finds the models a Python source file loads from a hub (Hugging Face, PyTorch Hub) by reading
+ * its tokens: calls are matched on code only, never inside comments or strings, with arguments
+ * read across lines. Model ids are taken from string literals, implicit concatenations of
+ * literals and module-level constants assigned once; anything computed at run time is skipped.
+ *
+ * @module
+ */
+import type { ModelReference, Problem } from "../core/snapshot.ts";
+import { type PythonToken, PythonTokenLimitError, tokenizePython } from "./_python_tokens.ts";
+
+/** What {@linkcode findModelReferences} found in one file. */
+export interface ModelReferenceScan {
+  /** References in source order. */
+  models: ModelReference[];
+  /** Parts of the file that could not be read. */
+  problems: Problem[];
+}
+
+/** Options for {@linkcode findModelReferences}. */
+export interface FindModelReferencesOptions {
+  /** Path of the file relative to the project root, recorded in every location. */
+  file: string;
+  /** Token budget passed to the tokenizer (default: the tokenizer's). */
+  maxTokens?: number;
+}
+
+/** A half-open range of token indexes: one call argument. */
+interface Span {
+  from: number;
+  to: number;
+}
+
+interface CallArguments {
+  positional: Span[];
+  /** Positional arguments from this index on are unknown (a `*args` came first). */
+  positionalKnown: number;
+  keywords: Map<string, Span>;
+  /** A `**kwargs` may carry any keyword. */
+  spread: boolean;
+}
+
+/** What an argument evaluates to without running anything; absent arguments are `none`. */
+type ArgumentValue =
+  | { kind: "literal"; value: string }
+  | { kind: "boolean"; value: boolean }
+  | { kind: "none" }
+  | { kind: "dynamic" };
+
+/** A reference before the call's name and place are added. */
+type Facts = Omit<ModelReference, "loader" | "location">;
+
+interface Loader {
+  kind: "transformers" | "download" | "timm" | "torch-hub";
+  idKeywords: string[];
+  idPosition: number;
+}
+
+/** Bare names that name a local output directory far more often than a legacy hub model. */
+const LOCAL_DIRECTORY_NAMES = new Set(
+  "model models output outputs checkpoint checkpoints save saved saved_model tmp".split(" "),
+);
+const HUB_ID = /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9_.-]+)?$/;
+const FILE_EXTENSION =
+  /\.(?:bin|pt|pth|ckpt|safetensors|json|gguf|ggml|onnx|h5|keras|pkl|pb|msgpack|npz|npy|zip|tar|gz)$/i;
+const TORCH_HUB_ID = /^([A-Za-z0-9][\w.-]*)\/([\w.-]+)(?::([^\s:]+))?$/;
+const AUGMENTED = new Set(
+  "+= -= *= /= //= %= **= @= &= |= ^= >>= <<= :=".split(" "),
+);
+const COMPOUND = new Set(
+  "if elif else while for try except finally with def class async match case".split(" "),
+);
+
+/**
+ * Find the hub models a Python source file loads (`from_pretrained`, `pipeline(model=…)`,
+ * `hf_hub_download`, `snapshot_download`, `SentenceTransformer`, `timm.create_model("hf-hub:…")`,
+ * `torch.hub.load`), without executing anything.
+ *
+ * @param text The file's text.
+ * @param options `file` (relative path recorded in locations and problems), `maxTokens`.
+ * @returns The references in source order and any problems reading the file.
+ * @example
+ * ```ts
+ * import { findModelReferences } from "./model_refs.ts";
+ * const { models } = findModelReferences(
+ *   'tok = AutoTokenizer.from_pretrained(\n    "meta-llama/Llama-3-8B",  # base\n    revision="main",\n)\n',
+ *   { file: "train.py" },
+ * );
+ * models[0].repoId; // "meta-llama/Llama-3-8B"
+ * models[0].location; // { file: "train.py", line: 1, column: 7 }
+ * ```
+ */
+export function findModelReferences(
+  text: string,
+  options: FindModelReferencesOptions,
+): ModelReferenceScan {
+  const { file } = options;
+  const problems: Problem[] = [];
+  let all: PythonToken[];
+  try {
+    all = tokenizePython(text, { maxTokens: options.maxTokens });
+  } catch (error) {
+    if (!(error instanceof PythonTokenLimitError)) throw error;
+    all = error.tokens;
+    problems.push({
+      file,
+      line: error.line,
+      message:
+        `stopped reading after ${error.maxTokens} tokens at line ${error.line}; model references later in the file were not collected`,
+    });
+  }
+  const broken = all.find((t) => t.unterminated);
+  if (broken) {
+    problems.push({
+      file,
+      line: broken.line,
+      message: "string literal is not closed; model references after it may be missed or misread",
+    });
+  }
+  const tokens = all.filter((t) => t.kind !== "comment");
+  const brackets = matchBrackets(tokens);
+  const constants = moduleConstants(tokens);
+  const models: ModelReference[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].kind !== "name" || !isOp(tokens[i + 1], "(")) continue;
+    let start = i;
+    while (isOp(tokens[start - 1], ".") && tokens[start - 2]?.kind === "name") start -= 2;
+    const parts = [];
+    for (let k = start; k <= i; k += 2) parts.push(tokens[k].text);
+    const loader = loaderFor(parts);
+    const before = tokens[start - 1];
+    if (!loader || (before?.kind === "name" && /^(?:def|class)$/.test(before.text))) continue;
+    const args = callArguments(tokens, i + 1, brackets);
+    const value = (span: Span | undefined) => evaluate(tokens, span, constants);
+    const reference = describe(loader, args, value);
+    if (!reference) continue;
+    const callee = tokens[start];
+    models.push({
+      ...reference,
+      loader: parts.join("."),
+      location: { file, line: callee.line, column: callee.column },
+    });
+  }
+  return { models, problems };
+}
+
+function isOp(token: PythonToken | undefined, text: string): boolean {
+  return token !== undefined && token.kind === "op" && token.text === text;
+}
+
+const loader = (kind: Loader["kind"], idPosition: number, ...idKeywords: string[]): Loader => ({
+  kind,
+  idPosition,
+  idKeywords,
+});
+const LOADERS = new Map<string, Loader>([
+  ["from_pretrained", loader("transformers", 0, "pretrained_model_name_or_path")],
+  ["pipeline", loader("transformers", 1, "model")],
+  ["SentenceTransformer", loader("transformers", 0, "model_name_or_path", "model_name")],
+  ["CrossEncoder", loader("transformers", 0, "model_name_or_path", "model_name")],
+  ["hf_hub_download", loader("download", 0, "repo_id")],
+  ["snapshot_download", loader("download", 0, "repo_id")],
+  ["create_model", loader("timm", 0, "model_name")],
+  ["load", loader("torch-hub", 0, "repo_or_dir")],
+]);
+
+function loaderFor(parts: string[]): Loader | undefined {
+  const last = parts[parts.length - 1];
+  const qualifier = parts[parts.length - 2];
+  // PeftModel.from_pretrained(base_model, "org/adapter"): the id comes second.
+  if (last === "from_pretrained" && qualifier?.startsWith("PeftModel")) {
+    return loader("transformers", 1, "model_id");
+  }
+  if (last === "load" && qualifier !== "hub") return undefined;
+  if (last === "create_model" && qualifier !== undefined && qualifier !== "timm") return undefined;
+  return LOADERS.get(last);
+}
+
+/** Builds the reference for one matched call, or `undefined` when its model is not a hub id. */
+function describe(
+  loader: Loader,
+  args: CallArguments,
+  value: (span: Span | undefined) => ArgumentValue,
+): Facts | undefined {
+  const keyword = loader.idKeywords.map((k) => args.keywords.get(k)).find((s) => s);
+  const position = loader.idPosition < args.positionalKnown
+    ? args.positional[loader.idPosition]
+    : undefined;
+  const id = value(keyword ?? position);
+  if (id.kind !== "literal") return undefined;
+  const literal = (name: string) => {
+    const v = value(args.keywords.get(name));
+    return v.kind === "literal" ? v.value : undefined;
+  };
+
+  if (loader.kind === "torch-hub") {
+    const match = TORCH_HUB_ID.exec(id.value);
+    if (!match || id.value.includes("..") || literal("source") === "local") return undefined;
+    const reference: Facts = {
+      hub: "torch-hub",
+      repoId: `${match[1]}/${match[2]}`,
+      publisher: match[1],
+    };
+    if (match[3] !== undefined) reference.revision = match[3];
+    return reference;
+  }
+
+  let repo = id.value;
+  let revision: string | undefined;
+  if (loader.kind === "timm") {
+    const hubPrefix = /^hf[-_]hub:/.exec(repo);
+    if (!hubPrefix) return undefined;
+    [repo, revision] = repo.slice(hubPrefix[0].length).split("@", 2);
+  }
+  if (!isHubId(repo)) return undefined;
+  if (loader.kind === "download") {
+    const repoType = literal("repo_type");
+    if (repoType !== undefined && repoType !== "model") return undefined;
+  }
+  const slash = repo.indexOf("/");
+  const reference: Facts = { hub: "huggingface", repoId: repo };
+  if (slash > 0) reference.publisher = repo.slice(0, slash);
+  if (revision !== undefined) reference.revision = revision;
+  if (loader.kind === "timm") return reference;
+
+  const rev = args.keywords.get("revision");
+  const revisionValue = value(rev);
+  if (revisionValue.kind === "literal") reference.revision = revisionValue.value;
+  else if (rev ? revisionValue.kind !== "none" : args.spread) reference.revisionDynamic = true;
+  if (loader.kind === "transformers") {
+    const trust = value(args.keywords.get("trust_remote_code"));
+    if (trust.kind === "boolean") reference.trustRemoteCode = trust.value;
+    else if (trust.kind !== "none" || args.spread) reference.trustRemoteCode = "dynamic";
+  }
+  return reference;
+}
+
+/** Whether a literal names a hub repository rather than a local path, URL or file. */
+function isHubId(id: string): boolean {
+  if (!HUB_ID.test(id) || id.includes("..") || FILE_EXTENSION.test(id)) return false;
+  return id.includes("/") || !LOCAL_DIRECTORY_NAMES.has(id.toLowerCase());
+}
+
+/** For every opening bracket, the index of its closing bracket and of its top-level commas. */
+interface Brackets {
+  close: Map<number, number>;
+  commas: Map<number, number[]>;
+}
+
+/** One linear pass, so that reading the arguments of nested calls never rescans them. */
+function matchBrackets(tokens: PythonToken[]): Brackets {
+  const close = new Map<number, number>();
+  const commas = new Map<number, number[]>();
+  const open: number[] = [];
+  tokens.forEach((t, i) => {
+    if (t.kind !== "op") return;
+    if (t.text === "(" || t.text === "[" || t.text === "{") {
+      open.push(i);
+      if (t.text === "(") commas.set(i, []);
+    } else if (t.text === ")" || t.text === "]" || t.text === "}") {
+      const opener = open.pop();
+      if (opener !== undefined) close.set(opener, i);
+    } else if (t.text === "," && open.length > 0) commas.get(open[open.length - 1])?.push(i);
+  });
+  return { close, commas };
+}
+
+function callArguments(tokens: PythonToken[], open: number, brackets: Brackets): CallArguments {
+  const end = brackets.close.get(open) ?? tokens.length;
+  const args: CallArguments = {
+    positional: [],
+    positionalKnown: Infinity,
+    keywords: new Map(),
+    spread: false,
+  };
+  const bounds = [open, ...(brackets.commas.get(open) ?? []), end];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const span = { from: bounds[k] + 1, to: bounds[k + 1] };
+    if (span.from >= span.to) continue;
+    const first = tokens[span.from];
+    if (first.kind === "name" && isOp(tokens[span.from + 1], "=")) {
+      args.keywords.set(first.text, { from: span.from + 2, to: span.to });
+    } else if (isOp(first, "**")) {
+      args.spread = true;
+    } else {
+      if (isOp(first, "*")) {
+        args.positionalKnown = Math.min(args.positionalKnown, args.positional.length);
+      }
+      args.positional.push(span);
+    }
+  }
+  return args;
+}
+
+/** Evaluates literals, implicit concatenations, `True`/`False`/`None` and resolved constants. */
+function evaluate(
+  tokens: PythonToken[],
+  span: Span | undefined,
+  constants: Map<string, string>,
+): ArgumentValue {
+  if (!span) return { kind: "none" };
+  const literal = literalValue(tokens, span.from, span.to);
+  if (literal !== undefined) return { kind: "literal", value: literal };
+  if (span.to - span.from !== 1 || tokens[span.from].kind !== "name") return { kind: "dynamic" };
+  const name = tokens[span.from].text;
+  if (name === "True" || name === "False") return { kind: "boolean", value: name === "True" };
+  if (name === "None") return { kind: "none" };
+  const constant = constants.get(name);
+  return constant === undefined ? { kind: "dynamic" } : { kind: "literal", value: constant };
+}
+
+/** The value of `"a" "b"` or `("a"\n "b")`: text strings only (no bytes, no f-strings). */
+function literalValue(tokens: PythonToken[], from: number, to: number): string | undefined {
+  while (to - from >= 2 && isOp(tokens[from], "(") && isOp(tokens[to - 1], ")")) {
+    from++;
+    to--;
+  }
+  if (from >= to) return undefined;
+  let value = "";
+  for (let k = from; k < to; k++) {
+    const t = tokens[k];
+    if (t.kind !== "string" || t.value === undefined || /^[a-z]*b/i.test(t.text)) return undefined;
+    value += t.value;
+  }
+  return value;
+}
+
+/**
+ * Names bound exactly once in the whole file, by a module-level `NAME = "literal"` (optionally
+ * annotated). Any other binding anywhere — reassignment, `for`, `import`, `as`, parameters,
+ * `global`, walrus — disqualifies the name, so a local that shadows it is never resolved wrongly.
+ */
+function moduleConstants(tokens: PythonToken[]): Map<string, string> {
+  const candidates = new Map<string, string>();
+  const bindings = new Map<string, number>();
+  const bind = (name: string) => bindings.set(name, (bindings.get(name) ?? 0) + 1);
+  let start = 0;
+  let depth = 0;
+  let moduleLevel = tokens[0]?.column === 1;
+  for (let i = 0; i <= tokens.length; i++) {
+    const t = tokens[i];
+    if (i === tokens.length || t.kind === "newline" || (depth === 0 && isOp(t, ";"))) {
+      if (i > start) {
+        const assigns = topLevelAssignments(tokens, start, i);
+        markBindings(tokens, start, i, assigns[assigns.length - 1] ?? -1, bind);
+        const constant = moduleLevel ? constantDefinition(tokens, start, i, assigns) : undefined;
+        if (constant) candidates.set(constant.name, constant.value);
+        // `if x: A = "a"; B = "b"` — B belongs to the if-suite.
+        if (COMPOUND.has(tokens[start].text)) moduleLevel = false;
+      }
+      if (t?.kind === "newline") moduleLevel = tokens[i + 1]?.column === 1;
+      start = i + 1;
+      depth = 0;
+    } else if (t.kind === "op" && "([{".includes(t.text)) depth++;
+    else if (t.kind === "op" && ")]}".includes(t.text)) depth = Math.max(0, depth - 1);
+  }
+  const constants = new Map<string, string>();
+  for (const [name, value] of candidates) {
+    if (bindings.get(name) === 1) constants.set(name, value);
+  }
+  return constants;
+}
+
+/** Indexes of the `=` tokens outside brackets in one statement. */
+function topLevelAssignments(tokens: PythonToken[], from: number, to: number): number[] {
+  const found = [];
+  let depth = 0;
+  for (let k = from; k < to; k++) {
+    const t = tokens[k];
+    if (t.kind !== "op") continue;
+    if ("([{".includes(t.text)) depth++;
+    else if (")]}".includes(t.text)) depth = Math.max(0, depth - 1);
+    else if (t.text === "=" && depth === 0) found.push(k);
+  }
+  return found;
+}
+
+/** `NAME = literal` or `NAME: annotation = literal`, with exactly one top-level `=`. */
+function constantDefinition(
+  tokens: PythonToken[],
+  from: number,
+  to: number,
+  assigns: number[],
+): { name: string; value: string } | undefined {
+  const [assign] = assigns;
+  if (tokens[from].kind !== "name" || assigns.length !== 1) return undefined;
+  if (assign !== from + 1 && !(assign > from + 2 && isOp(tokens[from + 1], ":"))) return undefined;
+  const value = literalValue(tokens, assign + 1, to);
+  return value === undefined ? undefined : { name: tokens[from].text, value };
+}
+
+/** Reports every name one statement binds (over-reporting is safe: it only blocks resolution). */
+function markBindings(
+  tokens: PythonToken[],
+  from: number,
+  to: number,
+  lastAssign: number,
+  bind: (name: string) => void,
+): void {
+  let depth = 0;
+  // A region binds every name in it: `for … in`, `lambda … :`, `import …`, `global …`, `del …`.
+  let region: { ends: string; depth: number } | undefined;
+  let parameters = -1;
+  for (let k = from; k < to; k++) {
+    const t = tokens[k];
+    const previous = k > from ? tokens[k - 1] : undefined;
+    if (t.kind === "op") {
+      if ("([{".includes(t.text)) {
+        depth++;
+        if (t.text === "(" && tokens[k - 2]?.text === "def" && k - 2 >= from) parameters = depth;
+      } else if (")]}".includes(t.text)) {
+        if (depth === parameters) parameters = -1;
+        depth = Math.max(0, depth - 1);
+      } else if (region && t.text === region.ends && depth === region.depth) region = undefined;
+      continue;
+    }
+    if (t.kind !== "name" || isOp(previous, ".")) continue;
+    if (t.text === "for") region = { ends: "in", depth };
+    else if (t.text === "lambda") region = { ends: ":", depth };
+    else if (["import", "global", "nonlocal", "del"].includes(t.text)) region = { ends: "", depth };
+    else if (region && t.text === region.ends && depth === region.depth) region = undefined;
+    const next = k + 1 < to ? tokens[k + 1] : undefined;
+    const binds = k < lastAssign || region !== undefined ||
+      (next?.kind === "op" && AUGMENTED.has(next.text)) ||
+      (k === from && isOp(next, ":")) ||
+      (previous?.kind === "name" && ["as", "def", "class"].includes(previous.text)) ||
+      (depth === parameters && previous !== undefined &&
+        ["(", ",", "*", "**"].includes(previous.text) && previous.kind === "op");
+    if (binds) bind(t.text);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Runs the real CLI in a child process with the permissions the README documents.
+ *
+ * @module
+ */
+import * as path from "node:path";
+
+/** The repository root. */
+export const REPO = path.resolve(import.meta.dirname!, "..");
+
+/** What a CLI run produced. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Run `cli.ts` with `args`. `write` adds --allow-write (for --format F=PATH, --output, init).
+ *
+ * @example
+ * ```ts ignore
+ * const run = await tollgate(["checks"]);
+ * ```
+ */
+export async function tollgate(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; write?: boolean } = {},
+): Promise<CliRun> {
+  const permissions = ["--allow-read", "--allow-env", ...(options.write ? ["--allow-write"] : [])];
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--frozen", ...permissions, path.join(REPO, "cli.ts"), ...args],
+    cwd: options.cwd ?? REPO,
+    env: { NO_COLOR: "", ...options.env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: output.code,
+    stdout: new TextDecoder().decode(output.stdout),
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
+/**
+ * Write a small project from a map of relative path → contents into a new temp directory.
+ *
+ * @example
+ * ```ts ignore
+ * const dir = await project({ "requirements.txt": "numpy==1.26.4\n" });
+ * ```
+ */
+export async function project(files: Record<string, string>): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "tollgate-test-" });
+  for (const [file, text] of Object.entries(files)) {
+    await Deno.mkdir(path.join(dir, path.dirname(file)), { recursive: true });
+    await Deno.writeTextFile(path.join(dir, file), text);
+  }
+  return dir;
+}
