@@ -7,6 +7,7 @@
  * @module
  */
 import type { ModelReference, Problem } from "../core/snapshot.ts";
+import { isOp, literalValue, moduleConstants } from "./_python_constants.ts";
 import { type PythonToken, PythonTokenLimitError, tokenizePython } from "./_python_tokens.ts";
 
 /** What {@linkcode findModelReferences} found in one file. */
@@ -64,12 +65,6 @@ const HUB_ID = /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9_.-]+)?$/;
 const FILE_EXTENSION =
   /\.(?:bin|pt|pth|ckpt|safetensors|json|gguf|ggml|onnx|h5|keras|pkl|pb|msgpack|npz|npy|zip|tar|gz)$/i;
 const TORCH_HUB_ID = /^([A-Za-z0-9][\w.-]*)\/([\w.-]+)(?::([^\s:]+))?$/;
-const AUGMENTED = new Set(
-  "+= -= *= /= //= %= **= @= &= |= ^= >>= <<= :=".split(" "),
-);
-const COMPOUND = new Set(
-  "if elif else while for try except finally with def class async match case".split(" "),
-);
 
 /**
  * Find the hub models a Python source file loads (`from_pretrained`, `pipeline(model=…)`,
@@ -142,10 +137,6 @@ export function findModelReferences(
     });
   }
   return { models, problems };
-}
-
-function isOp(token: PythonToken | undefined, text: string): boolean {
-  return token !== undefined && token.kind === "op" && token.text === text;
 }
 
 const loader = (kind: Loader["kind"], idPosition: number, ...idKeywords: string[]): Loader => ({
@@ -307,125 +298,4 @@ function evaluate(
   if (name === "None") return { kind: "none" };
   const constant = constants.get(name);
   return constant === undefined ? { kind: "dynamic" } : { kind: "literal", value: constant };
-}
-
-/** The value of `"a" "b"` or `("a"\n "b")`: text strings only (no bytes, no f-strings). */
-function literalValue(tokens: PythonToken[], from: number, to: number): string | undefined {
-  while (to - from >= 2 && isOp(tokens[from], "(") && isOp(tokens[to - 1], ")")) {
-    from++;
-    to--;
-  }
-  if (from >= to) return undefined;
-  let value = "";
-  for (let k = from; k < to; k++) {
-    const t = tokens[k];
-    if (t.kind !== "string" || t.value === undefined || /^[a-z]*b/i.test(t.text)) return undefined;
-    value += t.value;
-  }
-  return value;
-}
-
-/**
- * Names bound exactly once in the whole file, by a module-level `NAME = "literal"` (optionally
- * annotated). Any other binding anywhere — reassignment, `for`, `import`, `as`, parameters,
- * `global`, walrus — disqualifies the name, so a local that shadows it is never resolved wrongly.
- */
-function moduleConstants(tokens: PythonToken[]): Map<string, string> {
-  const candidates = new Map<string, string>();
-  const bindings = new Map<string, number>();
-  const bind = (name: string) => bindings.set(name, (bindings.get(name) ?? 0) + 1);
-  let start = 0;
-  let depth = 0;
-  let moduleLevel = tokens[0]?.column === 1;
-  for (let i = 0; i <= tokens.length; i++) {
-    const t = tokens[i];
-    if (i === tokens.length || t.kind === "newline" || (depth === 0 && isOp(t, ";"))) {
-      if (i > start) {
-        const assigns = topLevelAssignments(tokens, start, i);
-        markBindings(tokens, start, i, assigns[assigns.length - 1] ?? -1, bind);
-        const constant = moduleLevel ? constantDefinition(tokens, start, i, assigns) : undefined;
-        if (constant) candidates.set(constant.name, constant.value);
-        // `if x: A = "a"; B = "b"` — B belongs to the if-suite.
-        if (COMPOUND.has(tokens[start].text)) moduleLevel = false;
-      }
-      if (t?.kind === "newline") moduleLevel = tokens[i + 1]?.column === 1;
-      start = i + 1;
-      depth = 0;
-    } else if (t.kind === "op" && "([{".includes(t.text)) depth++;
-    else if (t.kind === "op" && ")]}".includes(t.text)) depth = Math.max(0, depth - 1);
-  }
-  const constants = new Map<string, string>();
-  for (const [name, value] of candidates) {
-    if (bindings.get(name) === 1) constants.set(name, value);
-  }
-  return constants;
-}
-
-/** Indexes of the `=` tokens outside brackets in one statement. */
-function topLevelAssignments(tokens: PythonToken[], from: number, to: number): number[] {
-  const found = [];
-  let depth = 0;
-  for (let k = from; k < to; k++) {
-    const t = tokens[k];
-    if (t.kind !== "op") continue;
-    if ("([{".includes(t.text)) depth++;
-    else if (")]}".includes(t.text)) depth = Math.max(0, depth - 1);
-    else if (t.text === "=" && depth === 0) found.push(k);
-  }
-  return found;
-}
-
-/** `NAME = literal` or `NAME: annotation = literal`, with exactly one top-level `=`. */
-function constantDefinition(
-  tokens: PythonToken[],
-  from: number,
-  to: number,
-  assigns: number[],
-): { name: string; value: string } | undefined {
-  const [assign] = assigns;
-  if (tokens[from].kind !== "name" || assigns.length !== 1) return undefined;
-  if (assign !== from + 1 && !(assign > from + 2 && isOp(tokens[from + 1], ":"))) return undefined;
-  const value = literalValue(tokens, assign + 1, to);
-  return value === undefined ? undefined : { name: tokens[from].text, value };
-}
-
-/** Reports every name one statement binds (over-reporting is safe: it only blocks resolution). */
-function markBindings(
-  tokens: PythonToken[],
-  from: number,
-  to: number,
-  lastAssign: number,
-  bind: (name: string) => void,
-): void {
-  let depth = 0;
-  // A region binds every name in it: `for … in`, `lambda … :`, `import …`, `global …`, `del …`.
-  let region: { ends: string; depth: number } | undefined;
-  let parameters = -1;
-  for (let k = from; k < to; k++) {
-    const t = tokens[k];
-    const previous = k > from ? tokens[k - 1] : undefined;
-    if (t.kind === "op") {
-      if ("([{".includes(t.text)) {
-        depth++;
-        if (t.text === "(" && tokens[k - 2]?.text === "def" && k - 2 >= from) parameters = depth;
-      } else if (")]}".includes(t.text)) {
-        if (depth === parameters) parameters = -1;
-        depth = Math.max(0, depth - 1);
-      } else if (region && t.text === region.ends && depth === region.depth) region = undefined;
-      continue;
-    }
-    if (t.kind !== "name" || isOp(previous, ".")) continue;
-    if (t.text === "for") region = { ends: "in", depth };
-    else if (t.text === "lambda") region = { ends: ":", depth };
-    else if (["import", "global", "nonlocal", "del"].includes(t.text)) region = { ends: "", depth };
-    else if (region && t.text === region.ends && depth === region.depth) region = undefined;
-    const next = k + 1 < to ? tokens[k + 1] : undefined;
-    const binds = k < lastAssign || region !== undefined ||
-      (next?.kind === "op" && AUGMENTED.has(next.text)) ||
-      (k === from && isOp(next, ":")) ||
-      (previous?.kind === "name" && ["as", "def", "class"].includes(previous.text)) ||
-      (depth === parameters && previous !== undefined &&
-        ["(", ",", "*", "**"].includes(previous.text) && previous.kind === "op");
-    if (binds) bind(t.text);
-  }
 }
