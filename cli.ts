@@ -70,7 +70,11 @@ const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
   },
   checks: { format: { type: "string" }, help: { type: "boolean", short: "h" } },
   explain: { help: { type: "boolean", short: "h" } },
-  init: { type: { type: "string" }, force: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  init: {
+    type: { type: "string" },
+    force: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
   schema: { help: { type: "boolean", short: "h" } },
 };
 
@@ -144,7 +148,10 @@ function run(command: string, positionals: string[], values: Values, io: Io): Pr
 async function commandCheck(dir: string, values: Values, io: Io): Promise<number> {
   const outputs = parseFormats(values.format as string[] | undefined);
   const now = parseNow(values.now as string | undefined);
-  const policy = await choosePolicy({ explicit: values.policy as string | undefined, projectDir: dir });
+  const policy = await choosePolicy({
+    explicit: values.policy as string | undefined,
+    projectDir: dir,
+  });
   const snapshot = await collect({ root: dir, now, env: Deno.env.toObject() });
   return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
 }
@@ -171,7 +178,9 @@ async function evaluateAndReport(options: {
   if (values["fail-on"] !== undefined) {
     const failOn = Severity.safeParse(values["fail-on"]);
     if (!failOn.success) {
-      throw new UsageError(`--fail-on: expected error, warning or info, got "${values["fail-on"]}"`);
+      throw new UsageError(
+        `--fail-on: expected error, warning or info, got "${values["fail-on"]}"`,
+      );
     }
     policy = { ...policy, failOn: failOn.data };
   }
@@ -200,7 +209,9 @@ async function evaluateAndReport(options: {
         (values["allow-incomplete"] ? " (allowed by --allow-incomplete)\n" : "\n"),
     );
     for (const p of report.coverage.problems.slice(0, 5)) {
-      io.stderr(`  ${p.line ? `${p.file}:${p.line}` : p.file}: ${p.message.replace(`${p.file}: `, "")}\n`);
+      io.stderr(
+        `  ${p.line ? `${p.file}:${p.line}` : p.file}: ${p.message.replace(`${p.file}: `, "")}\n`,
+      );
     }
     return values["allow-incomplete"] ? EXIT.pass : EXIT.incomplete;
   }
@@ -222,11 +233,13 @@ async function commandSnapshot(dir: string, values: Values, io: Io): Promise<num
 function commandChecks(values: Values, io: Io): number {
   const rows = [...catalogue.values()].map((f) => f.definition);
   if (values.format === "json") {
-    io.stdout(JSON.stringify(
-      rows.map((d) => ({ id: d.id, family: d.family, severity: d.severity, title: d.title })),
-      null,
-      2,
-    ) + "\n");
+    io.stdout(
+      JSON.stringify(
+        rows.map((d) => ({ id: d.id, family: d.family, severity: d.severity, title: d.title })),
+        null,
+        2,
+      ) + "\n",
+    );
     return EXIT.pass;
   }
   if (values.format !== undefined && values.format !== "text") {
@@ -240,7 +253,9 @@ function commandChecks(values: Values, io: Io): number {
 function commandExplain(id: string, io: Io): number {
   if (!id) throw new UsageError("explain: expected a check id; 'tollgate checks' lists them");
   const factory = catalogue.get(id) as CheckFactory<z.ZodType> | undefined;
-  if (!factory) throw new UsageError(`explain: unknown check id "${id}"; 'tollgate checks' lists them`);
+  if (!factory) {
+    throw new UsageError(`explain: unknown check id "${id}"; 'tollgate checks' lists them`);
+  }
   const d = factory.definition;
   const schema = z.toJSONSchema(d.params, { io: "input" }) as {
     properties?: Record<string, { description?: string; default?: unknown }>;
@@ -256,7 +271,11 @@ function commandExplain(id: string, io: Io): number {
   const params = Object.entries(schema.properties ?? {});
   lines.push(params.length ? "Params:" : "Params: none");
   for (const [name, p] of params) {
-    lines.push(`  ${name} (default ${JSON.stringify(p.default)})${p.description ? `: ${p.description}` : ""}`);
+    lines.push(
+      `  ${name} (default ${JSON.stringify(p.default)})${
+        p.description ? `: ${p.description}` : ""
+      }`,
+    );
   }
   lines.push("", `Fix: ${d.remedy}`, "", "References:");
   for (const ref of d.references) lines.push(`  ${ref.title}: ${ref.url}`);
@@ -303,7 +322,9 @@ function parseFormats(raw: string[] | undefined): Array<{ format: string; path?:
     const file = eq < 0 ? undefined : entry.slice(eq + 1);
     if (!formatters[format]) {
       throw new UsageError(
-        `--format: unknown format "${format}"; expected one of ${Object.keys(formatters).join(", ")}`,
+        `--format: unknown format "${format}"; expected one of ${
+          Object.keys(formatters).join(", ")
+        }`,
       );
     }
     if (file === "") throw new UsageError(`--format ${format}=: expected a file path after "="`);
@@ -330,7 +351,9 @@ async function readSnapshotFile(file: string): Promise<Snapshot> {
   try {
     text = await Deno.readTextFile(file);
   } catch (error) {
-    throw new UsageError(`eval: ${file}: ${error instanceof Deno.errors.NotFound ? "file not found" : error}`);
+    throw new UsageError(
+      `eval: ${file}: ${error instanceof Deno.errors.NotFound ? "file not found" : error}`,
+    );
   }
   let json: unknown;
   try {
@@ -367,7 +390,9 @@ function reportError(error: unknown, io: Io, debug: boolean): number {
   }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`tollgate: internal error: ${message}\n`);
-  io.stderr(debug && error instanceof Error ? `${error.stack}\n` : "run again with --debug for details\n");
+  io.stderr(
+    debug && error instanceof Error ? `${error.stack}\n` : "run again with --debug for details\n",
+  );
   return EXIT.incomplete;
 }
 

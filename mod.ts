@@ -46,7 +46,12 @@ export {
   Verdict,
   WAIVERS_CHECK_ID,
 } from "./core/report.ts";
-export { ConfigError, parsePolicyConfig, PolicyConfig, resolvePolicyConfig } from "./core/config.ts";
+export {
+  ConfigError,
+  parsePolicyConfig,
+  PolicyConfig,
+  resolvePolicyConfig,
+} from "./core/config.ts";
 export { collect, type CollectOptions } from "./collect/mod.ts";
 export { catalogue, checks } from "./checks/mod.ts";
 export { ML06_PREVENTION, policies, PREVENTION_BY_CHECK } from "./policies/mod.ts";

@@ -49,8 +49,16 @@ export function snapshotOf(
 ): Snapshot {
   const base = emptySnapshot({ root: "project", collectedAt: TEST_NOW.toISOString() });
   const filled = (Object.keys(sections) as Array<keyof Snapshot>).filter((key) =>
-    ["packages", "indexes", "environments", "models", "artifacts", "signatures", "services",
-      "codeowners"].includes(key)
+    [
+      "packages",
+      "indexes",
+      "environments",
+      "models",
+      "artifacts",
+      "signatures",
+      "services",
+      "codeowners",
+    ].includes(key)
   ) as Section[];
   const collected = [...new Set([...filled, ...(sections.collected ?? [])])];
   return Snapshot.parse({ ...base, ...sections, collected });
@@ -160,7 +168,11 @@ export async function runCheck(
   snapshot: Snapshot,
   options: { now?: Date; offline?: boolean } = {},
 ): Promise<Finding[]> {
-  const report = await runPolicy(definePolicy({ name: `test:${check.id}`, checks: [check] }), snapshot, options);
+  const report = await runPolicy(
+    definePolicy({ name: `test:${check.id}`, checks: [check] }),
+    snapshot,
+    options,
+  );
   const result = report.results.find((r) => r.check === check.id)!;
   if (result.status === "error") throw new Error(`${check.id} errored: ${result.reason}`);
   return result.findings;

@@ -44,7 +44,9 @@ export function normaliseIndexUrl(url: string): string {
   } catch {
     return url.trim().replace(/\/+$/, "");
   }
-  const port = parsed.port && parsed.port !== DEFAULT_PORTS[parsed.protocol] ? `:${parsed.port}` : "";
+  const port = parsed.port && parsed.port !== DEFAULT_PORTS[parsed.protocol]
+    ? `:${parsed.port}`
+    : "";
   const auth = parsed.username || parsed.password ? "***@" : "";
   const path = parsed.pathname.replace(/\/+$/, "");
   return `${parsed.protocol}//${auth}${parsed.hostname.toLowerCase()}${port}${path}`;

@@ -47,7 +47,8 @@ export const revisionPinned = defineCheck({
   }],
   params: z.object({}).strict(),
   needs: ["models"],
-  remedy: 'Pass revision="<40-hex commit id>" to every load; find the id on the hub\'s commit list.',
+  remedy:
+    'Pass revision="<40-hex commit id>" to every load; find the id on the hub\'s commit list.',
   run(snapshot) {
     const findings: FindingDraft[] = [];
     for (const ref of snapshot.models) {
@@ -109,7 +110,9 @@ export const noRemoteCode = defineCheck({
   remedy: "Use a model supported natively by your library version, or vendor and review the " +
     "modelling code and load it locally.",
   run(snapshot) {
-    return snapshot.models.filter((ref) => ref.trustRemoteCode !== undefined && ref.trustRemoteCode !== false)
+    return snapshot.models.filter((ref) =>
+      ref.trustRemoteCode !== undefined && ref.trustRemoteCode !== false
+    )
       .map((ref) => ({
         subject: modelSubject(ref),
         location: ref.location,

@@ -72,7 +72,8 @@ export const hashPinned = defineCheck({
           subject,
           location,
           message: `${pkg.name} is installed from ${pkg.source.vcs}, which pip cannot hash-check.`,
-          fix: "Build a wheel from a reviewed commit, publish it to your index, and pin it with a hash.",
+          fix:
+            "Build a wheel from a reviewed commit, publish it to your index, and pin it with a hash.",
         });
         continue;
       }

@@ -37,7 +37,7 @@ export function starterYaml(catalogue: ReadonlyMap<string, CheckFactory<z.ZodTyp
     "#   - check: signature.hash-pinned",
     '#     subject: "pkg:pypi/internal-*"',
     "#     reason: built in-house and verified by the release pipeline",
-    "#     owner: \"@ml-platform\"",
+    '#     owner: "@ml-platform"',
     "#     expires: 2026-12-31",
     "",
   );

@@ -6,7 +6,12 @@
  */
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { type ConfigFormat, ConfigError, parsePolicyConfig, resolvePolicyConfig } from "../core/config.ts";
+import {
+  ConfigError,
+  type ConfigFormat,
+  parsePolicyConfig,
+  resolvePolicyConfig,
+} from "../core/config.ts";
 import type { Policy } from "../core/policy.ts";
 import { parse as parseToml } from "smol-toml";
 import { catalogue } from "../checks/mod.ts";
@@ -16,7 +21,12 @@ const MAX_POLICY_BYTES = 1024 * 1024;
 const MAX_EXTENDS_DEPTH = 16;
 
 /** Data policy files looked for in a project, in order. */
-export const DISCOVERED_POLICY_FILES = ["tollgate.yaml", "tollgate.yml", "tollgate.toml", "pyproject.toml"];
+export const DISCOVERED_POLICY_FILES = [
+  "tollgate.yaml",
+  "tollgate.yml",
+  "tollgate.toml",
+  "pyproject.toml",
+];
 
 /**
  * The policy for a run: `--policy FILE` when given, else a data policy file found in the project,

@@ -38,7 +38,9 @@ export class ReadError extends Error {
  */
 export function normaliseRelative(relative: string): string | undefined {
   const joined = path.posix.normalize(relative.replaceAll("\\", "/"));
-  if (joined.startsWith("../") || joined === ".." || path.posix.isAbsolute(joined)) return undefined;
+  if (joined.startsWith("../") || joined === ".." || path.posix.isAbsolute(joined)) {
+    return undefined;
+  }
   return joined === "." ? "." : joined.replace(/^\.\//, "");
 }
 
@@ -105,7 +107,10 @@ export async function readBytesInRoot(
   }
   if (!stat.isFile) throw new ReadError(relative, `${relative}: is not a regular file`);
   if (stat.size > maxBytes) {
-    throw new ReadError(relative, `${relative}: is ${stat.size} bytes, over the ${maxBytes}-byte limit`);
+    throw new ReadError(
+      relative,
+      `${relative}: is ${stat.size} bytes, over the ${maxBytes}-byte limit`,
+    );
   }
   try {
     return await Deno.readFile(real);

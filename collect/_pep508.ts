@@ -8,7 +8,19 @@
 import { valid as validVersion } from "@renovatebot/pep440";
 import { parseMarker } from "./_pep508_marker.ts";
 
-/** Raised when a requirement string is not valid PEP 508; the message names what and where. */
+/**
+ * Raised when a requirement string is not valid PEP 508; the message names what and where.
+ *
+ * @example
+ * ```ts
+ * import { parsePep508, Pep508Error } from "./_pep508.ts";
+ * try {
+ *   parsePep508("numpy==");
+ * } catch (error) {
+ *   if (error instanceof Pep508Error) error.column; // 8
+ * }
+ * ```
+ */
 export class Pep508Error extends Error {
   /** 1-based column in the requirement text where the problem starts. */
   readonly column: number;
@@ -23,7 +35,15 @@ export class Pep508Error extends Error {
   }
 }
 
-/** One parsed PEP 508 requirement. */
+/**
+ * One parsed PEP 508 requirement.
+ *
+ * @example
+ * ```ts
+ * import type { Pep508Requirement } from "./_pep508.ts";
+ * const req: Pep508Requirement = { name: "A", normalisedName: "a", extras: [], specifier: "" };
+ * ```
+ */
 export interface Pep508Requirement {
   /** The project name as written. */
   name: string;
@@ -111,7 +131,10 @@ class Cursor {
   }
   fail(expected: string): never {
     const found = this.atEnd ? "end of text" : `'${this.peek()}'`;
-    throw new Pep508Error(`expected ${expected} at column ${this.column}, found ${found}`, this.column);
+    throw new Pep508Error(
+      `expected ${expected} at column ${this.column}, found ${found}`,
+      this.column,
+    );
   }
 }
 
@@ -130,7 +153,7 @@ class Cursor {
  * ```
  */
 export function parsePep508(text: string): Pep508Requirement {
-  const cursor = new Cursor(text);
+  const cursor: Cursor = new Cursor(text);
   cursor.skipSpace();
   const name = cursor.match(NAME);
   if (name === undefined) cursor.fail("a project name");
@@ -221,7 +244,7 @@ function parseVersion(cursor: Cursor, operator: string): string {
   const version = cursor.match(operator === "===" ? ARBITRARY : VERSION_CHARS);
   if (version === undefined) cursor.fail(`a version after '${operator}'`);
   if (operator === "===") return version;
-  const invalid = (problem: string): never => {
+  const invalid: (problem: string) => never = (problem) => {
     throw new Pep508Error(`${problem} at column ${column}`, column);
   };
   let release = version;

@@ -61,7 +61,7 @@ export function parseMarker(
   const skipSpace = () => {
     while (text[position] === " " || text[position] === "\t") position++;
   };
-  const expected = (what: string): never => {
+  const expected: (what: string) => never = (what) => {
     const found = position >= text.length ? "end of text" : `'${text[position]}'`;
     return fail(`expected ${what} at column ${position + 1}, found ${found}`, position + 1);
   };

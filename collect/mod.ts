@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import { emptySnapshot, type Package, type Problem, type Snapshot } from "../core/snapshot.ts";
-import { readTextInRoot, ReadError } from "./_fs.ts";
+import { ReadError, readTextInRoot } from "./_fs.ts";
 import { walkProject } from "./walk.ts";
 import { readRequirementsFile } from "./requirements.ts";
 import { parsePyproject } from "./pyproject.ts";
@@ -78,8 +78,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   snapshot.problems.push(...walk.problems);
   const inputs = new Map<string, string>();
   const problem = (error: unknown, file: string) => {
-    if (error instanceof ReadError) snapshot.problems.push({ file: error.file, message: error.message });
-    else throw error;
+    if (error instanceof ReadError) {
+      snapshot.problems.push({ file: error.file, message: error.message });
+    } else throw error;
     inputs.set(file, inputs.get(file) ?? "unreadable");
   };
 

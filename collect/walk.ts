@@ -61,7 +61,10 @@ export async function walkProject(
     try {
       entries = await Array.fromAsync(Deno.readDir(absolute));
     } catch (error) {
-      result.problems.push({ file: dir, message: `${dir}: cannot list: ${describeFsError(error)}` });
+      result.problems.push({
+        file: dir,
+        message: `${dir}: cannot list: ${describeFsError(error)}`,
+      });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

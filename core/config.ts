@@ -110,7 +110,12 @@ export function parsePolicyConfig(
         message: `not valid YAML: ${first.message.split("\n")[0]}`,
       });
     }
-    raw = doc.toJS({ maxAliasCount: 100 });
+    try {
+      raw = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // Unresolved or excessive aliases surface only when the document is converted.
+      throw new ConfigError({ file, message: `not valid YAML: ${(error as Error).message}` });
+    }
     lineOf = (keys) => {
       for (let n = keys.length; n >= 0; n--) {
         const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] };
@@ -157,7 +162,9 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   }
   const found = valueAt(raw, issue.path as PropertyKey[]);
   const shown = found === undefined ? "" : JSON.stringify(found);
-  const suffix = issue.code === "invalid_value" && shown && shown.length <= 60 ? `; found ${shown}` : "";
+  const suffix = issue.code === "invalid_value" && shown && shown.length <= 60
+    ? `; found ${shown}`
+    : "";
   return cleanZodMessage(issue.message) + suffix;
 }
 
@@ -197,7 +204,9 @@ export function resolvePolicyConfig(options: {
       throw new ConfigError({
         file,
         keyPath: formatKeyPath([key, id]),
-        message: `unknown check id "${id}"${suggest(id, catalogue)}; \`tollgate checks\` lists them`,
+        message: `unknown check id "${id}"${
+          suggest(id, catalogue)
+        }; \`tollgate checks\` lists them`,
       });
     }
     return factory;

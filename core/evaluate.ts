@@ -9,8 +9,8 @@ import { globMatch } from "./_glob.ts";
 import { compareText, type Policy, type Waiver, waiverExpired } from "./policy.ts";
 import {
   type CheckResult,
-  REPORT_SCHEMA,
   type Report,
+  REPORT_SCHEMA,
   type Verdict,
   type WaivedFinding,
   WAIVERS_CHECK_ID,
@@ -144,7 +144,9 @@ async function runOne(
     return {
       ...base,
       status: "error",
-      reason: `needs snapshot section(s) ${missing.join(", ")}, which this snapshot does not contain`,
+      reason: `needs snapshot section(s) ${
+        missing.join(", ")
+      }, which this snapshot does not contain`,
     };
   }
   let drafts: unknown;

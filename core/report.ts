@@ -73,7 +73,11 @@ export const Report = z.object({
     fail: z.number().int(),
     error: z.number().int(),
     skipped: z.number().int(),
-    findings: z.object({ error: z.number().int(), warning: z.number().int(), info: z.number().int() })
+    findings: z.object({
+      error: z.number().int(),
+      warning: z.number().int(),
+      info: z.number().int(),
+    })
       .strict(),
     waived: z.number().int(),
   }).strict(),

@@ -291,11 +291,13 @@ export const Signature = z.object({
   format: z.string().describe("e.g. 'oms/sigstore-bundle-v0.3'"),
   modelPath: z.string().describe("Directory or file the signature covers"),
   bundle: z.unknown().describe("The bundle as parsed JSON"),
-  files: z.array(z.object({
-    path: z.string(),
-    signedDigest: z.string().optional(),
-    actualDigest: z.string().optional(),
-  }).strict()),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      signedDigest: z.string().optional(),
+      actualDigest: z.string().optional(),
+    }).strict(),
+  ),
 }).strict();
 /** A model signature bundle. */
 export type Signature = z.infer<typeof Signature>;
@@ -347,18 +349,22 @@ export type Advisory = z.infer<typeof Advisory>;
 
 /** Registry facts added by enrichment (online, cached), each list keyed by its own fields. */
 export const RegistryData = z.object({
-  pypi: z.array(z.object({
-    name: z.string(),
-    latest: z.string().optional(),
-    releases: z.array(Release),
-  }).strict()),
+  pypi: z.array(
+    z.object({
+      name: z.string(),
+      latest: z.string().optional(),
+      releases: z.array(Release),
+    }).strict(),
+  ),
   advisories: z.array(Advisory),
-  hub: z.array(z.object({
-    repoId: z.string(),
-    author: z.string().optional(),
-    sha: z.string().optional(),
-    gated: z.boolean().optional(),
-  }).strict()),
+  hub: z.array(
+    z.object({
+      repoId: z.string(),
+      author: z.string().optional(),
+      sha: z.string().optional(),
+      gated: z.boolean().optional(),
+    }).strict(),
+  ),
 }).strict();
 /** Registry facts added by enrichment. */
 export type RegistryData = z.infer<typeof RegistryData>;

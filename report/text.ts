@@ -35,8 +35,11 @@ export function formatText(report: Report, options: TextOptions = {}): string {
   const out: string[] = [];
   out.push(
     paint("bold", `tollgate ${report.project}`) +
-      paint("dim", ` · policy ${report.policy} · fails on ${report.failOn}` +
-        `${report.strict ? " · strict (waivers ignored)" : ""} · ${report.evaluatedAt}`),
+      paint(
+        "dim",
+        ` · policy ${report.policy} · fails on ${report.failOn}` +
+          `${report.strict ? " · strict (waivers ignored)" : ""} · ${report.evaluatedAt}`,
+      ),
     "",
   );
   for (const result of report.results) {
@@ -50,8 +53,13 @@ export function formatText(report: Report, options: TextOptions = {}): string {
     for (const finding of waived) {
       out.push(
         `  ${finding.check}  ${where(finding)}${finding.subject}`,
-        paint("dim", `      ${finding.waiver.reason}` +
-          `${finding.waiver.owner ? ` — ${finding.waiver.owner}` : ""}, until ${finding.waiver.expires}`),
+        paint(
+          "dim",
+          `      ${finding.waiver.reason}` +
+            `${
+              finding.waiver.owner ? ` — ${finding.waiver.owner}` : ""
+            }, until ${finding.waiver.expires}`,
+        ),
       );
     }
   }
@@ -62,7 +70,9 @@ export function formatText(report: Report, options: TextOptions = {}): string {
     for (const input of inputs) out.push(paint("dim", `  ${input.file} (${input.format})`));
   }
   if (problems.length > 0) {
-    out.push(paint("yellow", `  ${problems.length} input problem(s) — these files were not fully read:`));
+    out.push(
+      paint("yellow", `  ${problems.length} input problem(s) — these files were not fully read:`),
+    );
     for (const p of problems) {
       out.push(`  ${p.line ? `${p.file}:${p.line}` : p.file}  ${stripPrefix(p.message, p.file)}`);
     }
@@ -90,8 +100,10 @@ function renderResult(result: CheckResult, paint: Paint): string[] {
   const head = `${result.check} — ${result.title}`;
   switch (result.status) {
     case "pass":
-      lines.push(`${paint("green", "✓ pass ")} ${head}` +
-        (result.findings.length ? paint("dim", ` (${result.findings.length} note(s))`) : ""));
+      lines.push(
+        `${paint("green", "✓ pass ")} ${head}` +
+          (result.findings.length ? paint("dim", ` (${result.findings.length} note(s))`) : ""),
+      );
       break;
     case "fail":
       lines.push(`${paint("red", "✗ fail ")} ${paint("bold", head)}`);
@@ -100,11 +112,16 @@ function renderResult(result: CheckResult, paint: Paint): string[] {
       lines.push(`${paint("yellow", "! error")} ${head}`, `         ${result.reason ?? ""}`);
       break;
     case "skipped":
-      lines.push(`${paint("dim", "- skip ")} ${head}`, paint("dim", `         ${result.reason ?? ""}`));
+      lines.push(
+        `${paint("dim", "- skip ")} ${head}`,
+        paint("dim", `         ${result.reason ?? ""}`),
+      );
       break;
   }
   const fixes = new Set(result.findings.map((f) => f.fix));
-  const sharedFix = fixes.size === 1 && result.findings.length > 1 ? result.findings[0].fix : undefined;
+  const sharedFix = fixes.size === 1 && result.findings.length > 1
+    ? result.findings[0].fix
+    : undefined;
   for (const finding of result.findings) {
     const color = finding.severity === "error"
       ? "red"

@@ -13,24 +13,51 @@ Deno.test("signature.hash-pinned: unhashed, unpinned, VCS, covered and exempt pa
         pkg("numpy==1.26.4", { hashes: [SHA] }),
         pkg("torch==2.3.1", { locations: [{ file: "requirements.txt", line: 2 }] }),
         pkg("scipy>=1.11", { hashes: [SHA], locations: [{ file: "requirements.txt", line: 3 }] }),
-        pkg("md5only==1.0", { hashes: ["md5:" + "0".repeat(32)], locations: [{ file: "requirements.txt", line: 4 }] }),
+        pkg("md5only==1.0", {
+          hashes: ["md5:" + "0".repeat(32)],
+          locations: [{ file: "requirements.txt", line: 4 }],
+        }),
         pkg("lib", {
           source: { kind: "vcs", vcs: "git", url: "https://github.com/o/lib", ref: "main" },
           locations: [{ file: "requirements.txt", line: 5 }],
         }),
-        pkg("local", { source: { kind: "path", path: "./local" }, locations: [{ file: "requirements.txt", line: 6 }] }),
+        pkg("local", {
+          source: { kind: "path", path: "./local" },
+          locations: [{ file: "requirements.txt", line: 6 }],
+        }),
         pkg("numpy>=1.26", { layer: "manifest", locations: [{ file: "pyproject.toml", line: 7 }] }),
-        pkg("fastapi>=0.111", { layer: "manifest", locations: [{ file: "pyproject.toml", line: 8 }] }),
+        pkg("fastapi>=0.111", {
+          layer: "manifest",
+          locations: [{ file: "pyproject.toml", line: 8 }],
+        }),
       ],
     }),
   );
-  assert.deepEqual(findings.map((f) => [f.location?.file, f.location?.line, f.subject, f.message]), [
-    ["pyproject.toml", 8, "pkg:pypi/fastapi", "fastapi is declared in pyproject.toml but no requirements or lock file pins it with a hash."],
-    ["requirements.txt", 2, "pkg:pypi/torch@2.3.1", "torch is pinned but has no hash."],
-    ["requirements.txt", 3, "pkg:pypi/scipy", 'scipy is hashed but not pinned to one version (specifier ">=1.11").'],
-    ["requirements.txt", 4, "pkg:pypi/md5only@1.0", "md5only is pinned but has no hash."],
-    ["requirements.txt", 5, "pkg:pypi/lib", "lib is installed from git, which pip cannot hash-check."],
-  ]);
+  assert.deepEqual(
+    findings.map((f) => [f.location?.file, f.location?.line, f.subject, f.message]),
+    [
+      [
+        "pyproject.toml",
+        8,
+        "pkg:pypi/fastapi",
+        "fastapi is declared in pyproject.toml but no requirements or lock file pins it with a hash.",
+      ],
+      ["requirements.txt", 2, "pkg:pypi/torch@2.3.1", "torch is pinned but has no hash."],
+      [
+        "requirements.txt",
+        3,
+        "pkg:pypi/scipy",
+        'scipy is hashed but not pinned to one version (specifier ">=1.11").',
+      ],
+      ["requirements.txt", 4, "pkg:pypi/md5only@1.0", "md5only is pinned but has no hash."],
+      [
+        "requirements.txt",
+        5,
+        "pkg:pypi/lib",
+        "lib is installed from git, which pip cannot hash-check.",
+      ],
+    ],
+  );
   assert.ok(findings.every((f) => f.fix && f.severity === "error"));
   const strictLocal = await runCheck(
     checks.signature.hashPinned({ exemptLocal: false }),
@@ -43,21 +70,36 @@ Deno.test("source.allowed-indexes: normalised comparison, globs, roles in messag
   assert.equal(normaliseIndexUrl("HTTPS://PyPI.org:443/simple/"), "https://pypi.org/simple");
   assert.equal(normaliseIndexUrl("https://u:p@host:8443/x/"), "https://***@host:8443/x");
   const findings = await runCheck(
-    checks.source.allowedIndexes({ indexes: ["https://pypi.org/simple", "https://pypi.corp.example/*"] }),
+    checks.source.allowedIndexes({
+      indexes: ["https://pypi.org/simple", "https://pypi.corp.example/*"],
+    }),
     snapshotOf({
       indexes: [
         index("https://PYPI.org/simple/"),
         index("https://pypi.corp.example/team-a/simple", { role: "extra" }),
-        index("https://evil.example/simple", { role: "extra", location: { file: "pip.conf", line: 3 } }),
+        index("https://evil.example/simple", {
+          role: "extra",
+          location: { file: "pip.conf", line: 3 },
+        }),
         index("./wheels", { role: "find-links", location: { file: "requirements.txt", line: 4 } }),
       ],
     }),
   );
   assert.deepEqual(findings.map((f) => [f.subject, f.message, f.location]), [
-    ["index:https://evil.example/simple", "Extra index https://evil.example/simple is not on the allowed list.", { file: "pip.conf", line: 3 }],
-    ["index:./wheels", "Find-links location ./wheels is not on the allowed list.", { file: "requirements.txt", line: 4 }],
+    [
+      "index:https://evil.example/simple",
+      "Extra index https://evil.example/simple is not on the allowed list.",
+      { file: "pip.conf", line: 3 },
+    ],
+    ["index:./wheels", "Find-links location ./wheels is not on the allowed list.", {
+      file: "requirements.txt",
+      line: 4,
+    }],
   ]);
-  const defaults = await runCheck(checks.source.allowedIndexes(), snapshotOf({ indexes: [index("https://pypi.org/simple/")] }));
+  const defaults = await runCheck(
+    checks.source.allowedIndexes(),
+    snapshotOf({ indexes: [index("https://pypi.org/simple/")] }),
+  );
   assert.deepEqual(defaults, []);
 });
 
@@ -65,12 +107,29 @@ Deno.test("source.https-only: http indexes, trusted hosts, plaintext package URL
   const findings = await runCheck(
     checks.source.httpsOnly({ allowHosts: ["127.0.0.1"] }),
     snapshotOf({
-      indexes: [index("http://mirror.example/simple"), index("http://127.0.0.1:8080/simple"), index("https://pypi.org/simple")],
-      settings: [{ name: "trusted-host", value: "mirror.example", location: { file: "requirements.txt", line: 2 } }],
+      indexes: [
+        index("http://mirror.example/simple"),
+        index("http://127.0.0.1:8080/simple"),
+        index("https://pypi.org/simple"),
+      ],
+      settings: [{
+        name: "trusted-host",
+        value: "mirror.example",
+        location: { file: "requirements.txt", line: 2 },
+      }],
       packages: [
-        pkg("a", { source: { kind: "url", url: "http://files.example/a-1.0.tar.gz" }, locations: [{ file: "requirements.txt", line: 3 }] }),
-        pkg("b", { source: { kind: "vcs", vcs: "git", url: "git://github.com/o/b" }, locations: [{ file: "requirements.txt", line: 4 }] }),
-        pkg("c", { source: { kind: "vcs", vcs: "git", url: "https://github.com/o/c" }, locations: [{ file: "requirements.txt", line: 5 }] }),
+        pkg("a", {
+          source: { kind: "url", url: "http://files.example/a-1.0.tar.gz" },
+          locations: [{ file: "requirements.txt", line: 3 }],
+        }),
+        pkg("b", {
+          source: { kind: "vcs", vcs: "git", url: "git://github.com/o/b" },
+          locations: [{ file: "requirements.txt", line: 4 }],
+        }),
+        pkg("c", {
+          source: { kind: "vcs", vcs: "git", url: "https://github.com/o/c" },
+          locations: [{ file: "requirements.txt", line: 5 }],
+        }),
       ],
     }),
   );
@@ -85,15 +144,32 @@ Deno.test("source.https-only: http indexes, trusted hosts, plaintext package URL
 Deno.test("venv.isolated: system site-packages is an error; no venv is a warning unless allowed", async () => {
   const leaky = await runCheck(
     checks.venv.isolated(),
-    snapshotOf({ environments: [venv(".venv", { includeSystemSitePackages: true, location: { file: ".venv/pyvenv.cfg", line: 2 } }), venv("env2")] }),
+    snapshotOf({
+      environments: [
+        venv(".venv", {
+          includeSystemSitePackages: true,
+          location: { file: ".venv/pyvenv.cfg", line: 2 },
+        }),
+        venv("env2"),
+      ],
+    }),
   );
   assert.deepEqual(leaky.map((f) => [f.severity, f.subject, f.location]), [
     ["error", "env:.venv", { file: ".venv/pyvenv.cfg", line: 2 }],
   ]);
   const none = await runCheck(checks.venv.isolated(), snapshotOf({ environments: [] }));
   assert.deepEqual(none.map((f) => [f.severity, f.subject]), [["warning", "project:project"]]);
-  assert.deepEqual(await runCheck(checks.venv.isolated({ requireEnvironment: false }), snapshotOf({ environments: [] })), []);
-  const system = await runCheck(checks.venv.isolated(), snapshotOf({ environments: [venv("/usr", { kind: "system" })] }));
+  assert.deepEqual(
+    await runCheck(
+      checks.venv.isolated({ requireEnvironment: false }),
+      snapshotOf({ environments: [] }),
+    ),
+    [],
+  );
+  const system = await runCheck(
+    checks.venv.isolated(),
+    snapshotOf({ environments: [venv("/usr", { kind: "system" })] }),
+  );
   assert.match(system[0].message, /system interpreter/);
 });
 
@@ -106,8 +182,15 @@ Deno.test("hub.revision-pinned: missing, branch, dynamic and full-commit revisio
         model("org/branch", { revision: "main", location: { file: "a.py", line: 2 } }),
         model("org/short", { revision: "8bb2e6b", location: { file: "a.py", line: 3 } }),
         model("org/dynamic", { revisionDynamic: true, location: { file: "a.py", line: 4 } }),
-        model("org/pinned", { revision: "8bb2e6b0d3d16d5a4a05d5e8e8e5bc6c51a7a3c2", location: { file: "a.py", line: 5 } }),
-        model("owner/repo", { hub: "torch-hub", loader: "torch.hub.load", location: { file: "a.py", line: 6 } }),
+        model("org/pinned", {
+          revision: "8bb2e6b0d3d16d5a4a05d5e8e8e5bc6c51a7a3c2",
+          location: { file: "a.py", line: 5 },
+        }),
+        model("owner/repo", {
+          hub: "torch-hub",
+          loader: "torch.hub.load",
+          location: { file: "a.py", line: 6 },
+        }),
       ],
     }),
   );
@@ -133,7 +216,10 @@ Deno.test("hub.no-remote-code: true is an error, dynamic a warning, false and ab
       ],
     }),
   );
-  assert.deepEqual(findings.map((f) => [f.severity, f.subject]), [["error", "hf:org/a"], ["warning", "hf:org/b"]]);
+  assert.deepEqual(findings.map((f) => [f.severity, f.subject]), [["error", "hf:org/a"], [
+    "warning",
+    "hf:org/b",
+  ]]);
 });
 
 Deno.test("per-check severity override replaces every finding's severity", async () => {

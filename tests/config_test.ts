@@ -33,7 +33,12 @@ waivers:
     expires: 2026-12-31
 `,
   })!;
-  const policy = resolvePolicyConfig({ config, file: "tollgate.yaml", catalogue, parents: [recommended] });
+  const policy = resolvePolicyConfig({
+    config,
+    file: "tollgate.yaml",
+    catalogue,
+    parents: [recommended],
+  });
   assert.equal(policy.name, "tollgate.yaml");
   assert.equal(policy.failOn, "warning");
   assert.ok(!policy.checks.some((c) => c.id === "venv.isolated"));
@@ -42,7 +47,10 @@ waivers:
   });
   const remote = policy.checks.find((c) => c.id === "hub.no-remote-code")!;
   assert.equal(remote.options.severity, "warning");
-  assert.equal(remote.options.rationale, recommended.checks.find((c) => c.id === "hub.no-remote-code")!.options.rationale);
+  assert.equal(
+    remote.options.rationale,
+    recommended.checks.find((c) => c.id === "hub.no-remote-code")!.options.rationale,
+  );
   assert.equal(policy.waivers[0].expires, "2026-12-31");
 });
 
@@ -59,14 +67,24 @@ Deno.test("TOML and [tool.tollgate] policies parse to the same config", () => {
       '[tool.tollgate.checks."venv.isolated"]\nrequireEnvironment = false\n',
   });
   assert.deepEqual(toml, pyproject);
-  assert.equal(parsePolicyConfig({ file: "pyproject.toml", format: "pyproject", text: "[project]\n" }), undefined);
+  assert.equal(
+    parsePolicyConfig({ file: "pyproject.toml", format: "pyproject", text: "[project]\n" }),
+    undefined,
+  );
 });
 
 Deno.test("errors name the file, the line and the key path", () => {
   const typo = configError(() =>
-    parsePolicyConfig({ file: "tollgate.yaml", format: "yaml", text: "extends: [recommended]\nfailOn: fatal\n" })
+    parsePolicyConfig({
+      file: "tollgate.yaml",
+      format: "yaml",
+      text: "extends: [recommended]\nfailOn: fatal\n",
+    })
   );
-  assert.equal(typo.message, 'tollgate.yaml:2: failOn: expected one of "info"|"warning"|"error"; found "fatal"');
+  assert.equal(
+    typo.message,
+    'tollgate.yaml:2: failOn: expected one of "info"|"warning"|"error"; found "fatal"',
+  );
   const waiver = configError(() =>
     parsePolicyConfig({
       file: "t.yaml",
@@ -75,14 +93,24 @@ Deno.test("errors name the file, the line and the key path", () => {
     })
   );
   assert.equal(waiver.message, "t.yaml:5: waivers[0].expires: expected a date as YYYY-MM-DD");
-  const unknownKey = configError(() => parsePolicyConfig({ file: "t.yaml", format: "yaml", text: "chekcs: {}\n" }));
+  const unknownKey = configError(() =>
+    parsePolicyConfig({ file: "t.yaml", format: "yaml", text: "chekcs: {}\n" })
+  );
   assert.match(unknownKey.message, /^t\.yaml:1: unknown key chekcs; expected name, extends/);
-  const yaml = configError(() => parsePolicyConfig({ file: "t.yaml", format: "yaml", text: "checks: [\n" }));
+  const yaml = configError(() =>
+    parsePolicyConfig({ file: "t.yaml", format: "yaml", text: "checks: [\n" })
+  );
   assert.match(yaml.message, /^t\.yaml:\d+: not valid YAML/);
-  const toml = configError(() => parsePolicyConfig({ file: "t.toml", format: "toml", text: "a = \n" }));
+  const toml = configError(() =>
+    parsePolicyConfig({ file: "t.toml", format: "toml", text: "a = \n" })
+  );
   assert.match(toml.message, /^t\.toml:1: not valid TOML/);
   const pyproject = configError(() =>
-    parsePolicyConfig({ file: "pyproject.toml", format: "pyproject", text: "[tool.tollgate]\nfailOn = 3\n" })
+    parsePolicyConfig({
+      file: "pyproject.toml",
+      format: "pyproject",
+      text: "[tool.tollgate]\nfailOn = 3\n",
+    })
   );
   assert.match(pyproject.message, /^pyproject\.toml: tool\.tollgate\.failOn: expected one of/);
   assert.match(
@@ -105,7 +133,12 @@ Deno.test("an unknown check id or bad params name the key path", () => {
     't.yaml: checks["source.https-onyl"]: unknown check id "source.https-onyl"; `tollgate checks` lists them',
   );
   const near = configError(() =>
-    resolvePolicyConfig({ config: { checks: { "hub.isolated": true } }, file: "t.yaml", catalogue, parents: [] })
+    resolvePolicyConfig({
+      config: { checks: { "hub.isolated": true } },
+      file: "t.yaml",
+      catalogue,
+      parents: [],
+    })
   );
   assert.match(near.message, /did you mean "venv\.isolated"/);
   const params = configError(() =>
@@ -121,25 +154,61 @@ Deno.test("an unknown check id or bad params name the key path", () => {
     't.yaml: checks["source.allowed-indexes"].indexes: expected array, received string',
   );
   const extra = configError(() =>
-    resolvePolicyConfig({ config: { checks: { "venv.isolated": { required: true } } }, file: "t.yaml", catalogue, parents: [] })
+    resolvePolicyConfig({
+      config: { checks: { "venv.isolated": { required: true } } },
+      file: "t.yaml",
+      catalogue,
+      parents: [],
+    })
   );
   assert.match(extra.message, /checks\["venv\.isolated"\]: Unrecognized key: "required"/);
   const orphanSeverity = configError(() =>
-    resolvePolicyConfig({ config: { severity: { "venv.isolated": "info" } }, file: "t.yaml", catalogue, parents: [] })
+    resolvePolicyConfig({
+      config: { severity: { "venv.isolated": "info" } },
+      file: "t.yaml",
+      catalogue,
+      parents: [],
+    })
   );
-  assert.match(orphanSeverity.message, /severity\["venv\.isolated"\]: sets a severity for a check this policy does not enable/);
+  assert.match(
+    orphanSeverity.message,
+    /severity\["venv\.isolated"\]: sets a severity for a check this policy does not enable/,
+  );
+});
+
+Deno.test("YAML aliases that do not resolve, or expand too far, are configuration errors", () => {
+  assert.match(
+    configError(() => parsePolicyConfig({ file: "t.yaml", format: "yaml", text: "*!" })).message,
+    /^t\.yaml: not valid YAML: Unresolved alias/,
+  );
+  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+  for (let i = 1; i < 9; i++) {
+    bomb.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [` +
+        Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(", ") + "]",
+    );
+  }
+  assert.match(
+    configError(() => parsePolicyConfig({ file: "t.yaml", format: "yaml", text: bomb.join("\n") }))
+      .message,
+    /not valid YAML/,
+  );
 });
 
 Deno.test("property: any text either parses or raises ConfigError, never anything else", () => {
   fc.assert(
-    fc.property(fc.string({ maxLength: 200 }), fc.constantFrom("yaml", "toml", "pyproject"), (text, format) => {
-      try {
-        parsePolicyConfig({ text, file: "p", format: format as "yaml" | "toml" | "pyproject" });
-      } catch (error) {
-        assert.ok(error instanceof ConfigError, String(error));
-        assert.ok(error.message.startsWith("p"));
-      }
-    }),
+    fc.property(
+      fc.string({ maxLength: 200 }),
+      fc.constantFrom("yaml", "toml", "pyproject"),
+      (text, format) => {
+        try {
+          parsePolicyConfig({ text, file: "p", format: format as "yaml" | "toml" | "pyproject" });
+        } catch (error) {
+          assert.ok(error instanceof ConfigError, String(error));
+          assert.ok(error.message.startsWith("p"));
+        }
+      },
+    ),
     { numRuns: 500 },
   );
 });
@@ -151,9 +220,20 @@ Deno.test("property: generated valid YAML policies round-trip their fields", () 
       fc.subarray(ids),
       fc.constantFrom("info", "warning", "error"),
       (disabled, failOn) => {
-        const text = `failOn: ${failOn}\nchecks:\n${disabled.map((id) => `  ${id}: false\n`).join("")}`;
-        const config = parsePolicyConfig({ text: disabled.length ? text : `failOn: ${failOn}\n`, file: "p.yaml", format: "yaml" })!;
-        const policy = resolvePolicyConfig({ config, file: "p.yaml", catalogue, parents: [recommended] });
+        const text = `failOn: ${failOn}\nchecks:\n${
+          disabled.map((id) => `  ${id}: false\n`).join("")
+        }`;
+        const config = parsePolicyConfig({
+          text: disabled.length ? text : `failOn: ${failOn}\n`,
+          file: "p.yaml",
+          format: "yaml",
+        })!;
+        const policy = resolvePolicyConfig({
+          config,
+          file: "p.yaml",
+          catalogue,
+          parents: [recommended],
+        });
         assert.equal(policy.failOn, failOn);
         assert.deepEqual(policy.disabled, [...disabled].sort());
         assert.equal(policy.checks.length, recommended.checks.length - disabled.length);

@@ -46,7 +46,10 @@ Deno.test("a check that throws becomes status error with its message; the others
 });
 
 Deno.test("an errored check alone makes the verdict incomplete, never pass", async () => {
-  const report = await runPolicy(definePolicy({ name: "p", checks: [throwing()] }), snapshotOf({ packages: [] }));
+  const report = await runPolicy(
+    definePolicy({ name: "p", checks: [throwing()] }),
+    snapshotOf({ packages: [] }),
+  );
   assert.equal(report.verdict, "incomplete");
 });
 
@@ -87,14 +90,30 @@ Deno.test("same snapshot, policy and now give byte-identical reports", async () 
     packages: [pkg("b==1"), pkg("a==1", { locations: [{ file: "requirements.txt", line: 9 }] })],
     indexes: [index("http://mirror.example/simple", { role: "extra" })],
   });
-  const one = JSON.stringify(await runPolicy(definePolicy({ name: "p", checks: [
-    checks.source.httpsOnly(),
-    checks.signature.hashPinned(),
-  ] }), snapshot));
-  const two = JSON.stringify(await runPolicy(definePolicy({ name: "p", checks: [
-    checks.signature.hashPinned(),
-    checks.source.httpsOnly(),
-  ] }), structuredClone(snapshot)));
+  const one = JSON.stringify(
+    await runPolicy(
+      definePolicy({
+        name: "p",
+        checks: [
+          checks.source.httpsOnly(),
+          checks.signature.hashPinned(),
+        ],
+      }),
+      snapshot,
+    ),
+  );
+  const two = JSON.stringify(
+    await runPolicy(
+      definePolicy({
+        name: "p",
+        checks: [
+          checks.signature.hashPinned(),
+          checks.source.httpsOnly(),
+        ],
+      }),
+      structuredClone(snapshot),
+    ),
+  );
   assert.equal(one, two);
   const report = JSON.parse(one);
   assert.deepEqual(report.results.map((r: { check: string }) => r.check), [
@@ -112,8 +131,19 @@ Deno.test("waivers: matched findings are reported apart; expired warns; unused i
     name: "p",
     checks: [checks.signature.hashPinned()],
     waivers: [
-      { check: "signature.hash-pinned", subject: "pkg:pypi/numpy@*", reason: "vendored", expires: "2026-01-15" },
-      { check: "signature.hash-pinned", subject: "pkg:pypi/torch@*", reason: "old", owner: "@ml", expires: "2026-01-14" },
+      {
+        check: "signature.hash-pinned",
+        subject: "pkg:pypi/numpy@*",
+        reason: "vendored",
+        expires: "2026-01-15",
+      },
+      {
+        check: "signature.hash-pinned",
+        subject: "pkg:pypi/torch@*",
+        reason: "old",
+        owner: "@ml",
+        expires: "2026-01-14",
+      },
       { check: "*", subject: "pkg:pypi/nothing", reason: "stale", expires: "2027-01-01" },
     ],
   });
@@ -121,7 +151,10 @@ Deno.test("waivers: matched findings are reported apart; expired warns; unused i
   const report = await runPolicy(policy, snapshot, { now: new Date("2026-01-15T23:59:59Z") });
   const pinned = report.results.find((r) => r.check === "signature.hash-pinned")!;
   assert.deepEqual(pinned.findings.map((f) => f.subject), ["pkg:pypi/torch@2.3.1"]);
-  assert.deepEqual(pinned.waived.map((f) => [f.subject, f.waiver.reason]), [["pkg:pypi/numpy@1.26.4", "vendored"]]);
+  assert.deepEqual(pinned.waived.map((f) => [f.subject, f.waiver.reason]), [[
+    "pkg:pypi/numpy@1.26.4",
+    "vendored",
+  ]]);
   const waivers = report.results.find((r) => r.check === WAIVERS_CHECK_ID)!;
   assert.deepEqual(waivers.findings.map((f) => [f.severity, f.subject]), [
     ["info", "waiver:*:pkg:pypi/nothing"],
@@ -152,7 +185,10 @@ Deno.test("a waiver stops applying the day after it expires", async () => {
 
 Deno.test("failOn decides which severities fail the verdict", async () => {
   const snapshot = snapshotOf({ environments: [] });
-  const onError = await runPolicy(definePolicy({ name: "p", checks: [checks.venv.isolated()] }), snapshot);
+  const onError = await runPolicy(
+    definePolicy({ name: "p", checks: [checks.venv.isolated()] }),
+    snapshot,
+  );
   assert.equal(onError.results[0].status, "fail"); // a warning fails the check...
   assert.equal(onError.verdict, "pass"); // ...but not a policy failing on errors
   const onWarning = await runPolicy(
@@ -165,14 +201,20 @@ Deno.test("failOn decides which severities fail the verdict", async () => {
 Deno.test("extends merges by check id, later wins; disable removes; waivers accumulate", () => {
   const base = definePolicy({
     name: "base",
-    checks: [checks.source.allowedIndexes({ indexes: ["https://a/simple"] }), checks.venv.isolated()],
+    checks: [
+      checks.source.allowedIndexes({ indexes: ["https://a/simple"] }),
+      checks.venv.isolated(),
+    ],
     waivers: [{ check: "*", subject: "a", reason: "r", expires: "2030-01-01" }],
     failOn: "warning",
   });
   const middle = definePolicy({
     name: "middle",
     extends: [base],
-    checks: [checks.source.allowedIndexes({ indexes: ["https://b/simple"] }), disable("venv.isolated")],
+    checks: [
+      checks.source.allowedIndexes({ indexes: ["https://b/simple"] }),
+      disable("venv.isolated"),
+    ],
   });
   const top = definePolicy({
     name: "top",
@@ -185,14 +227,21 @@ Deno.test("extends merges by check id, later wins; disable removes; waivers accu
   assert.deepEqual(top.disabled, ["venv.isolated"]);
   assert.deepEqual(top.waivers.map((w) => w.subject), ["a", "b"]);
   assert.equal(top.failOn, "warning");
-  const reenabled = definePolicy({ name: "again", extends: [top], checks: [checks.venv.isolated()] });
+  const reenabled = definePolicy({
+    name: "again",
+    extends: [top],
+    checks: [checks.venv.isolated()],
+  });
   assert.ok(reenabled.checks.some((c) => c.id === "venv.isolated"));
 });
 
 Deno.test("evaluate defaults to the current time and does not mutate the snapshot", async () => {
   const snapshot = snapshotOf({ packages: [pkg("numpy==1.26.4")] });
   const copy = structuredClone(snapshot);
-  const report = await evaluate({ snapshot, policy: definePolicy({ name: "p", checks: [checks.signature.hashPinned()] }) });
+  const report = await evaluate({
+    snapshot,
+    policy: definePolicy({ name: "p", checks: [checks.signature.hashPinned()] }),
+  });
   assert.deepEqual(snapshot, copy);
   assert.ok(Date.parse(report.evaluatedAt) > TEST_NOW.getTime());
 });
