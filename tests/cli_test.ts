@@ -317,3 +317,61 @@ Deno.test("init writes a YAML policy that loads, and refuses to overwrite", asyn
   assert.equal(ts.code, 0);
   assert.match(await Deno.readTextFile(path.join(dir, "tollgate.policy.ts")), /definePolicy/);
 });
+
+Deno.test("YAML extends by relative path merges in order; a cycle is a configuration error", async () => {
+  const dir = await project({
+    "policies/base.yaml":
+      "extends: [recommended]\nfailOn: warning\nchecks:\n  venv.isolated: false\n",
+    "tollgate.yaml": "extends: [policies/base.yaml]\nchecks:\n  source.https-only: false\n",
+    "requirements.txt": `numpy==1.26.4 --hash=sha256:${SHA}\n`,
+  });
+  const run = await tollgate(["check", dir, "--offline", "--format", "json"]);
+  assert.equal(run.code, 0, run.stderr);
+  const report = Report.parse(JSON.parse(run.stdout));
+  assert.equal(report.failOn, "warning");
+  assert.deepEqual(report.results.map((r) => r.check), [
+    "hub.no-remote-code",
+    "hub.revision-pinned",
+    "signature.hash-pinned",
+    "source.allowed-indexes",
+  ]);
+  const cycle = await project({
+    "a.yaml": "extends: [b.yaml]\n",
+    "b.yaml": "extends: [./a.yaml]\n",
+  });
+  const cycleRun = await tollgate(["check", cycle, "--policy", path.join(cycle, "a.yaml")]);
+  assert.equal(cycleRun.code, 2);
+  assert.match(cycleRun.stderr, /a\.yaml: extends: extends itself through a\.yaml → b\.yaml/);
+  const builtin = await project({ "tollgate.yaml": "extends: [recomended]\n" });
+  const builtinRun = await tollgate(["check", builtin]);
+  assert.match(builtinRun.stderr, /extends\[0\]: unknown built-in policy "recomended"/);
+});
+
+Deno.test("stack traces only with --debug; a missing project directory exits 3", async () => {
+  const plain = await tollgate(["check", "does/not/exist"]);
+  assert.equal(plain.code, 3);
+  assert.equal(plain.stderr, "tollgate: does/not/exist: not a directory\n");
+  const debug = await tollgate(["check", "does/not/exist", "--debug"]);
+  assert.equal(debug.code, 3);
+  assert.match(debug.stderr, /^\s+at /m);
+});
+
+Deno.test("--strict on the command line ignores the policy's waivers", async () => {
+  const args = [
+    "check",
+    "examples/ml-app",
+    "--offline",
+    "--format",
+    "json",
+    "--now",
+    NOW,
+    "--policy",
+    "examples/policies/team.yaml",
+  ];
+  const lenient = Report.parse(JSON.parse((await tollgate(args)).stdout));
+  const strict = Report.parse(JSON.parse((await tollgate([...args, "--strict"])).stdout));
+  assert.equal(lenient.summary.waived, 1);
+  assert.equal(strict.summary.waived, 0);
+  assert.equal(strict.strict, true);
+  assert.equal(strict.summary.findings.error, lenient.summary.findings.error + 1);
+});
