@@ -26,7 +26,7 @@ import {
   type Index,
   type ModelReference,
   type Package,
-  type Section,
+  Section,
   Snapshot,
 } from "./core/snapshot.ts";
 import { exactVersion, parsePep508 } from "./collect/_pep508.ts";
@@ -48,18 +48,8 @@ export function snapshotOf(
   sections: Partial<Omit<Snapshot, "schema" | "tool">> = {},
 ): Snapshot {
   const base = emptySnapshot({ root: "project", collectedAt: TEST_NOW.toISOString() });
-  const filled = (Object.keys(sections) as Array<keyof Snapshot>).filter((key) =>
-    [
-      "packages",
-      "indexes",
-      "environments",
-      "models",
-      "artifacts",
-      "signatures",
-      "services",
-      "codeowners",
-    ].includes(key)
-  ) as Section[];
+  const local = Section.options.filter((section) => !section.startsWith("registry."));
+  const filled = local.filter((section) => section in sections);
   const collected = [...new Set([...filled, ...(sections.collected ?? [])])];
   return Snapshot.parse({ ...base, ...sections, collected });
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import * as path from "node:path";
+import { Report } from "../core/report.ts";
 
 /** The repository root. */
 export const REPO = path.resolve(import.meta.dirname!, "..");
@@ -57,4 +58,33 @@ export async function project(files: Record<string, string>): Promise<string> {
     await Deno.writeTextFile(path.join(dir, file), text);
   }
   return dir;
+}
+
+/** The fixed evaluation time the CLI tests pass with --now. */
+export const NOW = "2026-11-25T00:00:00Z";
+
+/**
+ * Run `check DIR --offline --format json --now NOW …extra` and parse the report.
+ *
+ * @example
+ * ```ts ignore
+ * const { code, report } = await checkJson("examples/ml-app", ["--strict"]);
+ * ```
+ */
+export async function checkJson(
+  dir: string,
+  extra: string[] = [],
+): Promise<CliRun & { report: Report }> {
+  const run = await tollgate([
+    "check",
+    dir,
+    "--offline",
+    "--format",
+    "json",
+    "--now",
+    NOW,
+    ...extra,
+  ]);
+  if (run.stdout === "") throw new Error(`no report (exit ${run.code}): ${run.stderr}`);
+  return { ...run, report: Report.parse(JSON.parse(run.stdout)) };
 }

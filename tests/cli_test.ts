@@ -3,9 +3,8 @@ import * as path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { main } from "../cli.ts";
 import { Report, Snapshot } from "../mod.ts";
-import { project, REPO, tollgate } from "./_cli.ts";
+import { checkJson, NOW, project, REPO, tollgate } from "./_cli.ts";
 
-const NOW = "2026-11-25T00:00:00Z";
 const ESC = "\x1b[";
 const SHA = "a".repeat(64);
 
@@ -14,17 +13,8 @@ function noStackTrace(stderr: string) {
 }
 
 Deno.test("check examples/ml-app fails the recommended policy in four families, every finding located", async () => {
-  const run = await tollgate([
-    "check",
-    "examples/ml-app",
-    "--offline",
-    "--format",
-    "json",
-    "--now",
-    NOW,
-  ]);
-  assert.equal(run.code, 1, run.stderr);
-  const report = Report.parse(JSON.parse(run.stdout));
+  const { code, stderr, report } = await checkJson("examples/ml-app");
+  assert.equal(code, 1, stderr);
   assert.equal(report.verdict, "fail");
   const failing = report.results.filter((r) => r.status === "fail");
   assert.deepEqual([...new Set(failing.map((r) => r.family))].sort(), [
@@ -325,9 +315,8 @@ Deno.test("YAML extends by relative path merges in order; a cycle is a configura
     "tollgate.yaml": "extends: [policies/base.yaml]\nchecks:\n  source.https-only: false\n",
     "requirements.txt": `numpy==1.26.4 --hash=sha256:${SHA}\n`,
   });
-  const run = await tollgate(["check", dir, "--offline", "--format", "json"]);
-  assert.equal(run.code, 0, run.stderr);
-  const report = Report.parse(JSON.parse(run.stdout));
+  const { code, stderr, report } = await checkJson(dir);
+  assert.equal(code, 0, stderr);
   assert.equal(report.failOn, "warning");
   assert.deepEqual(report.results.map((r) => r.check), [
     "hub.no-remote-code",
@@ -357,19 +346,9 @@ Deno.test("stack traces only with --debug; a missing project directory exits 3",
 });
 
 Deno.test("--strict on the command line ignores the policy's waivers", async () => {
-  const args = [
-    "check",
-    "examples/ml-app",
-    "--offline",
-    "--format",
-    "json",
-    "--now",
-    NOW,
-    "--policy",
-    "examples/policies/team.yaml",
-  ];
-  const lenient = Report.parse(JSON.parse((await tollgate(args)).stdout));
-  const strict = Report.parse(JSON.parse((await tollgate([...args, "--strict"])).stdout));
+  const policy = ["--policy", "examples/policies/team.yaml"];
+  const { report: lenient } = await checkJson("examples/ml-app", policy);
+  const { report: strict } = await checkJson("examples/ml-app", [...policy, "--strict"]);
   assert.equal(lenient.summary.waived, 1);
   assert.equal(strict.summary.waived, 0);
   assert.equal(strict.strict, true);

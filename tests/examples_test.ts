@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import teamPolicy, { bannedPackages } from "../examples/policies/team.policy.ts";
 import { pkg, runCheck, runPolicy, snapshotOf } from "../testing.ts";
-import { Report } from "../mod.ts";
-import { tollgate } from "./_cli.ts";
-
-const NOW = "2026-11-25T00:00:00Z";
+import { checkJson, NOW } from "./_cli.ts";
 
 Deno.test("custom check from examples/policies: banned packages are found with their reason", async () => {
   const findings = await runCheck(
@@ -31,19 +28,11 @@ Deno.test("team TS policy: extends recommended, allows the internal index, adds 
 });
 
 Deno.test("team TS policy on examples/ml-app via --policy: custom check runs, waiver expired", async () => {
-  const run = await tollgate([
-    "check",
-    "examples/ml-app",
-    "--offline",
-    "--format",
-    "json",
-    "--now",
-    NOW,
+  const { code, stderr, report } = await checkJson("examples/ml-app", [
     "--policy",
     "examples/policies/team.policy.ts",
   ]);
-  assert.equal(run.code, 1, run.stderr);
-  const report = Report.parse(JSON.parse(run.stdout));
+  assert.equal(code, 1, stderr);
   const byId = Object.fromEntries(report.results.map((r) => [r.check, r]));
   assert.equal(byId["source.allowed-indexes"].status, "pass");
   assert.deepEqual(byId["custom.banned-packages"].findings.map((f) => f.location), [
@@ -53,35 +42,21 @@ Deno.test("team TS policy on examples/ml-app via --policy: custom check runs, wa
   // The venv waiver expired on 2026-03-31: the finding counts again and the waiver is reported.
   assert.equal(byId["venv.isolated"].status, "fail");
   assert.match(byId["policy.waivers"].findings[0].message, /expired on 2026-03-31/);
-  const before = await tollgate([
-    "check",
-    "examples/ml-app",
-    "--offline",
-    "--format",
-    "json",
+  const { report: earlier } = await checkJson("examples/ml-app", [
     "--now",
     "2026-03-01",
     "--policy",
     "examples/policies/team.policy.ts",
   ]);
-  const earlier = Report.parse(JSON.parse(before.stdout));
   assert.equal(earlier.results.find((r) => r.check === "venv.isolated")!.waived.length, 1);
 });
 
 Deno.test("team YAML policy on examples/ml-app: params, severity override and waiver apply", async () => {
-  const run = await tollgate([
-    "check",
-    "examples/ml-app",
-    "--offline",
-    "--format",
-    "json",
-    "--now",
-    NOW,
+  const { code, stderr, report } = await checkJson("examples/ml-app", [
     "--policy",
     "examples/policies/team.yaml",
   ]);
-  assert.equal(run.code, 1, run.stderr);
-  const report = Report.parse(JSON.parse(run.stdout));
+  assert.equal(code, 1, stderr);
   assert.equal(report.policy, "examples/policies/team.yaml");
   const byId = Object.fromEntries(report.results.map((r) => [r.check, r]));
   assert.equal(byId["source.allowed-indexes"].status, "pass");
