@@ -5,8 +5,9 @@
  * @module
  */
 import * as path from "node:path";
-import { emptySnapshot, type Package, type Problem, type Snapshot } from "../core/snapshot.ts";
+import { emptySnapshot, type Problem, type Snapshot } from "../core/snapshot.ts";
 import { ReadError, readTextInRoot } from "./_fs.ts";
+import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import { walkProject } from "./walk.ts";
 import { readRequirementsFile } from "./requirements.ts";
 import { parsePyproject } from "./pyproject.ts";
@@ -19,6 +20,7 @@ export { parseRequirements, readRequirementsFile } from "./requirements.ts";
 export { parsePyproject } from "./pyproject.ts";
 export { findModelReferences } from "./model_refs.ts";
 export { redactUrl } from "./_url.ts";
+export type { FileReader, ReaderContext, ReaderResult } from "./_reader.ts";
 
 /** What `collect` takes. */
 export interface CollectOptions {
@@ -33,7 +35,6 @@ export interface CollectOptions {
 }
 
 const REQUIREMENTS_NAME = /^(?:.*[-_.])?requirements?(?:[-_.].*)?\.(?:txt|in)$/i;
-const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
 /**
  * Whether a path names a pip requirements file by convention: `requirements.txt`,
@@ -53,6 +54,36 @@ export function isRequirementsFile(file: string): boolean {
   return REQUIREMENTS_NAME.test(name) ||
     (segments.slice(0, -1).includes("requirements") && /\.(?:txt|in)$/i.test(name));
 }
+
+/**
+ * The readers run over the project tree, in order. A file is given to every reader that matches
+ * it; a file already read as another file's include is not read again as a root.
+ */
+export const READERS: readonly FileReader[] = [
+  {
+    format: "requirements",
+    matches: isRequirementsFile,
+    read: async (file, context) => {
+      const parsed = await readRequirementsFile({ root: context.root, file, env: context.env });
+      // A .in file is the abstract input of pip-compile, not what gets installed.
+      const packages = parsed.packages.map((p) =>
+        p.locations[0].file.endsWith(".in") ? { ...p, layer: "manifest" as const } : p
+      );
+      return { ...parsed, packages };
+    },
+  },
+  textReader({
+    format: "pyproject",
+    matches: (file) => baseName(file) === "pyproject.toml",
+    parse: (text, { file }) => parsePyproject(text, { file }),
+  }),
+  textReader({
+    format: "python",
+    matches: (file) => file.endsWith(".py"),
+    parse: (text, { file }) => findModelReferences(text, { file }),
+    maxBytes: 2 * 1024 * 1024,
+  }),
+];
 
 /**
  * Collect a snapshot of the project at `root`.
@@ -77,71 +108,62 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const walk = await walkProject({ root, maxFiles: options.maxFiles });
   snapshot.problems.push(...walk.problems);
   const inputs = new Map<string, string>();
-  const problem = (error: unknown, file: string) => {
-    if (error instanceof ReadError) {
-      snapshot.problems.push({ file: error.file, message: error.message });
-    } else throw error;
+  const context = { root, env: options.env ?? {} };
+
+  const add = (result: ReaderResult) => {
+    snapshot.packages.push(...result.packages ?? []);
+    snapshot.indexes.push(...result.indexes ?? []);
+    snapshot.settings.push(...result.settings ?? []);
+    snapshot.environments.push(...result.environments ?? []);
+    snapshot.models.push(...result.models ?? []);
+    snapshot.problems.push(...result.problems ?? []);
+  };
+  const unreadable = (error: unknown, file: string) => {
+    if (!(error instanceof ReadError)) throw error;
+    snapshot.problems.push({ file: error.file, message: error.message });
     inputs.set(file, inputs.get(file) ?? "unreadable");
   };
 
-  for (const file of walk.files.filter(isRequirementsFile)) {
-    if (inputs.has(file)) continue; // already read as another file's -r include
-    try {
-      const parsed = await readRequirementsFile({ root, file, env: options.env ?? {} });
-      const abstract = (p: Package): Package =>
-        p.locations[0].file.endsWith(".in") ? { ...p, layer: "manifest" } : p;
-      snapshot.packages.push(...parsed.packages.map(abstract));
-      snapshot.indexes.push(...parsed.indexes);
-      snapshot.settings.push(...parsed.settings);
-      snapshot.problems.push(...parsed.problems);
-      for (const read of parsed.files) inputs.set(read, "requirements");
-    } catch (error) {
-      problem(error, file);
-    }
-  }
-  for (const file of walk.files.filter((f) => path.posix.basename(f) === "pyproject.toml")) {
-    try {
-      const parsed = parsePyproject(await readTextInRoot({ root, file }), { file });
-      snapshot.packages.push(...parsed.packages);
-      snapshot.problems.push(...parsed.problems);
-      inputs.set(file, "pyproject");
-    } catch (error) {
-      problem(error, file);
+  for (const reader of READERS) {
+    for (const file of walk.files.filter((f) => reader.matches(f))) {
+      if (inputs.get(file) === reader.format) continue; // already read as an include
+      try {
+        const result = await reader.read(file, context);
+        add(result);
+        const found = Object.values(result).some((v) => Array.isArray(v) && v.length > 0);
+        // Python sources count as inputs only when they hold something, to keep coverage useful.
+        if (reader.format !== "python" || found) {
+          for (const read of result.files ?? [file]) inputs.set(read, reader.format);
+        }
+      } catch (error) {
+        unreadable(error, file);
+      }
     }
   }
   for (const envPath of walk.environments) {
     const file = `${envPath}/pyvenv.cfg`;
     try {
-      const parsed = parsePyvenvCfg(await readTextInRoot({ root, file, maxBytes: 64 * 1024 }), {
-        file,
-        envPath,
-      });
-      snapshot.environments.push(parsed.environment);
-      snapshot.problems.push(...parsed.problems);
+      const text = await readTextInRoot({ root, file, maxBytes: 64 * 1024 });
+      add(toResult(parsePyvenvCfg(text, { file, envPath })));
       inputs.set(file, "pyvenv.cfg");
     } catch (error) {
-      problem(error, file);
-    }
-  }
-  for (const file of walk.files.filter((f) => f.endsWith(".py"))) {
-    try {
-      const text = await readTextInRoot({ root, file, maxBytes: MAX_SOURCE_BYTES });
-      const found = findModelReferences(text, { file });
-      snapshot.models.push(...found.models);
-      snapshot.problems.push(...found.problems);
-      if (found.models.length > 0) inputs.set(file, "python");
-    } catch (error) {
-      problem(error, file);
+      unreadable(error, file);
     }
   }
 
   snapshot.packages = unique(snapshot.packages, (p) => `${where(p.locations[0])}|${p.name}`);
   snapshot.indexes = unique(snapshot.indexes, (i) => `${where(i.location)}|${i.role}|${i.url}`);
   snapshot.settings = unique(snapshot.settings, (s) => `${where(s.location)}|${s.name}|${s.value}`);
+  snapshot.environments = unique(snapshot.environments, (e) => e.path);
+  snapshot.models = unique(snapshot.models, (m) => `${where(m.location)}|${m.location.column}`);
   snapshot.problems = unique(snapshot.problems, (p: Problem) => `${p.file}|${p.line}|${p.message}`);
   snapshot.inputs = [...inputs].map(([file, format]) => ({ file, format }))
     .sort((a, b) => compare(a.file, b.file));
   return snapshot;
+}
+
+function toResult(parsed: ReturnType<typeof parsePyvenvCfg>): ReaderResult {
+  return { environments: [parsed.environment], problems: parsed.problems };
 }
 
 function where(location: { file: string; line?: number }): string {

@@ -15,8 +15,9 @@ import { z } from "zod";
 export const SNAPSHOT_SCHEMA = "tollgate.snapshot/v1" as const;
 
 /**
- * A place in the project: `file` relative to the project root with `/` separators, 1-based
- * `line` and `column`.
+ * A place: `file` relative to the project root with `/` separators, 1-based `line` and `column`.
+ * Configuration outside the project is named by absolute path with the home directory written as
+ * `~` (`~/.config/pip/pip.conf`, `/etc/pip.conf`); an environment variable as `env:NAME`.
  *
  * @example
  * ```ts
@@ -25,7 +26,10 @@ export const SNAPSHOT_SCHEMA = "tollgate.snapshot/v1" as const;
  * ```
  */
 export const Location = z.object({
-  file: z.string().min(1).describe("Path relative to the project root, '/'-separated"),
+  file: z.string().min(1).describe(
+    "Path relative to the project root, '/'-separated; '~/…' or '/…' for configuration outside " +
+      "the project; 'env:NAME' for an environment variable",
+  ),
   line: z.number().int().min(1).optional(),
   column: z.number().int().min(1).optional(),
 }).strict();
@@ -66,7 +70,11 @@ export type Ecosystem = z.infer<typeof Ecosystem>;
  * ```
  */
 export const PackageSource = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("index"), url: z.string().optional() }).strict(),
+  z.object({
+    kind: z.literal("index"),
+    url: z.string().optional().describe("The index it resolves from, when known (redacted)"),
+    name: z.string().optional().describe("The named index it is routed to (uv, Poetry, Pipfile)"),
+  }).strict(),
   z.object({
     kind: z.literal("vcs"),
     vcs: z.enum(["git", "hg", "svn", "bzr"]),
@@ -116,6 +124,7 @@ export const Package = z.object({
   direct: z.boolean().describe("Declared by the project rather than pulled in transitively"),
   editable: z.boolean(),
   groups: z.array(z.string()).describe("Optional-dependency extras or dependency groups"),
+  platforms: z.array(z.string()).optional().describe("Conda platforms a lock entry is for"),
   locations: z.array(Location).min(1),
 }).strict();
 /** One dependency declaration. */
@@ -153,8 +162,11 @@ export const Index = z.object({
 export type Index = z.infer<typeof Index>;
 
 /**
- * An installer setting that bears on supply-chain safety, as written: `--trusted-host`,
- * `--no-index`, `--require-hashes`, `--pre`, `PIP_TRUSTED_HOST`, TLS verification switches…
+ * An installer setting that bears on supply-chain safety. Readers use one canonical `name` for the
+ * same effect whatever the tool: `trusted-host` (pip --trusted-host, PIP_TRUSTED_HOST, uv
+ * allow-insecure-host, a Pipfile source with verify_ssl = false; `value` is the host),
+ * `no-index`, `require-hashes`, `pre`, `no-binary`, `only-binary`, `prefer-binary`,
+ * `index-strategy` (uv), `cert`, `client-cert`; other options keep their name without dashes.
  *
  * @example
  * ```ts
