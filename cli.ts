@@ -18,14 +18,13 @@ import { evaluate } from "./core/evaluate.ts";
 import type { Policy } from "./core/policy.ts";
 import { Report } from "./core/report.ts";
 import { Snapshot } from "./core/snapshot.ts";
-import { collect } from "./collect/mod.ts";
-import { ReadError } from "./collect/_fs.ts";
+import { collect, ReadError } from "./collect/mod.ts";
 import { catalogue } from "./checks/mod.ts";
 import { PREVENTION_BY_CHECK } from "./policies/mod.ts";
 import { formatters } from "./report/mod.ts";
-import { EXIT, UsageError } from "./cli/_errors.ts";
+import { EXIT, OutputError, UsageError } from "./cli/_errors.ts";
 import { HELP } from "./cli/_help.ts";
-import { choosePolicy } from "./cli/_policy.ts";
+import { choosePolicy } from "./cli/policy_file.ts";
 import { starterTs, starterYaml } from "./cli/_init.ts";
 
 /** Where the CLI writes; tests pass their own. */
@@ -49,6 +48,7 @@ const EVAL_OPTIONS = {
   policy: { type: "string" },
   format: { type: "string", multiple: true },
   offline: { type: "boolean" },
+  "expand-env": { type: "boolean" },
   now: { type: "string" },
   strict: { type: "boolean" },
   "fail-on": { type: "string" },
@@ -64,6 +64,7 @@ const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
   eval: EVAL_OPTIONS,
   snapshot: {
     output: { type: "string" },
+    "expand-env": { type: "boolean" },
     now: { type: "string" },
     debug: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -98,7 +99,7 @@ export async function main(args: string[], io: Io = systemIo): Promise<number> {
     (command === undefined ? io.stderr : io.stdout)(HELP.main + "\n");
     return command === undefined ? EXIT.usage : EXIT.pass;
   }
-  const spec = OPTIONS[command];
+  const spec = Object.hasOwn(OPTIONS, command) ? OPTIONS[command] : undefined;
   let debug = rest.includes("--debug");
   try {
     if (!spec) throw new UsageError(`unknown command "${command}"; run 'tollgate --help'`);
@@ -152,7 +153,7 @@ async function commandCheck(dir: string, values: Values, io: Io): Promise<number
     explicit: values.policy as string | undefined,
     projectDir: dir,
   });
-  const snapshot = await collect({ root: dir, now, env: Deno.env.toObject() });
+  const snapshot = await collect({ root: await projectDir(dir), now, env: expansionEnv(values) });
   return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
 }
 
@@ -198,7 +199,7 @@ async function evaluateAndReport(options: {
       quiet: values.quiet === true,
     });
     if (output.path === undefined) io.stdout(text);
-    else await Deno.writeTextFile(output.path, text);
+    else await writeOutput(output.path, text);
   }
   if (report.verdict === "fail") return EXIT.fail;
   if (report.verdict === "incomplete") {
@@ -220,9 +221,9 @@ async function evaluateAndReport(options: {
 
 async function commandSnapshot(dir: string, values: Values, io: Io): Promise<number> {
   const now = parseNow(values.now as string | undefined);
-  const snapshot = await collect({ root: dir, now, env: Deno.env.toObject() });
+  const snapshot = await collect({ root: await projectDir(dir), now, env: expansionEnv(values) });
   const text = JSON.stringify(snapshot, null, 2) + "\n";
-  if (typeof values.output === "string") await Deno.writeTextFile(values.output, text);
+  if (typeof values.output === "string") await writeOutput(values.output, text);
   else io.stdout(text);
   if (snapshot.problems.length > 0) {
     io.stderr(`tollgate: ${snapshot.problems.length} input problem(s) recorded in the snapshot\n`);
@@ -295,9 +296,13 @@ async function commandInit(dir: string, values: Values, io: Io): Promise<number>
   }
   await Deno.writeTextFile(
     file,
-    type === "yaml" ? starterYaml(catalogue) : starterTs("npm:@tollgate/tollgate"),
+    // A TS policy imports this very Tollgate, wherever it is installed or checked out.
+    type === "yaml" ? starterYaml(catalogue) : starterTs(new URL("./mod.ts", import.meta.url).href),
   );
   io.stdout(`wrote ${file}\n`);
+  if (type === "ts") {
+    io.stdout(`a TS policy runs code, so it loads only when named: tollgate check ${dir} --policy ${file}\n`);
+  }
   return EXIT.pass;
 }
 
@@ -307,7 +312,7 @@ function commandSchema(kind: string, io: Io): number {
     report: Report,
     policy: PolicyConfig,
   };
-  const schema = schemas[kind];
+  const schema = Object.hasOwn(schemas, kind) ? schemas[kind] : undefined;
   if (!schema) {
     throw new UsageError(`schema: expected snapshot, report or policy, got "${kind || "nothing"}"`);
   }
@@ -315,12 +320,42 @@ function commandSchema(kind: string, io: Io): number {
   return EXIT.pass;
 }
 
+/**
+ * The environment used for `${VAR}` in requirements files: empty unless `--expand-env`. Expanding
+ * by default would let a scanned pull request print the CI's secrets into the report
+ * (`--extra-index-url https://x/${AWS_SECRET_ACCESS_KEY}/`).
+ */
+function expansionEnv(values: Values): Record<string, string> {
+  return values["expand-env"] === true ? Deno.env.toObject() : {};
+}
+
+async function projectDir(dir: string): Promise<string> {
+  const stat = await Deno.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory) {
+    throw new UsageError(`${dir}: ${stat ? "not a directory" : "no such directory"}`);
+  }
+  return dir;
+}
+
+async function writeOutput(file: string, text: string): Promise<void> {
+  try {
+    await Deno.writeTextFile(file, text);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound
+      ? "its directory does not exist"
+      : error instanceof Error
+      ? error.message
+      : String(error);
+    throw new OutputError(`cannot write ${file}: ${reason}`);
+  }
+}
+
 function parseFormats(raw: string[] | undefined): Array<{ format: string; path?: string }> {
   const outputs = (raw ?? ["text"]).map((entry) => {
     const eq = entry.indexOf("=");
     const format = eq < 0 ? entry : entry.slice(0, eq);
     const file = eq < 0 ? undefined : entry.slice(eq + 1);
-    if (!formatters[format]) {
+    if (!Object.hasOwn(formatters, format)) {
       throw new UsageError(
         `--format: unknown format "${format}"; expected one of ${
           Object.keys(formatters).join(", ")
@@ -379,7 +414,7 @@ function reportError(error: unknown, io: Io, debug: boolean): number {
     if (debug) io.stderr(`${error.stack}\n`);
     return EXIT.usage;
   }
-  if (error instanceof ReadError) {
+  if (error instanceof ReadError || error instanceof OutputError) {
     io.stderr(`tollgate: ${error.message}\n`);
     if (debug) io.stderr(`${error.stack}\n`);
     return EXIT.incomplete;

@@ -52,7 +52,17 @@ export {
   PolicyConfig,
   resolvePolicyConfig,
 } from "./core/config.ts";
-export { collect, type CollectOptions } from "./collect/mod.ts";
+export {
+  collect,
+  type CollectOptions,
+  exactVersion,
+  normaliseName,
+  parsePep508,
+  ReadError,
+  redactUrl,
+} from "./collect/mod.ts";
+export { choosePolicy, loadPolicy } from "./cli/policy_file.ts";
+export { globMatch } from "./core/glob.ts";
 export { catalogue, checks } from "./checks/mod.ts";
 export { ML06_PREVENTION, policies, PREVENTION_BY_CHECK } from "./policies/mod.ts";
 export { formatJson, formatters, formatText } from "./report/mod.ts";

@@ -29,9 +29,17 @@ import {
   Section,
   Snapshot,
 } from "./core/snapshot.ts";
-import { exactVersion, parsePep508 } from "./collect/_pep508.ts";
+import { exactVersion, parsePep508 } from "./collect/mod.ts";
 
-/** The fixed time test snapshots and evaluations use unless told otherwise. */
+/**
+ * The fixed time test snapshots and evaluations use unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * import { TEST_NOW } from "./testing.ts";
+ * TEST_NOW.toISOString(); // "2026-01-15T12:00:00.000Z"
+ * ```
+ */
 export const TEST_NOW = new Date("2026-01-15T12:00:00Z");
 
 /**

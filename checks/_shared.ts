@@ -6,7 +6,15 @@
 import type { Package } from "../core/snapshot.ts";
 import type { Reference } from "../core/check.ts";
 
-/** The OWASP ML Top 10 reference every supply-chain check cites. */
+/**
+ * The OWASP ML Top 10 reference every supply-chain check cites.
+ *
+ * @example
+ * ```ts
+ * import { OWASP_ML06 } from "./_shared.ts";
+ * OWASP_ML06.url;
+ * ```
+ */
 export const OWASP_ML06: Reference = {
   title: "OWASP Machine Learning Security Top 10 (2023): ML06 AI Supply Chain Attacks",
   url: "https://owasp.org/www-project-machine-learning-security-top-10/",
@@ -28,8 +36,8 @@ export function packageSubject(pkg: Pick<Package, "ecosystem" | "name" | "versio
 const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443" };
 
 /**
- * Normalise an index URL for comparison: lower-case scheme and host, no default port, no
- * trailing slash, no query or fragment. Non-URLs (conda channel names, paths) come back trimmed.
+ * Normalise an index URL for comparison: lower-case scheme and host, no credentials, no default
+ * port, no trailing slash, no query or fragment. Non-URLs (conda channel names, paths) come back trimmed.
  *
  * @example
  * ```ts
@@ -47,7 +55,7 @@ export function normaliseIndexUrl(url: string): string {
   const port = parsed.port && parsed.port !== DEFAULT_PORTS[parsed.protocol]
     ? `:${parsed.port}`
     : "";
-  const auth = parsed.username || parsed.password ? "***@" : "";
+  // Credentials are not part of an index's identity: allow-list entries never carry them.
   const path = parsed.pathname.replace(/\/+$/, "");
-  return `${parsed.protocol}//${auth}${parsed.hostname.toLowerCase()}${port}${path}`;
+  return `${parsed.protocol}//${parsed.hostname.toLowerCase()}${port}${path}`;
 }

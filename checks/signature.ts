@@ -47,7 +47,10 @@ export const hashPinned = defineCheck({
   remedy: HASH_FIX,
   run(snapshot, params) {
     const findings: FindingDraft[] = [];
-    const pypi = snapshot.packages.filter((p) => p.ecosystem === "pypi");
+    // Constraint entries limit versions but install nothing, so they need no hash.
+    const pypi = snapshot.packages.filter((p) =>
+      p.ecosystem === "pypi" && p.layer !== "constraint"
+    );
     const concreteNames = new Set(pypi.filter((p) => p.layer !== "manifest").map((p) => p.name));
     const hashed = (p: Package) =>
       p.hashes.some((h) => params.algorithms.some((a) => h.startsWith(`${a}:`)));

@@ -5,10 +5,18 @@
  */
 import { z } from "zod";
 import { defineCheck, type FindingDraft } from "../core/check.ts";
-import { globToRegExp } from "../core/_glob.ts";
+import { globToRegExp } from "../core/glob.ts";
 import { normaliseIndexUrl, OWASP_ML06, packageSubject } from "./_shared.ts";
 
-/** The indexes allowed when a policy names none: PyPI and conda-forge. */
+/**
+ * The indexes allowed when a policy names none: PyPI and conda-forge.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ALLOWED_INDEXES } from "./source.ts";
+ * DEFAULT_ALLOWED_INDEXES.includes("https://pypi.org/simple"); // true
+ * ```
+ */
 export const DEFAULT_ALLOWED_INDEXES: readonly string[] = [
   "https://pypi.org/simple",
   "https://conda.anaconda.org/conda-forge",
@@ -100,7 +108,7 @@ export const httpsOnly = defineCheck({
     allowHosts: z.array(z.string().min(1)).default([])
       .describe("Hosts exempt from this check (e.g. a loopback mirror)"),
   }).strict(),
-  needs: ["indexes", "packages"],
+  needs: ["indexes", "packages", "settings"],
   remedy: "Serve the index over https with a valid certificate and remove --trusted-host.",
   run(snapshot, params) {
     const exempt = (url: string) => {

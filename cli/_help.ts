@@ -8,6 +8,8 @@ const COMMON = `Common options:
   --policy FILE        policy file (.yaml, .yml, .toml, pyproject.toml, or a .ts module)
   --format F[=PATH]    text | json; repeatable; =PATH writes to a file (default: text to stdout)
   --offline            no network: checks needing registry data are skipped, not errored
+  --expand-env         expand \${VAR} in requirements files from the environment, as pip does
+                       (off by default: a scanned project could print your secrets into the report)
   --now DATE           evaluation time (ISO 8601 or YYYY-MM-DD), for reproducible reports
   --strict             ignore all waivers
   --fail-on SEVERITY   error | warning | info: lowest severity that fails (overrides the policy)
@@ -17,7 +19,15 @@ const COMMON = `Common options:
   --debug              print stack traces for unexpected errors
   -h, --help           this help`;
 
-/** Help text per command; `main` is the overview. */
+/**
+ * Help text per command; `main` is the overview.
+ *
+ * @example
+ * ```ts
+ * import { HELP } from "./_help.ts";
+ * HELP.check.startsWith("Usage: tollgate check"); // true
+ * ```
+ */
 export const HELP: Readonly<Record<string, string>> = {
   main: `tollgate — policy-as-code for the machine-learning supply chain (OWASP ML06)
 
@@ -49,6 +59,7 @@ Prints the snapshot (tollgate.snapshot/v1 JSON) of DIR (default: .): every fact 
 every input that could not be read. Validate it with 'tollgate schema snapshot'.
 
   --output FILE        write to FILE instead of stdout
+  --expand-env         expand \${VAR} in requirements files from the environment, as pip does
   --now DATE           collection time written into the snapshot
   --debug              print stack traces for unexpected errors`,
   eval: `Usage: tollgate eval SNAPSHOT [options]

@@ -7,10 +7,26 @@
  */
 import * as path from "node:path";
 
-/** Default cap on any single text file a reader opens (bytes). */
+/**
+ * Default cap on any single text file a reader opens (bytes).
+ *
+ * @example
+ * ```ts
+ * import { MAX_TEXT_BYTES } from "./_fs.ts";
+ * MAX_TEXT_BYTES; // 8 MiB
+ * ```
+ */
 export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
 
-/** Raised when a file cannot be read; `message` is written for people and names the file. */
+/**
+ * Raised when a file cannot be read; `message` is written for people and names the file.
+ *
+ * @example
+ * ```ts
+ * import { ReadError } from "./_fs.ts";
+ * new ReadError("requirements.txt", "requirements.txt: file not found").file; // "requirements.txt"
+ * ```
+ */
 export class ReadError extends Error {
   /** Path relative to the project root. */
   readonly file: string;

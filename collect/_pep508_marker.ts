@@ -6,6 +6,8 @@
  */
 
 /** Marker variables, longest first so that prefixes do not win. */
+/** How deeply marker parentheses may nest; real markers use two or three levels. */
+const MAX_MARKER_DEPTH = 32;
 const VARIABLES = [
   "platform.python_implementation",
   "platform_python_implementation",
@@ -89,11 +91,17 @@ export function parseMarker(
     return ALIASES[variable] ?? variable;
   };
 
+  let depth = 0;
   const atom = (): Comparison | MarkerList => {
     skipSpace();
     if (text[position] === "(") {
+      // Bounded: hostile input must not exhaust the stack.
+      if (++depth > MAX_MARKER_DEPTH) {
+        return fail(`markers nest deeper than ${MAX_MARKER_DEPTH} parentheses`, position + 1);
+      }
       position++;
       const group = expression();
+      depth--;
       skipSpace();
       if (text[position] !== ")") expected("')' to close the marker group");
       position++;

@@ -44,7 +44,15 @@ export interface TokenizeOptions {
   maxTokens?: number;
 }
 
-/** How many tokens {@linkcode tokenizePython} produces before giving up. */
+/**
+ * How many tokens {@linkcode tokenizePython} produces before giving up.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_TOKENS } from "./_python_tokens.ts";
+ * DEFAULT_MAX_TOKENS; // 2,000,000
+ * ```
+ */
 export const DEFAULT_MAX_TOKENS = 2_000_000;
 
 /**

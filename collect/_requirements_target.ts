@@ -108,7 +108,7 @@ export function describeRequirement(args: string): Target | { error: string } {
     if (url) {
       target = fromLink(head, [], false);
     } else {
-      const withExtras = /^(.+)(\[[^\]]+\])$/.exec(head);
+      const withExtras = splitTrailingExtras(head);
       const bare = withExtras ? withExtras[1] : head;
       const atSign = head.indexOf("@");
       const pepUrl = atSign >= 0 && !looksLikePath(head.slice(0, atSign));
@@ -140,7 +140,7 @@ export function describeRequirement(args: string): Target | { error: string } {
  */
 export function describeEditable(value: string): Target | { error: string } {
   try {
-    const withExtras = /^(.+)(\[[^\]]+\])$/.exec(value);
+    const withExtras = splitTrailingExtras(value);
     const bare = withExtras ? withExtras[1] : value;
     const scheme = /^[a-z][a-z0-9+.-]*:/i.test(bare) && !/^[a-z]:[\\/]/i.test(bare)
       ? schemeOf(bare)!
@@ -285,4 +285,18 @@ function guessName(filename: string): string {
   const base = filename.replace(/@[^@]*$/, "").replace(/\.git$/i, "").replace(ARCHIVE, "");
   const name = base.replace(/-\d[^-]*$/, "");
   return /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name) ? name : "unnamed";
+}
+
+/**
+ * Split `path[extra1,extra2]` into `[whole, path, "[extra1,extra2]"]` (the shape of a regex match
+ * for the callers), or `null`. Linear time: a backtracking regex here was quadratic on hostile
+ * input like `b[[[[…`.
+ */
+function splitTrailingExtras(text: string): [string, string, string] | null {
+  if (!text.endsWith("]")) return null;
+  const open = text.lastIndexOf("[");
+  if (open <= 0 || open >= text.length - 2) return null;
+  const inner = text.slice(open + 1, -1);
+  if (inner.includes("]")) return null;
+  return [text, text.slice(0, open), text.slice(open)];
 }

@@ -19,7 +19,9 @@ export { parsePyvenvCfg } from "./venv.ts";
 export { parseRequirements, readRequirementsFile } from "./requirements.ts";
 export { parsePyproject } from "./pyproject.ts";
 export { findModelReferences } from "./model_refs.ts";
-export { redactUrl } from "./_url.ts";
+export { hasCredentials, redactUrl } from "./_url.ts";
+export { exactVersion, normaliseName, parsePep508, Pep508Error } from "./_pep508.ts";
+export { ReadError } from "./_fs.ts";
 export type { FileReader, ReaderContext, ReaderResult } from "./_reader.ts";
 
 /** What `collect` takes. */
@@ -58,6 +60,12 @@ export function isRequirementsFile(file: string): boolean {
 /**
  * The readers run over the project tree, in order. A file is given to every reader that matches
  * it; a file already read as another file's include is not read again as a root.
+ *
+ * @example
+ * ```ts
+ * import { READERS } from "./mod.ts";
+ * READERS.map((r) => r.format);
+ * ```
  */
 export const READERS: readonly FileReader[] = [
   {
@@ -104,7 +112,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     root: path.basename(root),
     collectedAt: (options.now ?? new Date()).toISOString(),
   });
-  snapshot.collected = ["packages", "indexes", "environments", "models"];
+  snapshot.collected = ["packages", "indexes", "settings", "environments", "models"];
   const walk = await walkProject({ root, maxFiles: options.maxFiles });
   snapshot.problems.push(...walk.problems);
   const inputs = new Map<string, string>();
@@ -141,7 +149,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     }
   }
   for (const envPath of walk.environments) {
-    const file = `${envPath}/pyvenv.cfg`;
+    const file = envPath === "." ? "pyvenv.cfg" : `${envPath}/pyvenv.cfg`;
     try {
       const text = await readTextInRoot({ root, file, maxBytes: 64 * 1024 });
       add(toResult(parsePyvenvCfg(text, { file, envPath })));
@@ -151,12 +159,19 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     }
   }
 
-  snapshot.packages = unique(snapshot.packages, (p) => `${where(p.locations[0])}|${p.name}`);
+  snapshot.packages = unique(
+    snapshot.packages,
+    (p) => `${where(p.locations[0])}|${p.name}|${p.layer}`,
+    // The same line reached through two dependency groups belongs to both.
+    (kept, again) => {
+      kept.groups = [...new Set([...kept.groups, ...again.groups])].sort();
+    },
+  );
   snapshot.indexes = unique(snapshot.indexes, (i) => `${where(i.location)}|${i.role}|${i.url}`);
   snapshot.settings = unique(snapshot.settings, (s) => `${where(s.location)}|${s.name}|${s.value}`);
   snapshot.environments = unique(snapshot.environments, (e) => e.path);
   snapshot.models = unique(snapshot.models, (m) => `${where(m.location)}|${m.location.column}`);
-  snapshot.problems = unique(snapshot.problems, (p: Problem) => `${p.file}|${p.line}|${p.message}`);
+  snapshot.problems = unique(snapshot.problems, (p: Problem) => `${where(p)}|${p.message}`);
   snapshot.inputs = [...inputs].map(([file, format]) => ({ file, format }))
     .sort((a, b) => compare(a.file, b.file));
   return snapshot;
@@ -174,9 +189,17 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Drop later duplicates by key, then order by key: stable output whatever the read order. */
-function unique<T>(items: T[], key: (item: T) => string): T[] {
+/**
+ * Drop later duplicates by key (letting `merge` fold them into the kept one), then order by key:
+ * stable output whatever the read order.
+ */
+function unique<T>(items: T[], key: (item: T) => string, merge?: (kept: T, again: T) => void): T[] {
   const seen = new Map<string, T>();
-  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  for (const item of items) {
+    const k = key(item);
+    const kept = seen.get(k);
+    if (kept === undefined) seen.set(k, item);
+    else merge?.(kept, item);
+  }
   return [...seen].sort(([a], [b]) => compare(a, b)).map(([, item]) => item);
 }

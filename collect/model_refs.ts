@@ -61,7 +61,8 @@ interface Loader {
 const LOCAL_DIRECTORY_NAMES = new Set(
   "model models output outputs checkpoint checkpoints save saved saved_model tmp".split(" "),
 );
-const HUB_ID = /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9_.-]+)?$/;
+// Hub ids: an optional namespace and a name, each at most 96 characters (the Hub's own limit).
+const HUB_ID = /^[A-Za-z0-9][\w.-]{0,95}(?:\/[A-Za-z0-9_.-]{1,96})?$/;
 const FILE_EXTENSION =
   /\.(?:bin|pt|pth|ckpt|safetensors|json|gguf|ggml|onnx|h5|keras|pkl|pb|msgpack|npz|npy|zip|tar|gz)$/i;
 const TORCH_HUB_ID = /^([A-Za-z0-9][\w.-]*)\/([\w.-]+)(?::([^\s:]+))?$/;

@@ -66,7 +66,7 @@ export interface ParseRequirementsOptions {
   file: string;
   /** Variables for `${NAME}` references; none are expanded when absent. */
   env?: Record<string, string | undefined>;
-  /** True for a constraints file: its packages are not installs, so none are returned. */
+  /** True for a constraints file: its packages are returned with layer `constraint`. */
   constraint?: boolean;
 }
 
@@ -105,6 +105,7 @@ export function parseRequirements(
   text: string,
   options: ParseRequirementsOptions,
 ): RequirementsParse {
+  const layer = options.constraint ? "constraint" : "requirements";
   const { file } = options;
   const result: RequirementsParse = {
     packages: [],
@@ -140,7 +141,7 @@ export function parseRequirements(
         continue;
       }
       const hashes = [...target.hashes, ...hashOptions(named("hash"), problem)];
-      if (!options.constraint) result.packages.push(toPackage(target, hashes, false, location));
+      result.packages.push(toPackage(target, { hashes, editable: false, location, layer }));
       continue;
     }
     const editables = named("editable");
@@ -148,8 +149,10 @@ export function parseRequirements(
       if (parsed.options.length > 1) problem("pip ignores other options on an -e line");
       const target = describeEditable(editables[0].value!);
       if ("error" in target) problem(target.error);
-      else if (!options.constraint) {
-        result.packages.push(toPackage(target, target.hashes, true, location));
+      else {
+        result.packages.push(
+          toPackage(target, { hashes: target.hashes, editable: true, location, layer }),
+        );
       }
       continue;
     }
@@ -218,10 +221,9 @@ function hashOptions(options: ParsedOption[], problem: (message: string) => void
 
 function toPackage(
   target: Target,
-  hashes: string[],
-  editable: boolean,
-  location: Location,
+  options: { hashes: string[]; editable: boolean; location: Location; layer: Package["layer"] },
 ): Package {
+  const { hashes, editable, location, layer } = options;
   const name = normaliseName(target.name);
   const pkg: Package = {
     ecosystem: "pypi",
@@ -230,8 +232,8 @@ function toPackage(
     extras: target.extras,
     hashes: [...new Set(hashes)],
     source: target.source,
-    layer: "requirements",
-    direct: true,
+    layer,
+    direct: layer !== "constraint",
     editable,
     groups: [],
     locations: [location],

@@ -8,7 +8,15 @@ import * as path from "node:path";
 import type { Problem } from "../core/snapshot.ts";
 import { describeFsError } from "./_fs.ts";
 
-/** Directories never descended into when looking for manifests and code. */
+/**
+ * Directories never descended into when looking for manifests and code.
+ *
+ * @example
+ * ```ts
+ * import { SKIPPED_DIRECTORIES } from "./walk.ts";
+ * SKIPPED_DIRECTORIES.has("node_modules"); // true
+ * ```
+ */
 export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
   ".git",
   ".hg",
@@ -28,7 +36,7 @@ export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
 export interface WalkResult {
   /** Regular files (and symlinks to files), relative, `/`-separated, sorted. */
   files: string[];
-  /** Directories holding a `pyvenv.cfg` (not descended into), relative, sorted. */
+  /** Directories holding a `pyvenv.cfg` (not descended into, but for the root), sorted. */
   environments: string[];
   /** Directories that could not be listed, and limits reached. */
   problems: Problem[];
@@ -68,9 +76,10 @@ export async function walkProject(
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    if (dir !== "." && entries.some((e) => e.name === "pyvenv.cfg" && !e.isDirectory)) {
+    if (entries.some((e) => e.name === "pyvenv.cfg" && !e.isDirectory)) {
       result.environments.push(dir);
-      continue;
+      // A project that is itself a virtualenv is still searched; a nested one is not.
+      if (dir !== ".") continue;
     }
     for (const entry of entries) {
       const relative = dir === "." ? entry.name : `${dir}/${entry.name}`;

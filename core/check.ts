@@ -7,7 +7,15 @@
 import { z } from "zod";
 import type { Location, Section, Snapshot } from "./snapshot.ts";
 
-/** How bad a finding is. `error` fails a policy by default. */
+/**
+ * How bad a finding is. `error` fails a policy by default.
+ *
+ * @example
+ * ```ts
+ * import { Severity } from "./check.ts";
+ * Severity.parse("warning");
+ * ```
+ */
 export const Severity = z.enum(["info", "warning", "error"]);
 /** How bad a finding is. */
 export type Severity = z.infer<typeof Severity>;
@@ -27,7 +35,15 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
 }
 
-/** Check families, one per kind of ML06 prevention. */
+/**
+ * Check families, one per kind of ML06 prevention.
+ *
+ * @example
+ * ```ts
+ * import { Family } from "./check.ts";
+ * Family.options.includes("hub"); // true
+ * ```
+ */
 export const Family = z.enum([
   "signature",
   "freshness",
@@ -58,7 +74,15 @@ export interface FindingDraft {
   severity?: Severity;
 }
 
-/** A finding, as reported. */
+/**
+ * A finding, as reported.
+ *
+ * @example
+ * ```ts
+ * import { Finding } from "./check.ts";
+ * Finding.parse({ check: "venv.isolated", severity: "error", subject: "env:.venv", message: "m" });
+ * ```
+ */
 export const Finding = z.object({
   check: z.string(),
   severity: Severity,
@@ -68,10 +92,10 @@ export const Finding = z.object({
     file: z.string(),
     line: z.number().int().min(1).optional(),
     column: z.number().int().min(1).optional(),
-  }).strict().optional(),
+  }).optional(),
   evidence: z.record(z.string(), z.unknown()).optional(),
   fix: z.string().optional(),
-}).strict();
+});
 /** A finding, as reported. */
 export type Finding = z.infer<typeof Finding>;
 
@@ -148,7 +172,15 @@ export interface CheckFactory<P extends z.ZodType> {
   readonly definition: CheckDefinition<P>;
 }
 
-/** Raised for invalid params or options; `path` is the key path inside the params. */
+/**
+ * Raised for invalid params or options; `path` is the key path inside the params.
+ *
+ * @example
+ * ```ts
+ * import { CheckParamsError } from "./check.ts";
+ * new CheckParamsError("venv.isolated", [{ path: "x", message: "unknown key" }]).message;
+ * ```
+ */
 export class CheckParamsError extends Error {
   /** The check id. */
   readonly check: string;

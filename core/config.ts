@@ -138,6 +138,7 @@ export function parsePolicyConfig(
     }
   }
   const prefix = format === "pyproject" ? ["tool", "tollgate"] : [];
+  raw = tomlDatesAsText(raw);
   if (raw === null || raw === undefined) {
     throw new ConfigError({ file, message: "is empty; expected a policy with checks or extends" });
   }
@@ -153,6 +154,20 @@ export function parsePolicyConfig(
     });
   }
   return result.data;
+}
+
+/** TOML has a date type (`expires = 2026-12-31`); waivers take the date as `YYYY-MM-DD` text. */
+function tomlDatesAsText(raw: unknown): unknown {
+  const waivers = (raw as { waivers?: unknown } | null)?.waivers;
+  if (!Array.isArray(waivers)) return raw;
+  return {
+    ...(raw as object),
+    waivers: waivers.map((w) =>
+      w !== null && typeof w === "object" && (w as { expires?: unknown }).expires instanceof Date
+        ? { ...w, expires: (w as { expires: Date }).expires.toISOString().slice(0, 10) }
+        : w
+    ),
+  };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
@@ -234,6 +249,13 @@ export function resolvePolicyConfig(options: {
   // A severity for a check enabled only by a parent re-configures the parent's entry.
   for (const [id, severity] of Object.entries(config.severity ?? {})) {
     known(id, "severity");
+    if (config.checks?.[id] === false) {
+      throw new ConfigError({
+        file,
+        keyPath: formatKeyPath(["severity", id]),
+        message: "sets a severity for a check this policy disables",
+      });
+    }
     if (config.checks?.[id] !== undefined) continue;
     const inherited = [...parents].reverse().flatMap((p) => p.checks).find((c) => c.id === id);
     if (!inherited) {
@@ -244,6 +266,17 @@ export function resolvePolicyConfig(options: {
       });
     }
     entries.push({ ...inherited, options: { ...inherited.options, severity } });
+  }
+  for (const [i, waiver] of (config.waivers ?? []).entries()) {
+    if (waiver.check === "*" || catalogue.has(waiver.check)) continue;
+    const enabledByParent = parents.some((p) => p.checks.some((c) => c.id === waiver.check));
+    if (enabledByParent) continue;
+    throw new ConfigError({
+      file,
+      keyPath: `waivers[${i}].check`,
+      message: `unknown check id "${waiver.check}"${suggest(waiver.check, catalogue)}; ` +
+        'expected a check id or "*"',
+    });
   }
   return definePolicy({
     name: config.name ?? file,

@@ -4,8 +4,17 @@
  *
  * @module
  */
-import { atLeast, type ConfiguredCheck, type Finding, type FindingDraft } from "./check.ts";
-import { globMatch } from "./_glob.ts";
+import { z } from "zod";
+import {
+  atLeast,
+  cleanZodMessage,
+  type ConfiguredCheck,
+  Finding,
+  type FindingDraft,
+  formatKeyPath,
+  Severity,
+} from "./check.ts";
+import { globMatch } from "./glob.ts";
 import { compareText, type Policy, type Waiver, waiverExpired } from "./policy.ts";
 import {
   type CheckResult,
@@ -29,6 +38,8 @@ export interface EvaluateOptions {
   offline?: boolean;
   /** Ignore every waiver. */
   strict?: boolean;
+  /** How long one check may run before it is stopped and reported as `error`. Default 120 s. */
+  checkTimeoutMs?: number;
 }
 
 /**
@@ -52,8 +63,12 @@ export interface EvaluateOptions {
  * ```
  */
 export async function evaluate(options: EvaluateOptions): Promise<Report> {
-  const { snapshot, policy } = options;
+  const { policy } = options;
+  // Each check gets the same frozen copy: a check cannot change what later checks see, nor the
+  // caller's snapshot.
+  const snapshot = deepFreeze(structuredClone(options.snapshot));
   const now = options.now ?? new Date();
+  const timeoutMs = options.checkTimeoutMs ?? 120_000;
   const offline = options.offline ?? false;
   const strict = options.strict ?? false;
   const waivers = strict ? [] : policy.waivers;
@@ -62,8 +77,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
 
   const results: CheckResult[] = [];
   for (const configured of policy.checks) {
-    const result = await runOne(configured, { snapshot, now, offline });
-    if (result.status === "pass" || result.status === "fail") {
+    const result = await runOne(configured, { snapshot, now, offline, timeoutMs });
+    if (result.status === "pass") {
       const kept: Finding[] = [];
       for (const finding of result.findings) {
         const waiver = activeWaivers.find((w) =>
@@ -75,15 +90,16 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
         } else kept.push(finding);
       }
       result.findings = kept;
-      result.status = kept.some((f) => atLeast(f.severity, "warning")) ? "fail" : "pass";
+      result.status = statusOf(kept, policy.failOn);
     }
     results.push(result);
   }
-  if (waivers.length > 0) results.push(waiverResult(waivers, usedWaivers, now));
+  if (waivers.length > 0) results.push(waiverResult(waivers, usedWaivers, now, policy.failOn));
   results.sort((a, b) => compareText(a.check, b.check));
 
   const summary = {
     pass: 0,
+    warn: 0,
     fail: 0,
     error: 0,
     skipped: 0,
@@ -108,6 +124,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     project: snapshot.root,
     policy: policy.name,
     evaluatedAt: now.toISOString(),
+    snapshot: { collectedAt: snapshot.collectedAt, digest: await digestOf(options.snapshot) },
     failOn: policy.failOn,
     strict,
     verdict,
@@ -120,7 +137,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
 
 async function runOne(
   configured: ConfiguredCheck,
-  context: { snapshot: Snapshot; now: Date; offline: boolean },
+  context: { snapshot: Snapshot; now: Date; offline: boolean; timeoutMs: number },
 ): Promise<CheckResult> {
   const { definition } = configured;
   const base = {
@@ -150,18 +167,41 @@ async function runOne(
     };
   }
   let drafts: unknown;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    drafts = await definition.run(context.snapshot, configured.params, {
-      now: new Date(context.now.getTime()),
-      offline: context.offline,
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`it did not finish within ${context.timeoutMs / 1000} s`)),
+        context.timeoutMs,
+      );
     });
+    drafts = await Promise.race([
+      Promise.resolve().then(() =>
+        definition.run(context.snapshot, configured.params, {
+          now: new Date(context.now.getTime()),
+          offline: context.offline,
+        })
+      ),
+      timeout,
+    ]);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, status: "error", reason: `the check failed: ${message}` };
+  } finally {
+    clearTimeout(timer);
   }
-  const problem = draftsProblem(drafts);
-  if (problem) return { ...base, status: "error", reason: `the check ${problem}` };
-  const findings = (drafts as FindingDraft[]).map((draft): Finding => {
+  const parsed = FindingDrafts.safeParse(drafts);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ...base,
+      status: "error",
+      reason: `the check returned an invalid finding at ${
+        formatKeyPath(issue.path as PropertyKey[]) || "top level"
+      }: ${cleanZodMessage(issue.message)}`,
+    };
+  }
+  const findings = (parsed.data as FindingDraft[]).map((draft): Finding => {
     const { severity, ...rest } = draft;
     return {
       check: configured.id,
@@ -176,22 +216,33 @@ function isRegistrySection(section: Section): boolean {
   return section.startsWith("registry.");
 }
 
-function draftsProblem(drafts: unknown): string | undefined {
-  if (!Array.isArray(drafts)) return "returned something other than a list of findings";
-  for (const [i, draft] of drafts.entries()) {
-    if (typeof draft !== "object" || draft === null) return `returned a non-object finding [${i}]`;
-    const d = draft as Record<string, unknown>;
-    if (typeof d.subject !== "string" || d.subject === "") {
-      return `returned finding [${i}] without a subject`;
-    }
-    if (typeof d.message !== "string" || d.message === "") {
-      return `returned finding [${i}] without a message`;
-    }
-    if (d.severity !== undefined && !["info", "warning", "error"].includes(d.severity as string)) {
-      return `returned finding [${i}] with severity ${JSON.stringify(d.severity)}`;
-    }
+/** What a check may return: findings without `check` (the runtime adds it). */
+const FindingDrafts = z.array(
+  Finding.omit({ check: true, severity: true }).extend({
+    severity: Severity.optional(),
+    subject: z.string().min(1),
+    message: z.string().min(1),
+  }).strict(),
+);
+
+function statusOf(findings: Finding[], failOn: Severity): CheckResult["status"] {
+  if (findings.some((f) => atLeast(f.severity, failOn))) return "fail";
+  if (findings.some((f) => atLeast(f.severity, "warning"))) return "warn";
+  return "pass";
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
   }
-  return undefined;
+  return value;
+}
+
+async function digestOf(snapshot: Snapshot): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify(snapshot));
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return "sha256:" + Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**
@@ -212,7 +263,12 @@ export function compareFindings(a: Finding, b: Finding): number {
     compareText(a.message, b.message);
 }
 
-function waiverResult(waivers: Waiver[], used: Set<Waiver>, now: Date): CheckResult {
+function waiverResult(
+  waivers: Waiver[],
+  used: Set<Waiver>,
+  now: Date,
+  failOn: Severity,
+): CheckResult {
   const findings: Finding[] = [];
   for (const waiver of waivers) {
     const subject = `waiver:${waiver.check}:${waiver.subject}`;
@@ -244,7 +300,7 @@ function waiverResult(waivers: Waiver[], used: Set<Waiver>, now: Date): CheckRes
     check: WAIVERS_CHECK_ID,
     title: "Waivers are current and used",
     family: "policy",
-    status: findings.some((f) => atLeast(f.severity, "warning")) ? "fail" : "pass",
+    status: statusOf(findings, failOn),
     findings,
     waived: [],
   };

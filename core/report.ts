@@ -9,25 +9,67 @@ import { Finding, Severity } from "./check.ts";
 import { Waiver } from "./policy.ts";
 import { DataSource, Problem } from "./snapshot.ts";
 
-/** The schema identifier of v1 reports. */
+/**
+ * The schema identifier of v1 reports.
+ *
+ * @example
+ * ```ts
+ * import { REPORT_SCHEMA } from "./report.ts";
+ * REPORT_SCHEMA; // "tollgate.report/v1"
+ * ```
+ */
 export const REPORT_SCHEMA = "tollgate.report/v1" as const;
 
-/** The id of the synthetic result that reports expired and orphaned waivers. */
+/**
+ * The id of the synthetic result that reports expired and orphaned waivers.
+ *
+ * @example
+ * ```ts
+ * import { WAIVERS_CHECK_ID } from "./report.ts";
+ * WAIVERS_CHECK_ID; // "policy.waivers"
+ * ```
+ */
 export const WAIVERS_CHECK_ID = "policy.waivers";
 
-/** Outcome of one check. */
-export const CheckStatus = z.enum(["pass", "fail", "error", "skipped"]);
+/**
+ * Outcome of one check.
+ *
+ * @example
+ * ```ts
+ * import { CheckStatus } from "./report.ts";
+ * CheckStatus.parse("skipped");
+ * ```
+ */
+export const CheckStatus = z.enum(["pass", "warn", "fail", "error", "skipped"]);
 /** Outcome of one check. */
 export type CheckStatus = z.infer<typeof CheckStatus>;
 
-/** A finding a waiver accepted, with the waiver. */
+/**
+ * A finding a waiver accepted, with the waiver.
+ *
+ * @example
+ * ```ts
+ * import { WaivedFinding } from "./report.ts";
+ * WaivedFinding.shape.waiver;
+ * ```
+ */
 export const WaivedFinding = Finding.extend({ waiver: Waiver });
 /** A finding a waiver accepted. */
 export type WaivedFinding = z.infer<typeof WaivedFinding>;
 
 /**
- * The result of one check: `fail` when it has an unwaived finding at warning or above, `error`
- * when it could not run (`reason` says why), `skipped` when its data was deliberately not fetched.
+ * The result of one check: `fail` when an unwaived finding is at or above the policy's `failOn`,
+ * `warn` when its findings reach warning but not `failOn`, `pass` otherwise (info findings may
+ * remain); `error` when it could not run (`reason` says why), `skipped` when its data was
+ * deliberately not fetched (`--offline`).
+ *
+ * @example
+ * ```ts
+ * import { CheckResult } from "./report.ts";
+ * CheckResult.parse({
+ *   check: "venv.isolated", title: "t", family: "venv", status: "pass", findings: [], waived: [],
+ * });
+ * ```
  */
 export const CheckResult = z.object({
   check: z.string(),
@@ -38,13 +80,19 @@ export const CheckResult = z.object({
   waived: z.array(WaivedFinding),
   reason: z.string().optional(),
   rationale: z.string().optional(),
-}).strict();
+});
 /** The result of one check. */
 export type CheckResult = z.infer<typeof CheckResult>;
 
 /**
  * The verdict: `fail` when an unwaived finding is at or above `failOn`; otherwise `incomplete`
  * when a check errored or input was unreadable; otherwise `pass`.
+ *
+ * @example
+ * ```ts
+ * import { Verdict } from "./report.ts";
+ * Verdict.options; // ["pass", "fail", "incomplete"]
+ * ```
  */
 export const Verdict = z.enum(["pass", "fail", "incomplete"]);
 /** The verdict. */
@@ -61,15 +109,20 @@ export type Verdict = z.infer<typeof Verdict>;
  */
 export const Report = z.object({
   schema: z.literal(REPORT_SCHEMA),
-  tool: z.object({ name: z.string(), version: z.string() }).strict(),
+  tool: z.object({ name: z.string(), version: z.string() }),
   project: z.string(),
   policy: z.string(),
   evaluatedAt: z.string(),
   failOn: Severity,
   strict: z.boolean(),
   verdict: Verdict,
+  snapshot: z.object({
+    collectedAt: z.string(),
+    digest: z.string().describe("sha256 of the snapshot's JSON, to tie the report to its evidence"),
+  }),
   summary: z.object({
     pass: z.number().int(),
+    warn: z.number().int(),
     fail: z.number().int(),
     error: z.number().int(),
     skipped: z.number().int(),
@@ -77,16 +130,15 @@ export const Report = z.object({
       error: z.number().int(),
       warning: z.number().int(),
       info: z.number().int(),
-    })
-      .strict(),
+    }),
     waived: z.number().int(),
-  }).strict(),
+  }),
   results: z.array(CheckResult),
   coverage: z.object({
-    inputs: z.array(z.object({ file: z.string(), format: z.string() }).strict()),
+    inputs: z.array(z.object({ file: z.string(), format: z.string() })),
     problems: z.array(Problem),
-  }).strict(),
+  }),
   data: z.array(DataSource),
-}).strict();
+});
 /** The whole report. */
 export type Report = z.infer<typeof Report>;

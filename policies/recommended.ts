@@ -7,11 +7,20 @@
 import { definePolicy, type Policy } from "../core/policy.ts";
 import { checks } from "../checks/mod.ts";
 
-/** The prevention items of OWASP ML06 (2023), as the checks enforce them. */
+/**
+ * The prevention items of OWASP ML06 (2023), as the checks enforce them.
+ *
+ * @example
+ * ```ts
+ * import { ML06_PREVENTION } from "./recommended.ts";
+ * ML06_PREVENTION.virtualEnvironments;
+ * ```
+ */
 export const ML06_PREVENTION = {
   verifySignatures:
     "ML06 · Verify package signatures: install only files whose integrity can be checked",
   secureRepositories: "ML06 · Use secure package repositories: install only from trusted sources",
+  keepUpToDate: "ML06 · Keep packages up to date: no stale, yanked or vulnerable versions",
   virtualEnvironments: "ML06 · Use virtual environments: isolate each project's packages",
   codeReview: "ML06 · Perform code reviews: nothing runs that was not reviewed",
   verificationTools: "ML06 · Use package verification tools: verify what is loaded, pinned",

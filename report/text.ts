@@ -86,7 +86,8 @@ export function formatText(report: Report, options: TextOptions = {}): string {
     : paint("yellow", "INCOMPLETE");
   out.push(
     "",
-    `${verdict}  ${s.fail} failed, ${s.pass} passed, ${s.error} errored, ${s.skipped} skipped` +
+    `${verdict}  ${s.fail} failed, ${s.warn} warned, ${s.pass} passed, ${s.error} errored, ` +
+      `${s.skipped} skipped` +
       ` · findings: ${s.findings.error} error, ${s.findings.warning} warning, ${s.findings.info} info` +
       ` · ${s.waived} waived`,
   );
@@ -104,6 +105,9 @@ function renderResult(result: CheckResult, paint: Paint): string[] {
         `${paint("green", "✓ pass ")} ${head}` +
           (result.findings.length ? paint("dim", ` (${result.findings.length} note(s))`) : ""),
       );
+      break;
+    case "warn":
+      lines.push(`${paint("yellow", "▲ warn ")} ${head}`);
       break;
     case "fail":
       lines.push(`${paint("red", "✗ fail ")} ${paint("bold", head)}`);

@@ -68,7 +68,8 @@ Deno.test("signature.hash-pinned: unhashed, unpinned, VCS, covered and exempt pa
 
 Deno.test("source.allowed-indexes: normalised comparison, globs, roles in messages", async () => {
   assert.equal(normaliseIndexUrl("HTTPS://PyPI.org:443/simple/"), "https://pypi.org/simple");
-  assert.equal(normaliseIndexUrl("https://u:p@host:8443/x/"), "https://***@host:8443/x");
+  assert.equal(normaliseIndexUrl("https://u:p@host:8443/x/"), "https://host:8443/x");
+  assert.equal(normaliseIndexUrl("https://***@Host/simple/"), "https://host/simple");
   const findings = await runCheck(
     checks.source.allowedIndexes({
       indexes: ["https://pypi.org/simple", "https://pypi.corp.example/*"],

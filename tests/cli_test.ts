@@ -99,7 +99,7 @@ Deno.test("a clean project passes with exit 0", async () => {
   });
   const run = await tollgate(["check", dir, "--offline"]);
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /^PASS {2}0 failed, 6 passed/m);
+  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 6 passed/m);
 });
 
 Deno.test("configuration errors exit 2 with one message naming file and key or line", async () => {
@@ -305,7 +305,14 @@ Deno.test("init writes a YAML policy that loads, and refuses to overwrite", asyn
   assert.match(again.stderr, /already exists; pass --force/);
   const ts = await tollgate(["init", dir, "--type", "ts"], { write: true });
   assert.equal(ts.code, 0);
-  assert.match(await Deno.readTextFile(path.join(dir, "tollgate.policy.ts")), /definePolicy/);
+  assert.match(
+    ts.stdout,
+    /loads only when named: tollgate check .* --policy .*tollgate\.policy\.ts/,
+  );
+  const policyFile = path.join(dir, "tollgate.policy.ts");
+  assert.match(await Deno.readTextFile(policyFile), /definePolicy/);
+  const withTs = await tollgate(["check", dir, "--offline", "--policy", policyFile]);
+  assert.equal(withTs.code, 0, withTs.stderr);
 });
 
 Deno.test("YAML extends by relative path merges in order; a cycle is a configuration error", async () => {
@@ -336,12 +343,12 @@ Deno.test("YAML extends by relative path merges in order; a cycle is a configura
   assert.match(builtinRun.stderr, /extends\[0\]: unknown built-in policy "recomended"/);
 });
 
-Deno.test("stack traces only with --debug; a missing project directory exits 3", async () => {
+Deno.test("stack traces only with --debug; a missing project directory is a usage error", async () => {
   const plain = await tollgate(["check", "does/not/exist"]);
-  assert.equal(plain.code, 3);
-  assert.equal(plain.stderr, "tollgate: does/not/exist: not a directory\n");
+  assert.equal(plain.code, 2);
+  assert.equal(plain.stderr, "tollgate: does/not/exist: no such directory\n");
   const debug = await tollgate(["check", "does/not/exist", "--debug"]);
-  assert.equal(debug.code, 3);
+  assert.equal(debug.code, 2);
   assert.match(debug.stderr, /^\s+at /m);
 });
 

@@ -241,3 +241,36 @@ Deno.test("property: generated valid YAML policies round-trip their fields", () 
     ),
   );
 });
+
+Deno.test("TOML dates work as waiver expiries; waivers and severities must name real checks", () => {
+  const config = parsePolicyConfig({
+    file: "tollgate.toml",
+    format: "toml",
+    text:
+      '[[waivers]]\ncheck = "venv.isolated"\nsubject = "*"\nreason = "r"\nexpires = 2030-01-01\n',
+  })!;
+  assert.equal(config.waivers![0].expires, "2030-01-01");
+  const unknown = configError(() =>
+    resolvePolicyConfig({
+      config: {
+        waivers: [{ check: "venv.isolatd", subject: "*", reason: "r", expires: "2030-01-01" }],
+      },
+      file: "t.yaml",
+      catalogue,
+      parents: [],
+    })
+  );
+  assert.match(unknown.message, /t\.yaml: waivers\[0\]\.check: unknown check id "venv\.isolatd"/);
+  const disabled = configError(() =>
+    resolvePolicyConfig({
+      config: { checks: { "venv.isolated": false }, severity: { "venv.isolated": "info" } },
+      file: "t.yaml",
+      catalogue,
+      parents: [recommended],
+    })
+  );
+  assert.match(
+    disabled.message,
+    /severity\["venv\.isolated"\]: sets a severity for a check this policy disables/,
+  );
+});

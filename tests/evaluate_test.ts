@@ -56,7 +56,10 @@ Deno.test("an errored check alone makes the verdict incomplete, never pass", asy
 Deno.test("malformed findings are an error, not a crash", async () => {
   const report = await runPolicy(definePolicy({ name: "p", checks: [malformed()] }), snapshotOf());
   assert.equal(report.results[0].status, "error");
-  assert.equal(report.results[0].reason, "the check returned finding [0] without a message");
+  assert.equal(
+    report.results[0].reason,
+    "the check returned an invalid finding at [0].message: Too small: expected string to have >=1 characters",
+  );
 });
 
 Deno.test("a section that was not collected is an error; registry data offline is skipped", async () => {
@@ -189,13 +192,14 @@ Deno.test("failOn decides which severities fail the verdict", async () => {
     definePolicy({ name: "p", checks: [checks.venv.isolated()] }),
     snapshot,
   );
-  assert.equal(onError.results[0].status, "fail"); // a warning fails the check...
-  assert.equal(onError.verdict, "pass"); // ...but not a policy failing on errors
+  assert.equal(onError.results[0].status, "warn"); // a warning below failOn warns...
+  assert.equal(onError.verdict, "pass"); // ...and does not fail a policy failing on errors
   const onWarning = await runPolicy(
     definePolicy({ name: "p", checks: [checks.venv.isolated()], failOn: "warning" }),
     snapshot,
   );
   assert.equal(onWarning.verdict, "fail");
+  assert.equal(onWarning.results[0].status, "fail");
 });
 
 Deno.test("extends merges by check id, later wins; disable removes; waivers accumulate", () => {
@@ -244,4 +248,61 @@ Deno.test("evaluate defaults to the current time and does not mutate the snapsho
   });
   assert.deepEqual(snapshot, copy);
   assert.ok(Date.parse(report.evaluatedAt) > TEST_NOW.getTime());
+});
+
+Deno.test("a check cannot change what later checks see; a hung check times out as error", async () => {
+  const mutating = defineCheck({
+    id: "aaa.mutate",
+    title: "Mutates",
+    description: "",
+    family: "custom",
+    severity: "error",
+    references: [],
+    params: z.object({}),
+    needs: ["packages"],
+    remedy: "",
+    run: (snapshot) => {
+      (snapshot.packages as unknown[]).length = 0;
+      return [];
+    },
+  });
+  const hung = defineCheck({
+    id: "custom.hangs",
+    title: "Hangs",
+    description: "",
+    family: "custom",
+    severity: "error",
+    references: [],
+    params: z.object({}),
+    needs: [],
+    remedy: "",
+    run: () => new Promise(() => {}),
+  });
+  const report = await evaluate({
+    snapshot: snapshotOf({ packages: [pkg("numpy==1.26.4")] }),
+    policy: definePolicy({
+      name: "p",
+      checks: [mutating(), hung(), checks.signature.hashPinned()],
+    }),
+    now: TEST_NOW,
+    checkTimeoutMs: 50,
+  });
+  const byId = Object.fromEntries(report.results.map((r) => [r.check, r]));
+  assert.equal(byId["aaa.mutate"].status, "error");
+  assert.match(byId["aaa.mutate"].reason!, /read.only|not extensible|Cannot assign|frozen/i);
+  assert.equal(byId["custom.hangs"].status, "error");
+  assert.equal(byId["custom.hangs"].reason, "the check failed: it did not finish within 0.05 s");
+  assert.equal(byId["signature.hash-pinned"].findings.length, 1);
+});
+
+Deno.test("the report names the snapshot it judged by digest", async () => {
+  const snapshot = snapshotOf({ packages: [pkg("numpy==1.26.4")] });
+  const a = await runPolicy(definePolicy({ name: "p", checks: [] }), snapshot);
+  const b = await runPolicy(
+    definePolicy({ name: "p", checks: [] }),
+    snapshotOf({ packages: [pkg("numpy==1.26.5")] }),
+  );
+  assert.match(a.snapshot.digest, /^sha256:[0-9a-f]{64}$/);
+  assert.notEqual(a.snapshot.digest, b.snapshot.digest);
+  assert.equal(a.snapshot.collectedAt, snapshot.collectedAt);
 });

@@ -214,12 +214,15 @@ Deno.test("bad lines become problems with file and line; parsing continues", () 
   ]);
 });
 
-Deno.test("constraint files give no packages but their indexes count", () => {
+Deno.test("constraint files give constraint-layer packages, and their indexes count", () => {
   const result = parseRequirements("numpy<2\n--extra-index-url https://c.example/simple\n", {
     file: "c.txt",
     constraint: true,
   });
-  assert.deepEqual(result.packages, []);
+  assert.deepEqual(
+    result.packages.map((p) => [p.name, p.specifier, p.layer, p.direct]),
+    [["numpy", "<2", "constraint", false]],
+  );
   assert.deepEqual(result.indexes.map((i) => i.url), ["https://c.example/simple"]);
 });
 
@@ -238,11 +241,13 @@ Deno.test("readRequirementsFile follows includes relative to the including file"
       "reqs/more.txt",
       "constraints.txt",
     ]);
-    assert.deepEqual(result.packages.map((p) => `${p.name}${p.specifier}@${p.locations[0].file}`), [
-      "a==1@requirements.txt",
-      "b==2@reqs/base.txt",
-      "c==3@reqs/more.txt",
-      "z==9@requirements.txt",
+    const line = (p: Package) => `${p.name}${p.specifier}@${p.locations[0].file}:${p.layer}`;
+    assert.deepEqual(result.packages.map(line), [
+      "a==1@requirements.txt:requirements",
+      "b==2@reqs/base.txt:requirements",
+      "c==3@reqs/more.txt:requirements",
+      "a<2@constraints.txt:constraint",
+      "z==9@requirements.txt:requirements",
     ]);
     assert.deepEqual(result.indexes.map((i) => i.url), ["https://c.example/simple"]);
     assert.deepEqual(result.problems, [{

@@ -12,7 +12,9 @@ import {
   parsePolicyConfig,
   resolvePolicyConfig,
 } from "../core/config.ts";
-import type { Policy } from "../core/policy.ts";
+import { type Policy, Waiver } from "../core/policy.ts";
+import { cleanZodMessage, formatKeyPath, Severity } from "../core/check.ts";
+import { z } from "zod";
 import { parse as parseToml } from "smol-toml";
 import { catalogue } from "../checks/mod.ts";
 import { policies, recommended } from "../policies/mod.ts";
@@ -20,7 +22,15 @@ import { policies, recommended } from "../policies/mod.ts";
 const MAX_POLICY_BYTES = 1024 * 1024;
 const MAX_EXTENDS_DEPTH = 16;
 
-/** Data policy files looked for in a project, in order. */
+/**
+ * Data policy files looked for in a project, in order.
+ *
+ * @example
+ * ```ts
+ * import { DISCOVERED_POLICY_FILES } from "./policy_file.ts";
+ * DISCOVERED_POLICY_FILES[0]; // "tollgate.yaml"
+ * ```
+ */
 export const DISCOVERED_POLICY_FILES = [
   "tollgate.yaml",
   "tollgate.yml",
@@ -41,8 +51,12 @@ export const DISCOVERED_POLICY_FILES = [
 export async function choosePolicy(
   options: { explicit?: string; projectDir?: string },
 ): Promise<Policy> {
-  if (options.explicit) return await loadPolicyFile(path.resolve(options.explicit), []);
+  if (options.explicit) return await loadPolicy({ file: options.explicit });
   if (!options.projectDir) return recommended;
+  // A policy found in the scanned project is as untrusted as the project: it may not pull in
+  // code, nor files from outside the project.
+  const confineTo = await Deno.realPath(options.projectDir).catch(() => undefined);
+  const trust: Trust = { code: false, confineTo };
   for (const name of DISCOVERED_POLICY_FILES) {
     const file = path.join(options.projectDir, name);
     if (!(await isFile(file))) continue;
@@ -53,7 +67,7 @@ export async function choosePolicy(
       if (!isToml(text)) continue;
       if (!parsePolicyConfig({ text, file, format: "pyproject" })) continue;
     }
-    return await loadPolicyFile(file, []);
+    return await loadPolicyFile(path.resolve(file), [], trust);
   }
   const tsPolicy = path.join(options.projectDir, "tollgate.policy.ts");
   if (await isFile(tsPolicy)) {
@@ -66,8 +80,35 @@ export async function choosePolicy(
   return recommended;
 }
 
-async function loadPolicyFile(file: string, chain: string[]): Promise<Policy> {
+/** What a policy file may do: load code (TS modules), and read files outside a directory. */
+interface Trust {
+  /** May `extends` (or the file itself) be a TS/JS module? */
+  code: boolean;
+  /** When set, every file must lie inside this (real) directory. */
+  confineTo?: string;
+}
+
+/**
+ * Load a policy file named by the user: YAML, TOML, pyproject.toml (`[tool.tollgate]`) or a
+ * TS/JS module whose default export is a policy. Its `extends` are resolved relative to it.
+ *
+ * @param options `file`: the path, relative to the working directory or absolute.
+ * @returns The resolved policy.
+ * @throws {ConfigError} naming the file, key path and, for YAML, the line.
+ * @example
+ * ```ts
+ * import { loadPolicy } from "./policy_file.ts";
+ * const policy = await loadPolicy({ file: "examples/policies/team.yaml" });
+ * policy.checks.length > 0; // true
+ * ```
+ */
+export async function loadPolicy(options: { file: string }): Promise<Policy> {
+  return await loadPolicyFile(path.resolve(options.file), [], { code: true });
+}
+
+async function loadPolicyFile(file: string, chain: string[], trust: Trust): Promise<Policy> {
   const shown = path.relative(Deno.cwd(), file) || file;
+  await enforceTrust(file, shown, chain, trust);
   if (chain.includes(file)) {
     throw new ConfigError({
       file: shown,
@@ -78,7 +119,7 @@ async function loadPolicyFile(file: string, chain: string[]): Promise<Policy> {
   if (chain.length > MAX_EXTENDS_DEPTH) {
     throw new ConfigError({ file: shown, keyPath: "extends", message: "nests too deeply" });
   }
-  if (/\.(?:ts|mts|js|mjs)$/.test(file)) return await importPolicyModule(file, shown);
+  if (isCode(file)) return await importPolicyModule(file, shown);
   const format: ConfigFormat = /\.ya?ml$/.test(file)
     ? "yaml"
     : path.basename(file) === "pyproject.toml"
@@ -97,11 +138,11 @@ async function loadPolicyFile(file: string, chain: string[]): Promise<Policy> {
   }
   const parents: Policy[] = [];
   for (const [i, name] of (config.extends ?? []).entries()) {
-    const builtin = policies[name];
-    if (builtin) {
-      parents.push(builtin);
+    if (Object.hasOwn(policies, name)) {
+      parents.push(policies[name]);
     } else if (/[/\\.]/.test(name)) {
-      parents.push(await loadPolicyFile(path.resolve(path.dirname(file), name), [...chain, file]));
+      const parent = path.resolve(path.dirname(file), name);
+      parents.push(await loadPolicyFile(parent, [...chain, file], trust));
     } else {
       throw new ConfigError({
         file: shown,
@@ -123,17 +164,57 @@ async function importPolicyModule(file: string, shown: string): Promise<Policy> 
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new ConfigError({ file: shown, message: `the policy module failed to load: ${message}` });
   }
-  const policy = module.default as Partial<Policy> | undefined;
-  if (
-    !policy || typeof policy.name !== "string" || !Array.isArray(policy.checks) ||
-    !Array.isArray(policy.waivers) || typeof policy.failOn !== "string"
-  ) {
+  const result = PolicyShape.safeParse(module.default);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = formatKeyPath(issue.path as PropertyKey[]);
     throw new ConfigError({
       file: shown,
-      message: "expected a default export made with definePolicy({ name, checks, … })",
+      keyPath: where ? `default.${where}` : undefined,
+      message: "expected a default export made with definePolicy({ name, checks, … }): " +
+        cleanZodMessage(issue.message),
     });
   }
-  return policy as Policy;
+  return module.default as Policy;
+}
+
+/** What a TS policy's default export must look like (a `definePolicy` result). */
+const PolicyShape = z.object({
+  name: z.string().min(1),
+  checks: z.array(z.object({
+    id: z.string(),
+    definition: z.object({ run: z.custom<unknown>((v) => typeof v === "function", "a function") }),
+    options: z.object({ severity: Severity.optional() }),
+  })),
+  disabled: z.array(z.string()),
+  waivers: z.array(Waiver),
+  failOn: Severity,
+});
+
+function isCode(file: string): boolean {
+  return /\.(?:ts|mts|cts|js|mjs|cjs|tsx|jsx)$/i.test(file);
+}
+
+async function enforceTrust(file: string, shown: string, chain: string[], trust: Trust) {
+  const from = chain.length ? `${path.basename(chain[chain.length - 1])} ` : "";
+  if (isCode(file) && !trust.code) {
+    throw new ConfigError({
+      file: shown,
+      message: `is a TypeScript/JavaScript policy pulled in by ${from}from the scanned ` +
+        "project; code policies only load when named with --policy",
+    });
+  }
+  if (trust.confineTo) {
+    const real = await Deno.realPath(file).catch(() => file);
+    if (real !== trust.confineTo && !real.startsWith(trust.confineTo + path.sep)) {
+      throw new ConfigError({
+        file: shown,
+        message:
+          `lies outside the scanned project (extended by ${from.trim() || "the project"}); ` +
+          "a project's policy may only extend files inside it",
+      });
+    }
+  }
 }
 
 async function readPolicyText(file: string): Promise<string> {

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { globToRegExp } from "./_glob.ts";
+ * import { globToRegExp } from "./glob.ts";
  * globToRegExp("pkg:pypi/torch@*").test("pkg:pypi/torch@2.3.1"); // true
  * ```
  */
@@ -29,7 +29,7 @@ export function globToRegExp(glob: string): RegExp {
  *
  * @example
  * ```ts
- * import { globMatch } from "./_glob.ts";
+ * import { globMatch } from "./glob.ts";
  * globMatch("hf:meta-llama/*", "hf:meta-llama/Llama-3-8B"); // true
  * ```
  */
