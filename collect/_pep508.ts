@@ -254,7 +254,7 @@ function parseVersion(cursor: Cursor, operator: string): string {
     }
     release = version.slice(0, -2);
   }
-  if (release.includes("*") || validVersion(release) === null || /^v/i.test(release)) {
+  if (release.includes("*") || validVersion(release) === null) {
     invalid(`expected a PEP 440 version after '${operator}', found '${version}'`);
   }
   if (release.includes("+") && (release !== version || (operator !== "==" && operator !== "!="))) {

@@ -1,17 +1,29 @@
 /**
- * pyproject.toml dependency declarations: PEP 621 `[project] dependencies` and
- * `optional-dependencies`, and PEP 735 `[dependency-groups]` with `include-group` resolved.
+ * pyproject.toml dependency declarations and index configuration: PEP 621 `[project]
+ * dependencies` and `optional-dependencies`, PEP 735 `[dependency-groups]` with `include-group`
+ * resolved, Poetry (`[tool.poetry.*dependencies]`, `[[tool.poetry.source]]`), uv (`[tool.uv]
+ * dev-dependencies`, `[[tool.uv.index]]`, `[tool.uv.sources]`) and PDM (`[[tool.pdm.source]]`,
+ * `[tool.pdm.dev-dependencies]`).
  *
  * @module
  */
 import { parse as parseToml, TomlError } from "smol-toml";
-import type { Package, Problem } from "../core/snapshot.ts";
-import { exactVersion, parsePep508, Pep508Error } from "./_pep508.ts";
-import { directUrlSource } from "./_requirements_target.ts";
-import { lineLocator } from "./_pyproject_lines.ts";
+import type { Index, InstallerSetting, Package, Problem } from "../core/snapshot.ts";
+import { keyPattern, type LineLocator } from "./_pyproject_lines.ts";
+import { readPdm } from "./_pyproject_pdm.ts";
+import { readPoetry } from "./_pyproject_poetry.ts";
+import {
+  isTable,
+  MAX_PYPROJECT_PACKAGES,
+  PyprojectFacts,
+  requirementPackage,
+  stringItems,
+  type Table,
+} from "./_pyproject_shared.ts";
+import { readUv } from "./_pyproject_uv.ts";
 
 /**
- * What {@linkcode parsePyproject} found.
+ * What {@linkcode parsePyproject} found; it fits the collector's `ReaderResult`.
  *
  * @example
  * ```ts
@@ -20,16 +32,23 @@ import { lineLocator } from "./_pyproject_lines.ts";
  * ```
  */
 export interface PyprojectParse {
+  /** Dependency declarations (layer `manifest`). */
   packages: Package[];
+  /** Poetry sources, uv indexes and PDM sources. */
+  indexes: Index[];
+  /** Installer settings (a PDM source with `verify_ssl = false` gives `trusted-host`). */
+  settings: InstallerSetting[];
+  /** What could not be read or understood. */
   problems: Problem[];
 }
 
-type Table = Record<string, unknown>;
+const key = keyPattern;
 
-function isTable(value: unknown): value is Table {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    !(value instanceof Date);
-}
+/** Deepest chain of `include-group` followed. */
+const MAX_INCLUDE_DEPTH = 64;
+
+/** Deepest inline array/table nesting accepted from the TOML parser. */
+const MAX_TOML_DEPTH = 64;
 
 /** A dependency string with its key path and where it sits in the file. */
 interface Declared {
@@ -39,11 +58,12 @@ interface Declared {
 }
 
 /**
- * Read the PEP 621 and PEP 735 dependencies of a pyproject.toml, without touching the disk.
+ * Read the dependencies and index configuration of a pyproject.toml, without touching the disk.
  *
  * @param text The file's text.
  * @param options `file`: its path relative to the project root.
- * @returns One package per declaration (groups name the extra or dependency group) and problems.
+ * @returns One package per declaration (groups name the extra or dependency group), the indexes
+ * and settings it configures, and problems.
  * @example
  * ```ts
  * import { parsePyproject } from "./pyproject.ts";
@@ -55,53 +75,70 @@ interface Declared {
  */
 export function parsePyproject(text: string, options: { file: string }): PyprojectParse {
   const { file } = options;
-  const result: PyprojectParse = { packages: [], problems: [] };
+  const facts = new PyprojectFacts(file, text);
+  const result = (): PyprojectParse => ({
+    packages: facts.packages,
+    indexes: facts.indexes,
+    settings: facts.settings,
+    problems: facts.problems,
+  });
   let document: Table;
   try {
-    document = parseToml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Table;
+    document = parseToml(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, {
+      maxDepth: MAX_TOML_DEPTH,
+    }) as Table;
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
     const message = error.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
-    result.problems.push({
-      file,
-      line: Math.max(1, error.line),
-      message: `invalid TOML: ${message}`,
-    });
-    return result;
+    const lines = text.split("\n").length;
+    facts.problem(`invalid TOML: ${message}`, Math.min(lines, Math.max(1, error.line)));
+    return result();
   }
-  const locate = lineLocator(text);
-  const problem = (message: string, line?: number) =>
-    result.problems.push(line === undefined ? { file, message } : { file, line, message });
+  const locate = facts.locate;
+  const problem = (message: string, line?: number) => facts.problem(message, line);
   const add = (declared: Declared, group?: string) => {
-    const pkg = toPackage(declared, file, group, problem);
-    if (pkg) result.packages.push(pkg);
+    const groups = group === undefined ? [] : [group];
+    const pkg = requirementPackage(declared.text, { ...declared, groups }, facts);
+    if (pkg) facts.addPackage(pkg);
+    return pkg;
   };
 
+  // Packages uv and PDM route through their sources: PEP 621, PEP 735 and their own dev lists.
+  const standard: Package[] = [];
+  let projectDependencies: Map<string, Package[]> | undefined;
   const project = document.project;
   if (project !== undefined && !isTable(project)) problem("project: expected a table");
   if (isTable(project)) {
     const header = [/^\[project\]/m];
-    for (
-      const item of stringList(
-        project.dependencies,
-        "project.dependencies",
-        problem,
-        locate([...header, key("dependencies")]),
-      )
-    ) {
-      add({ ...item, line: locate([...header, key("dependencies")], item.text) });
+    const dependenciesAt = [...header, key("dependencies")];
+    const list = stringItems(
+      project.dependencies,
+      "project.dependencies",
+      locate(dependenciesAt),
+      facts,
+    );
+    if (Array.isArray(project.dependencies)) projectDependencies = new Map();
+    for (const item of list) {
+      const line = locate(dependenciesAt, item.text);
+      const pkg = add({ text: item.text, keyPath: `project.dependencies[${item.index}]`, line });
+      if (pkg === undefined) continue;
+      standard.push(pkg);
+      const same = projectDependencies?.get(pkg.name);
+      if (same) same.push(pkg);
+      else projectDependencies?.set(pkg.name, [pkg]);
     }
     const optional = project["optional-dependencies"];
     if (optional !== undefined && !isTable(optional)) {
       problem("project.optional-dependencies: expected a table", locate(header));
     }
     if (isTable(optional)) {
-      for (const [extra, list] of Object.entries(optional)) {
+      for (const [extra, values] of Object.entries(optional)) {
         const keyPath = `project.optional-dependencies.${extra}`;
-        for (const item of stringList(list, keyPath, problem, locate(header))) {
+        for (const item of stringItems(values, keyPath, locate(header), facts)) {
           const line = locate([/^\[project\.optional-dependencies\]/m, key(extra)], item.text) ??
             locate([...header, key("optional-dependencies"), key(extra)], item.text);
-          add({ ...item, line }, extra);
+          const pkg = add({ text: item.text, keyPath: `${keyPath}[${item.index}]`, line }, extra);
+          if (pkg) standard.push(pkg);
         }
       }
     }
@@ -111,46 +148,33 @@ export function parsePyproject(text: string, options: { file: string }): Pyproje
   if (groups !== undefined && !isTable(groups)) problem("dependency-groups: expected a table");
   if (isTable(groups)) {
     for (const [group, declared] of resolveGroups(groups, locate, problem)) {
-      for (const item of declared) add(item, group);
+      for (const item of declared) {
+        const pkg = add(item, group);
+        if (pkg) standard.push(pkg);
+      }
     }
   }
-  return result;
-}
 
-function key(name: string): RegExp {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(?:^|[\\s{,.])(?:"${escaped}"|'${escaped}'|${escaped})\\s*=`, "m");
-}
-
-function stringList(
-  value: unknown,
-  keyPath: string,
-  problem: (message: string, line?: number) => void,
-  line: number | undefined,
-): Array<{ text: string; keyPath: string }> {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problem(`${keyPath}: expected an array of strings`, line);
-    return [];
-  }
-  const items: Array<{ text: string; keyPath: string }> = [];
-  value.forEach((item, index) => {
-    if (typeof item === "string") items.push({ text: item, keyPath: `${keyPath}[${index}]` });
-    else problem(`${keyPath}[${index}]: expected a string`, line);
-  });
-  return items;
+  readUv(document, facts, standard);
+  const dynamic = isTable(project) && Array.isArray(project.dynamic) &&
+    project.dynamic.includes("dependencies");
+  readPoetry(document, facts, dynamic ? undefined : projectDependencies);
+  readPdm(document, facts, standard);
+  return result();
 }
 
 /** Each dependency group's requirements with `{include-group = "..."}` expanded. */
 function resolveGroups(
   groups: Table,
-  locate: ReturnType<typeof lineLocator>,
+  locate: LineLocator,
   problem: (message: string, line?: number) => void,
 ): Map<string, Declared[]> {
   const header = /^\[dependency-groups\]/m;
   const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, "-");
   const byName = new Map(Object.keys(groups).map((name) => [normalise(name), name]));
   const resolved = new Map<string, Declared[]>();
+  // Groups that include each other many times can expand exponentially: bound the total.
+  let budget = MAX_PYPROJECT_PACKAGES;
   const expand = (name: string, stack: string[]): Declared[] => {
     const cached = resolved.get(name);
     if (cached) return cached;
@@ -174,8 +198,22 @@ function resolveGroups(
         } else if (stack.includes(included) || included === name) {
           const cycle = [...stack, name, included].join(" -> ");
           problem(`${itemPath}: include-group cycle ${cycle}`, line);
+        } else if (stack.length >= MAX_INCLUDE_DEPTH) {
+          problem(
+            `${itemPath}: expected include-group nesting of at most ${MAX_INCLUDE_DEPTH}`,
+            line,
+          );
         } else {
-          declared.push(...expand(included, [...stack, name]));
+          const expanded = expand(included, [...stack, name]);
+          if (expanded.length > budget) {
+            problem(
+              `${itemPath}: expected groups to expand to at most ${MAX_PYPROJECT_PACKAGES} requirements`,
+              line,
+            );
+          } else {
+            budget -= expanded.length;
+            declared.push(...expanded);
+          }
         }
       } else {
         problem(`${itemPath}: expected a string or {include-group = "name"}`, locate([header]));
@@ -185,51 +223,4 @@ function resolveGroups(
     return declared;
   };
   return new Map(Object.keys(groups).map((name) => [name, expand(name, [])]));
-}
-
-function toPackage(
-  declared: Declared,
-  file: string,
-  group: string | undefined,
-  problem: (message: string, line?: number) => void,
-): Package | undefined {
-  let requirement;
-  try {
-    requirement = parsePep508(declared.text);
-  } catch (error) {
-    if (!(error instanceof Pep508Error)) throw error;
-    problem(`${declared.keyPath}: ${error.message}`, declared.line);
-    return undefined;
-  }
-  const direct = requirement.url === undefined ? undefined : directUrlSource(requirement.url);
-  const pkg: Package = {
-    ecosystem: "pypi",
-    name: requirement.normalisedName,
-    specifier: requirement.specifier,
-    extras: requirement.extras,
-    hashes: direct?.hashes ?? [],
-    source: direct?.source ?? { kind: "index" },
-    layer: "manifest",
-    direct: true,
-    editable: false,
-    groups: group === undefined ? [] : [group],
-    locations: [declared.line === undefined ? { file } : { file, line: declared.line }],
-  };
-  const version = exactVersion(requirement.specifier);
-  return {
-    ecosystem: pkg.ecosystem,
-    name: pkg.name,
-    ...(requirement.name !== pkg.name ? { displayName: requirement.name } : {}),
-    ...(version !== undefined ? { version } : {}),
-    specifier: pkg.specifier,
-    extras: pkg.extras,
-    ...(requirement.markers !== undefined ? { markers: requirement.markers } : {}),
-    hashes: pkg.hashes,
-    source: pkg.source,
-    layer: pkg.layer,
-    direct: pkg.direct,
-    editable: pkg.editable,
-    groups: pkg.groups,
-    locations: pkg.locations,
-  };
 }

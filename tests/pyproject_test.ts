@@ -94,6 +94,8 @@ Deno.test("wrong types and bad requirements name the key path", () => {
     'dev = "pytest"',
   ].join("\n");
   assert.deepEqual(parsePyproject(text, { file }), {
+    indexes: [],
+    settings: [],
     packages: [{
       ecosystem: "pypi",
       name: "ok",
@@ -129,6 +131,8 @@ Deno.test("TOML syntax errors are one problem at the line smol-toml reports", ()
     parsePyproject('[project]\nname = "x"\ndependencies = [\n  "a",\n  b\n]\n', { file }),
     {
       packages: [],
+      indexes: [],
+      settings: [],
       problems: [{ file, line: 5, message: "invalid TOML: invalid value" }],
     },
   );
@@ -139,6 +143,17 @@ Deno.test("property: arbitrary text never throws and problems stay within the fi
     "[project]\n",
     "[dependency-groups]\n",
     "[project.optional-dependencies]\n",
+    "[tool.poetry.dependencies]\n",
+    "[[tool.poetry.source]]\n",
+    "[tool.uv.sources]\n",
+    "[[tool.uv.index]]\n",
+    "[[tool.pdm.source]]\n",
+    "[tool.pdm.dev-dependencies]\n",
+    'numpy = { index = "a", git = "g" }\n',
+    'url = "https://u:p@h/s"\n',
+    'name = "a"\n',
+    "verify_ssl = false\n",
+    'include_packages = ["n*", "["]\n',
     "dependencies = [",
     "dev = [",
     '"numpy>=1"',
@@ -198,4 +213,49 @@ Deno.test("property: each generated dependency is found on its own line", () => 
       );
     },
   ));
+});
+
+Deno.test("wrong types in Poetry, uv and PDM tables are problems with key paths", () => {
+  const text = [
+    "[tool.poetry]",
+    'dependencies = { x = { version = 3, extras = "a", markers = "os_name ==", develop = 1 } }',
+    'source = [{ name = "s", url = "https://s/simple", priority = "first" }, { url = "u" }, 5]',
+    "[tool.uv]",
+    'index = [{ name = "i" }, { url = "https://i", default = "yes", format = "html" }]',
+    "dev-dependencies = [3]",
+    "[tool.pdm]",
+    'source = [{ name = "p", url = "https://p", type = "links", verify_ssl = "no" }]',
+    'dev-dependencies = { t = ["ok", "bad=="] }',
+  ].join("\n");
+  const found = parsePyproject(text, { file });
+  assert.deepEqual(found.problems.map((p) => [p.line, p.message]), [
+    [6, "tool.uv.dev-dependencies[0]: expected a string"],
+    [5, "tool.uv.index[0].url: expected a string, found undefined"],
+    [5, 'tool.uv.index[1].default: expected true or false, found "yes"'],
+    [5, 'tool.uv.index[1].format: expected "simple" or "flat", found "html"'],
+    [
+      3,
+      'tool.poetry.source[0].priority: expected primary, supplemental, explicit, default or secondary, found "first"',
+    ],
+    [3, "tool.poetry.source[1].name: expected a string, found undefined"],
+    [3, "tool.poetry.source[2]: expected a table, found 5"],
+    [2, "tool.poetry.dependencies.x.version: expected a string, found 3"],
+    [2, "tool.poetry.dependencies.x.extras: expected an array of strings"],
+    [
+      2,
+      "tool.poetry.dependencies.x.markers: expected a marker variable or a quoted string at column 11, found end of text",
+    ],
+    [2, "tool.poetry.dependencies.x.develop: expected true or false, found 1"],
+    [
+      9,
+      "tool.pdm.dev-dependencies.t[1]: expected a version after '==' at column 6, found end of text",
+    ],
+    [8, 'tool.pdm.source[0].type: expected "index" or "find_links", found "links"'],
+    [8, 'tool.pdm.source[0].verify_ssl: expected true or false, found "no"'],
+  ]);
+  assert.deepEqual(found.indexes.map((i) => [i.name, i.role]), [
+    [undefined, "extra"],
+    ["s", "primary"],
+    ["p", "extra"],
+  ]);
 });

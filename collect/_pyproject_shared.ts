@@ -1,0 +1,261 @@
+/**
+ * What the pyproject.toml readers (PEP 621/735, Poetry, uv, PDM) share: the parsed-TOML table
+ * type, one collector of facts per file with its bounds, and the package entry builder.
+ *
+ * @module
+ */
+import type { Index, InstallerSetting, Package, PackageSource, Problem } from "../core/snapshot.ts";
+import { type LineLocator, lineLocator, tableKeyLines } from "./_pyproject_lines.ts";
+import { exactVersion, normaliseName, parsePep508, Pep508Error } from "./_pep508.ts";
+import { directUrlSource } from "./_requirements_target.ts";
+
+/** Most package entries one pyproject.toml may yield; past it the rest is a problem, not read. */
+export const MAX_PYPROJECT_PACKAGES = 100_000;
+
+/**
+ * A parsed TOML table.
+ *
+ * @example
+ * ```ts
+ * import type { Table } from "./_pyproject_shared.ts";
+ * const table: Table = { name: "app" };
+ * ```
+ */
+export type Table = Record<string, unknown>;
+
+/**
+ * Whether a parsed TOML value is a table (not an array, date or scalar).
+ *
+ * @example
+ * ```ts
+ * import { isTable } from "./_pyproject_shared.ts";
+ * isTable({ a: 1 }); // true
+ * isTable([1]); // false
+ * ```
+ */
+export function isTable(value: unknown): value is Table {
+  return typeof value === "object" && value !== null && !Array.isArray(value) &&
+    !(value instanceof Date);
+}
+
+/**
+ * Everything read from one pyproject.toml so far, with the file's line locator and a bounded
+ * `addPackage`.
+ *
+ * @example
+ * ```ts
+ * import { PyprojectFacts } from "./_pyproject_shared.ts";
+ * const facts = new PyprojectFacts("pyproject.toml", "[project]\n");
+ * facts.problem("project.name: expected a string", 1);
+ * facts.problems; // [{ file: "pyproject.toml", line: 1, message: "project.name: expected a string" }]
+ * ```
+ */
+export class PyprojectFacts {
+  /** Dependency declarations. */
+  readonly packages: Package[] = [];
+  /** Configured indexes. */
+  readonly indexes: Index[] = [];
+  /** Installer settings. */
+  readonly settings: InstallerSetting[] = [];
+  /** What could not be read. */
+  readonly problems: Problem[] = [];
+  /** Finds the line of a value in the file's text. */
+  readonly locate: LineLocator;
+  #full = false;
+  #text: string;
+  #keyLines = new Map<string, Map<string, number>>();
+
+  /**
+   * @param file The file's path relative to the project root.
+   * @param text The file's text (for line numbers).
+   */
+  constructor(readonly file: string, text: string) {
+    this.locate = lineLocator(text);
+    this.#text = text;
+  }
+
+  /** The line of `key = ...` written directly in the table under `header` (cached per table). */
+  keyLine(header: RegExp, key: string): number | undefined {
+    const id = `${header.flags}/${header.source}`;
+    const table = this.#keyLines.get(id) ?? tableKeyLines(this.#text, header);
+    this.#keyLines.set(id, table);
+    return table.get(key);
+  }
+
+  /** Record a problem, with a line when one is known. */
+  problem(message: string, line?: number): void {
+    this.problems.push(
+      line === undefined ? { file: this.file, message } : { file: this.file, line, message },
+    );
+  }
+
+  /** Add a package unless the bound is reached (then record one problem); true when added. */
+  addPackage(pkg: Package): boolean {
+    if (this.packages.length >= MAX_PYPROJECT_PACKAGES) {
+      if (!this.#full) {
+        this.#full = true;
+        this.problem(
+          `expected at most ${MAX_PYPROJECT_PACKAGES} dependency declarations; the rest is not read`,
+          pkg.locations[0].line,
+        );
+      }
+      return false;
+    }
+    this.packages.push(pkg);
+    return true;
+  }
+
+  /** A location in this file. */
+  at(line: number | undefined): { file: string; line?: number } {
+    return line === undefined ? { file: this.file } : { file: this.file, line };
+  }
+}
+
+/** The parts of a manifest package entry that vary; see {@linkcode manifestPackage}. */
+export interface ManifestFields {
+  /** Name as written. */
+  name: string;
+  specifier: string;
+  version?: string;
+  extras?: string[];
+  markers?: string;
+  hashes?: string[];
+  source?: PackageSource;
+  editable?: boolean;
+  groups?: string[];
+  location: { file: string; line?: number };
+}
+
+/**
+ * A `manifest`-layer, direct package entry with the snapshot's key order and optional keys left
+ * out when empty.
+ *
+ * @example
+ * ```ts
+ * import { manifestPackage } from "./_pyproject_shared.ts";
+ * manifestPackage({ name: "Torch", specifier: "^2.3", location: { file: "pyproject.toml", line: 9 } })
+ *   .displayName; // "Torch"
+ * ```
+ */
+export function manifestPackage(fields: ManifestFields): Package {
+  const name = normaliseName(fields.name);
+  return {
+    ecosystem: "pypi",
+    name,
+    ...(fields.name !== name ? { displayName: fields.name } : {}),
+    ...(fields.version !== undefined ? { version: fields.version } : {}),
+    specifier: fields.specifier,
+    extras: fields.extras ?? [],
+    ...(fields.markers !== undefined ? { markers: fields.markers } : {}),
+    hashes: fields.hashes ?? [],
+    source: fields.source ?? { kind: "index" },
+    layer: "manifest",
+    direct: true,
+    editable: fields.editable ?? false,
+    groups: fields.groups ?? [],
+    locations: [fields.location],
+  };
+}
+
+/**
+ * A key path for messages: `tool.poetry.dependencies.numpy`, quoting parts that are not bare keys.
+ *
+ * @example
+ * ```ts
+ * import { keyPath } from "./_pyproject_shared.ts";
+ * keyPath("tool.uv.sources", "my.pkg"); // 'tool.uv.sources."my.pkg"'
+ * ```
+ */
+export function keyPath(prefix: string, part: string): string {
+  return `${prefix}.${/^[A-Za-z0-9_-]+$/.test(part) ? part : JSON.stringify(part)}`;
+}
+
+/**
+ * Describe a TOML value's type for "expected X, found Y" messages.
+ *
+ * @example
+ * ```ts
+ * import { describeValue } from "./_pyproject_shared.ts";
+ * describeValue(3); // "3"
+ * describeValue([1]); // "an array"
+ * ```
+ */
+export function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value instanceof Date) return "a date";
+  if (isTable(value)) return "a table";
+  if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
+  return String(value);
+}
+
+/**
+ * A PEP 508 requirement string as a manifest package, or a problem naming its key path.
+ *
+ * @param text The requirement.
+ * @param where `keyPath` for messages, `line`, and the `groups` it belongs to.
+ * @param facts Where a problem goes.
+ * @returns The package, or undefined when the string is not valid PEP 508.
+ * @example
+ * ```ts
+ * import { PyprojectFacts, requirementPackage } from "./_pyproject_shared.ts";
+ * const facts = new PyprojectFacts("pyproject.toml", "");
+ * requirementPackage("torch==2.3.1", { keyPath: "x[0]", line: 1, groups: [] }, facts)?.version;
+ * // "2.3.1"
+ * ```
+ */
+export function requirementPackage(
+  text: string,
+  where: { keyPath: string; line: number | undefined; groups: string[] },
+  facts: PyprojectFacts,
+): Package | undefined {
+  let requirement;
+  try {
+    requirement = parsePep508(text);
+  } catch (error) {
+    if (!(error instanceof Pep508Error)) throw error;
+    facts.problem(`${where.keyPath}: ${error.message}`, where.line);
+    return undefined;
+  }
+  const direct = requirement.url === undefined ? undefined : directUrlSource(requirement.url);
+  return manifestPackage({
+    name: requirement.name,
+    specifier: requirement.specifier,
+    version: exactVersion(requirement.specifier),
+    extras: requirement.extras,
+    markers: requirement.markers,
+    hashes: direct?.hashes,
+    source: direct?.source,
+    groups: where.groups,
+    location: facts.at(where.line),
+  });
+}
+
+/**
+ * Each string of a TOML array, with its index, or a problem when the value is not an array of
+ * strings (non-string items are problems too; the strings are still returned).
+ *
+ * @example
+ * ```ts
+ * import { PyprojectFacts, stringItems } from "./_pyproject_shared.ts";
+ * const facts = new PyprojectFacts("pyproject.toml", "");
+ * stringItems(["a", 3], "deps", 1, facts); // [{ text: "a", index: 0 }]
+ * ```
+ */
+export function stringItems(
+  value: unknown,
+  path: string,
+  line: number | undefined,
+  facts: PyprojectFacts,
+): Array<{ text: string; index: number }> {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    facts.problem(`${path}: expected an array of strings`, line);
+    return [];
+  }
+  const items: Array<{ text: string; index: number }> = [];
+  value.forEach((item, index) => {
+    if (typeof item === "string") items.push({ text: item, index });
+    else facts.problem(`${path}[${index}]: expected a string`, line);
+  });
+  return items;
+}

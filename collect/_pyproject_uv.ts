@@ -1,0 +1,233 @@
+/**
+ * uv's sections of pyproject.toml: the legacy `[tool.uv] dev-dependencies`, `[[tool.uv.index]]`
+ * and `[tool.uv.sources]`, which routes a project's requirements to a named index, a Git
+ * repository, a URL, a local path or a workspace member. `index-url`, `extra-index-url` and
+ * `[tool.uv.pip]` are read by the uv settings reader, not here.
+ *
+ * @module
+ */
+import type { Index, IndexRole, Package, PackageSource } from "../core/snapshot.ts";
+import { normaliseName } from "./_pep508.ts";
+import { headerPattern, keyPattern } from "./_pyproject_lines.ts";
+import {
+  describeValue,
+  isTable,
+  keyPath,
+  type PyprojectFacts,
+  requirementPackage,
+  stringItems,
+  type Table,
+} from "./_pyproject_shared.ts";
+import { directUrlSource } from "./_requirements_target.ts";
+import { redactUrl } from "./_url.ts";
+
+/**
+ * Read uv's dev-dependencies and indexes into `facts` and apply `[tool.uv.sources]` to the
+ * project's packages (`routed`, plus the dev-dependencies read here).
+ *
+ * @param document The parsed pyproject.toml.
+ * @param facts Where packages, indexes and problems go.
+ * @param routed The PEP 621 / PEP 735 packages the sources apply to; changed in place.
+ * @example
+ * ```ts
+ * import { readUv } from "./_pyproject_uv.ts";
+ * import { PyprojectFacts } from "./_pyproject_shared.ts";
+ * const facts = new PyprojectFacts("pyproject.toml", "");
+ * readUv({ tool: { uv: { "dev-dependencies": ["pytest>=8"] } } }, facts, []);
+ * facts.packages[0].groups; // ["dev"]
+ * ```
+ */
+export function readUv(document: Table, facts: PyprojectFacts, routed: Package[]): void {
+  const tool = document.tool;
+  const uv = isTable(tool) ? tool.uv : undefined;
+  if (uv === undefined) return;
+  const uvHeader = headerPattern(["tool", "uv"]);
+  if (!isTable(uv)) {
+    facts.problem(`tool.uv: expected a table, found ${describeValue(uv)}`);
+    return;
+  }
+  const packages = [...routed];
+  const devAt = [uvHeader, keyPattern("dev-dependencies")];
+  const dev = uv["dev-dependencies"];
+  for (const item of stringItems(dev, "tool.uv.dev-dependencies", facts.locate(devAt), facts)) {
+    const line = facts.locate(devAt, item.text);
+    const where = { keyPath: `tool.uv.dev-dependencies[${item.index}]`, line, groups: ["dev"] };
+    const pkg = requirementPackage(item.text, where, facts);
+    if (pkg && facts.addPackage(pkg)) packages.push(pkg);
+  }
+  const indexUrls = readIndexes(uv.index, facts);
+  const sources = uv.sources;
+  if (sources === undefined) return;
+  const sourcesHeader = headerPattern(["tool", "uv", "sources"]);
+  if (!isTable(sources)) {
+    facts.problem(
+      `tool.uv.sources: expected a table, found ${describeValue(sources)}`,
+      facts.locate([uvHeader, keyPattern("sources")]),
+    );
+    return;
+  }
+  const byName = new Map<string, Package[]>();
+  for (const pkg of packages) {
+    const same = byName.get(pkg.name);
+    if (same) same.push(pkg);
+    else byName.set(pkg.name, [pkg]);
+  }
+  for (const [name, value] of Object.entries(sources)) {
+    const path = keyPath("tool.uv.sources", name);
+    const line = facts.locate([sourcesHeader, keyPattern(name)]) ??
+      facts.locate([uvHeader, keyPattern(name)]);
+    const entries = Array.isArray(value) ? value : [value];
+    const read: Array<{ source: PackageSource; editable: boolean; when?: string }> = [];
+    entries.forEach((entry, index) => {
+      const entryPath = Array.isArray(value) ? `${path}[${index}]` : path;
+      const found = readSource(entry, entryPath, line, facts, indexUrls);
+      if (found) read.push(found);
+    });
+    for (const pkg of byName.get(normaliseName(name)) ?? []) {
+      if (pkg.source.kind !== "index" || pkg.source.name !== undefined) continue;
+      // A source limited to an extra or group applies to that extra's or group's entry; the
+      // first unconditional source (else the first) stands for the rest.
+      const chosen = read.find((r) => r.when !== undefined && pkg.groups.includes(r.when)) ??
+        read.find((r) => r.when === undefined) ?? read[0];
+      if (chosen === undefined) continue;
+      pkg.source = chosen.source;
+      pkg.editable = chosen.editable;
+    }
+  }
+}
+
+function readSource(
+  entry: unknown,
+  path: string,
+  line: number | undefined,
+  facts: PyprojectFacts,
+  indexUrls: Map<string, string>,
+): { source: PackageSource; editable: boolean; when?: string } | undefined {
+  if (!isTable(entry)) {
+    facts.problem(`${path}: expected a table, found ${describeValue(entry)}`, line);
+    return undefined;
+  }
+  const text = (field: string): string | undefined => {
+    const found = entry[field];
+    if (found === undefined || typeof found === "string") return found;
+    facts.problem(`${path}.${field}: expected a string, found ${describeValue(found)}`, line);
+    return undefined;
+  };
+  const editableFlag = entry.editable;
+  if (editableFlag !== undefined && typeof editableFlag !== "boolean") {
+    facts.problem(
+      `${path}.editable: expected true or false, found ${describeValue(editableFlag)}`,
+      line,
+    );
+  }
+  const when = text("extra") ?? text("group");
+  const conditional = when === undefined ? {} : { when };
+  const index = text("index"), git = text("git"), url = text("url"), local = text("path");
+  if (index !== undefined) {
+    const indexUrl = indexUrls.get(index);
+    const source: PackageSource = {
+      kind: "index",
+      ...(indexUrl !== undefined ? { url: indexUrl } : {}),
+      name: index,
+    };
+    return { source, editable: false, ...conditional };
+  }
+  if (git !== undefined) {
+    const ref = text("rev") ?? text("tag") ?? text("branch");
+    const gitUrl = redactUrl(git.replace(/^git\+/i, ""));
+    const source: PackageSource = { kind: "vcs", vcs: "git", url: gitUrl, ...(ref ? { ref } : {}) };
+    return { source, editable: false, ...conditional };
+  }
+  if (url !== undefined) {
+    return { source: directUrlSource(url).source, editable: false, ...conditional };
+  }
+  if (local !== undefined) {
+    return {
+      source: { kind: "path", path: local },
+      editable: editableFlag === true,
+      ...conditional,
+    };
+  }
+  if (entry.workspace === true) {
+    // Workspace members install editable unless the source says `editable = false`.
+    return {
+      source: { kind: "path", path: "." },
+      editable: editableFlag !== false,
+      ...conditional,
+    };
+  }
+  facts.problem(
+    `${path}: expected one of index, git, url, path or workspace = true`,
+    line,
+  );
+  return undefined;
+}
+
+/** `[[tool.uv.index]]` as indexes; returns each named index's (redacted) URL. */
+function readIndexes(value: unknown, facts: PyprojectFacts): Map<string, string> {
+  const urls = new Map<string, string>();
+  if (value === undefined) return urls;
+  const header = headerPattern(["tool", "uv", "index"], { array: true });
+  if (!Array.isArray(value)) {
+    facts.problem(`tool.uv.index: expected an array of tables, found ${describeValue(value)}`);
+    return urls;
+  }
+  value.forEach((entry, index) => {
+    const path = `tool.uv.index[${index}]`;
+    const line = facts.locate(Array<RegExp>(index + 1).fill(header)) ??
+      facts.locate([headerPattern(["tool", "uv"]), keyPattern("index")]);
+    if (!isTable(entry)) {
+      facts.problem(`${path}: expected a table, found ${describeValue(entry)}`, line);
+      return;
+    }
+    if (typeof entry.url !== "string" || entry.url === "") {
+      facts.problem(`${path}.url: expected a string, found ${describeValue(entry.url)}`, line);
+      return;
+    }
+    const name = typeof entry.name === "string" ? entry.name : undefined;
+    if (entry.name !== undefined && name === undefined) {
+      facts.problem(`${path}.name: expected a string, found ${describeValue(entry.name)}`, line);
+    }
+    const url = redactUrl(entry.url);
+    if (name !== undefined && !urls.has(name)) urls.set(name, url);
+    const configured: Index = {
+      url,
+      role: roleOf(entry, path, line, facts),
+      ...(name !== undefined ? { name } : {}),
+      location: facts.at(line),
+    };
+    facts.indexes.push(configured);
+  });
+  return urls;
+}
+
+/**
+ * An uv index's role: `explicit = true` is used only by packages routed to it, `format = "flat"`
+ * is a find-links page, `default = true` replaces PyPI; any other index is searched before the
+ * default one, like pip's extra indexes.
+ */
+function roleOf(
+  entry: Table,
+  path: string,
+  line: number | undefined,
+  facts: PyprojectFacts,
+): IndexRole {
+  for (const flag of ["explicit", "default"]) {
+    if (entry[flag] !== undefined && typeof entry[flag] !== "boolean") {
+      facts.problem(
+        `${path}.${flag}: expected true or false, found ${describeValue(entry[flag])}`,
+        line,
+      );
+    }
+  }
+  if (entry.format !== undefined && entry.format !== "flat" && entry.format !== "simple") {
+    facts.problem(
+      `${path}.format: expected "simple" or "flat", found ${describeValue(entry.format)}`,
+      line,
+    );
+  }
+  if (entry.explicit === true) return "explicit";
+  if (entry.format === "flat") return "find-links";
+  if (entry.default === true) return "primary";
+  return "extra";
+}
