@@ -1,0 +1,449 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { Package, Problem } from "../core/snapshot.ts";
+import { parseUvLock, uvLockReader } from "../collect/uv_lock.ts";
+
+const file = "uv.lock";
+const corpus = new URL("../../shared/corpus/", import.meta.url);
+const SHA = (c: string) => "sha256:" + c.repeat(64);
+
+function corpusFiles(format: string): string[] {
+  const manifest = Deno.readTextFileSync(new URL("MANIFEST.tsv", corpus));
+  return manifest.split("\n").slice(1).map((row) => row.split("\t"))
+    .filter((cells) => cells[1] === format).map((cells) => cells[0]);
+}
+
+/** Runs python3 with tomllib over files; fails with a clear message when python3 is missing. */
+function python(script: string, paths: string[]): Record<string, number[]> {
+  let output;
+  try {
+    output = new Deno.Command("python3", { args: ["-c", script, ...paths] }).outputSync();
+  } catch (error) {
+    throw new Error(`python3 is needed for the independent count check: ${error}`);
+  }
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+Deno.test("sources, hashes, roots and direct references of a hand-written uv.lock", () => {
+  const text = [
+    "version = 1", //                                                         1
+    "revision = 3",
+    "",
+    "[manifest]",
+    'members = ["app", "Lib_Two"]', //                                         5
+    "",
+    "[[package]]",
+    'name = "app"',
+    'version = "0.1.0"',
+    'source = { editable = "." }', //                                         10
+    "dependencies = [",
+    '  { name = "requests", extra = ["socks"] },',
+    '  { name = "torch", version = "2.3.1+cpu", source = { registry = "https://download.pytorch.org/whl/cpu" } },',
+    '  { name = "lib-two", editable = "libs/two" },',
+    "]", //                                                                     15
+    "[package.optional-dependencies]",
+    'viz = [{ name = "Matplotlib" }, { name = "requests" }]',
+    "[package.dev-dependencies]",
+    'dev = [{ name = "pytest" }]',
+    "", //                                                                      20
+    "[[package]]",
+    'name = "lib-two"',
+    'source = { editable = "libs/two" }',
+    "",
+    "[[package]]", //                                                          25
+    'name = "Matplotlib"',
+    'version = "3.9.0"',
+    'source = { git = "https://user:tok@github.com/mpl/mpl.git?tag=v3.9.0#0123abc" }',
+    "",
+    "[[package]]", //                                                          30
+    'name = "pytest"',
+    'version = "8.2.0"',
+    'source = { url = "https://files.example/pytest-8.2.0.tar.gz" }',
+    `sdist = { hash = "SHA256:${"c".repeat(64)}" }`,
+    "", //                                                                      35
+    "[[package]]",
+    'name = "requests"',
+    'version = "2.32.3"',
+    'source = { registry = "https://pypi.org/simple" }',
+    `sdist = { url = "https://files.example/r.tar.gz", hash = "${SHA("a")}", size = 1 }`, // 40
+    "wheels = [",
+    `  { url = "https://files.example/r.whl", hash = "${SHA("b")}", size = 2 },`,
+    `  { url = "https://files.example/r2.whl", hash = "${SHA("b")}", size = 2 },`,
+    "]",
+    "", //                                                                      45
+    "[[package]]",
+    'name = "torch"',
+    'version = "2.3.1"',
+    'source = { registry = "https://pypi.org/simple" }',
+    "", //                                                                      50
+    "[[package]]",
+    'name = "torch"',
+    'version = "2.3.1+cpu"',
+    'source = { registry = "https://download.pytorch.org/whl/cpu" }',
+    "", //                                                                      55
+    "[[package]]",
+    'name = "vendored"',
+    'version = "1.0"',
+    'source = { path = "wheels/vendored-1.0-py3-none-any.whl" }',
+    "", //                                                                      60
+    "[[package]]",
+    'name = "tool"',
+    'version = "0.1"',
+    'source = { directory = "../tool" }',
+  ].join("\n");
+  const { packages = [], problems } = parseUvLock(text, { file });
+  assert.deepEqual(problems, []);
+  for (const pkg of packages) Package.parse(pkg);
+  assert.deepEqual(packages[0], {
+    ecosystem: "pypi",
+    name: "matplotlib",
+    displayName: "Matplotlib",
+    version: "3.9.0",
+    specifier: "==3.9.0",
+    extras: [],
+    hashes: [],
+    source: {
+      kind: "vcs",
+      vcs: "git",
+      url: "https://***@github.com/mpl/mpl.git",
+      ref: "v3.9.0",
+      commit: "0123abc",
+    },
+    layer: "lock",
+    direct: true,
+    editable: false,
+    groups: ["viz"],
+    locations: [{ file, line: 25 }],
+  });
+  assert.deepEqual(
+    packages.slice(1).map((p) => [
+      p.name,
+      p.version,
+      p.source,
+      p.hashes,
+      p.direct,
+      p.groups,
+      p.extras,
+      p.locations[0].line,
+    ]),
+    [
+      [
+        "pytest",
+        "8.2.0",
+        { kind: "url", url: "https://files.example/pytest-8.2.0.tar.gz" },
+        [SHA("c")],
+        true,
+        ["dev"],
+        [],
+        30,
+      ],
+      [
+        "requests",
+        "2.32.3",
+        { kind: "index", url: "https://pypi.org/simple" },
+        [SHA("a"), SHA("b")],
+        true,
+        [],
+        ["socks"],
+        36,
+      ],
+      ["torch", "2.3.1", { kind: "index", url: "https://pypi.org/simple" }, [], false, [], [], 46],
+      [
+        "torch",
+        "2.3.1+cpu",
+        { kind: "index", url: "https://download.pytorch.org/whl/cpu" },
+        [],
+        true,
+        [],
+        [],
+        51,
+      ],
+      [
+        "vendored",
+        "1.0",
+        { kind: "path", path: "wheels/vendored-1.0-py3-none-any.whl" },
+        [],
+        false,
+        [],
+        [],
+        56,
+      ],
+      ["tool", "0.1", { kind: "path", path: "../tool" }, [], false, [], [], 61],
+    ],
+  );
+});
+
+Deno.test("a non-member editable path dependency is a package, and virtual roots are not", () => {
+  const text = [
+    "[[package]]",
+    'name = "root"',
+    'source = { virtual = "." }',
+    'dependencies = [{ name = "helper" }]',
+    "[[package]]",
+    'name = "helper"',
+    'version = "0.2"',
+    'source = { editable = "../helper" }',
+  ].join("\n");
+  const { packages = [] } = parseUvLock(text, { file });
+  assert.deepEqual(packages.map((p) => [p.name, p.editable, p.direct, p.source]), [
+    ["helper", true, true, { kind: "path", path: "../helper" }],
+  ]);
+});
+
+Deno.test("wrong types become problems on the entry's line and the rest is still read", () => {
+  const text = [
+    "[[package]]",
+    'name = "a"',
+    "version = 3",
+    'source = { registry = "https://pypi.org/simple" }',
+    'sdist = { hash = "not a hash" }',
+    "[[package]]",
+    "version = '1'",
+    "[[package]]",
+    'name = "b"',
+    'version = "1"',
+    'source = { svn = "x" }',
+    'wheels = "none"',
+    "[[package]]",
+    'name = "c"',
+    'version = "1"',
+  ].join("\n");
+  const { packages = [], problems } = parseUvLock(text, { file });
+  assert.deepEqual(problems, [
+    { file, line: 1, message: "expected a string for package.version, found 3" },
+    {
+      file,
+      line: 1,
+      message: `expected 'algorithm:hexdigest' for package.sdist.hash, found "not a hash"`,
+    },
+    { file, line: 6, message: "expected a string for package.name, found nothing" },
+    {
+      file,
+      line: 8,
+      message:
+        "expected one of registry, git, url, path, directory, editable, virtual in package.source, found svn",
+    },
+    { file, line: 8, message: 'expected an array for package.wheels, found "none"' },
+    { file, line: 13, message: "expected a table for package.source, found nothing" },
+  ]);
+  assert.deepEqual(packages.map((p) => [p.name, p.version ?? null, p.locations[0].line]), [
+    ["a", null, 1],
+    ["b", "1", 8],
+    ["c", "1", 13],
+  ]);
+});
+
+Deno.test("a merge conflict costs only the entries it touches", () => {
+  const text = [
+    "version = 1",
+    "[[package]]",
+    'name = "a"',
+    'version = "1"',
+    'source = { registry = "https://pypi.org/simple" }',
+    "[[package]]",
+    'name = "b"',
+    "<<<<<<< HEAD",
+    'version = "1"',
+    "=======",
+    'version = "2"',
+    ">>>>>>> main",
+    'source = { registry = "https://pypi.org/simple" }',
+    "[[package]]",
+    'name = "c"',
+    'version = "1"',
+    'source = { registry = "https://pypi.org/simple" }',
+  ].join("\n");
+  const { packages = [], problems = [] } = parseUvLock(text, { file });
+  assert.deepEqual(packages.map((p) => [p.name, p.locations[0].line]), [["a", 2], ["c", 14]]);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0].line, 8);
+  assert.match(problems[0].message, /^invalid TOML: /);
+});
+
+Deno.test("a __proto__ table in a broken file stays a plain key", () => {
+  const text = '[__proto__]\npolluted = true\n[[package]]\nname = "a"\nversion =\n';
+  const { problems = [] } = parseUvLock(text, { file });
+  assert.deepEqual(problems.map((p) => p.line), [5]);
+  assert.equal((({}) as Record<string, unknown>).polluted, undefined);
+});
+
+Deno.test("too many packages is a problem, not a hang", () => {
+  const entry = '[[package]]\nname = "x"\nversion = "1"\nsource = { registry = "r" }\n';
+  const { packages = [], problems } = parseUvLock(entry.repeat(100_001), { file });
+  assert.equal(packages.length, 100_000);
+  assert.deepEqual(problems, [{
+    file,
+    line: 400_001,
+    message: "expected at most 100000 package entries, found 100001; the rest were not read",
+  }]);
+});
+
+const COUNT_SCRIPT = `
+import json, re, sys, tomllib
+norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()
+out = {}
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        doc = tomllib.load(f)
+    members = {norm(m) for m in doc.get("manifest", {}).get("members", [])}
+    count = hashes = 0
+    for p in doc.get("package", []):
+        s = p.get("source", {})
+        if norm(p["name"]) in members or s.get("editable") == "." or s.get("virtual") == ".":
+            continue
+        count += 1
+        found = {w["hash"] for w in p.get("wheels", []) if "hash" in w}
+        if "hash" in p.get("sdist", {}):
+            found.add(p["sdist"]["hash"])
+        hashes += len(found)
+    out[path] = [count, hashes]
+print(json.dumps(out))
+`;
+
+Deno.test("every corpus uv.lock parses cleanly and matches python3 tomllib counts", () => {
+  const names = corpusFiles("uv.lock");
+  assert.ok(names.length >= 5, `expected corpus uv.lock files, found ${names.length}`);
+  const paths = names.map((name) => new URL(name, corpus).pathname);
+  const expected = python(COUNT_SCRIPT, paths);
+  for (const [i, name] of names.entries()) {
+    const text = Deno.readTextFileSync(paths[i]);
+    const lines = text.split("\n");
+    const { packages = [], problems } = parseUvLock(text, { file: name });
+    assert.deepEqual(problems, [], name);
+    const hashes = packages.reduce((sum, p) => sum + p.hashes.length, 0);
+    assert.deepEqual([packages.length, hashes], expected[paths[i]], name);
+    for (const pkg of packages) {
+      Package.parse(pkg);
+      const line = pkg.locations[0].line!;
+      assert.equal(lines[line - 1], "[[package]]", `${name}:${line}`);
+      assert.equal(lines[line], `name = "${pkg.displayName ?? pkg.name}"`, `${name}:${line}`);
+    }
+  }
+});
+
+Deno.test("real files: nanochat's torch variants and pydantic-ai's workspace and git source", () => {
+  const read = (name: string) => Deno.readTextFileSync(new URL(name, corpus));
+  const nanochat = parseUvLock(read("karpathy__nanochat__uv.lock"), { file }).packages ?? [];
+  assert.deepEqual(
+    nanochat.filter((p) => p.name === "torch").map((p) => [
+      p.version,
+      p.source.kind === "index" ? p.source.url : "",
+      p.direct,
+      p.groups,
+    ]),
+    [
+      ["2.9.1", "https://download.pytorch.org/whl/cpu", true, []],
+      ["2.9.1", "https://pypi.org/simple", true, []],
+      ["2.9.1+cpu", "https://download.pytorch.org/whl/cpu", true, []],
+      ["2.9.1+cu128", "https://download.pytorch.org/whl/cu128", true, []],
+    ],
+  );
+  assert.deepEqual(nanochat.find((p) => p.name === "setuptools")?.groups, ["cpu"]);
+  const pydantic = parseUvLock(read("pydantic__pydantic-ai__uv.lock"), { file }).packages ?? [];
+  assert.equal(pydantic.some((p) => p.name.startsWith("pydantic-ai")), false);
+  const commit = "7fc59da2c4dff919db2095a0f0e47101b657131d";
+  assert.deepEqual(pydantic.find((p) => p.name === "strict-no-cover")?.source, {
+    kind: "vcs",
+    vcs: "git",
+    url: "https://github.com/pydantic/strict-no-cover.git",
+    ref: commit,
+    commit,
+  });
+});
+
+Deno.test("the reader matches uv.lock by name and reads it from the project root", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${root}/svc`);
+    await Deno.writeTextFile(
+      `${root}/svc/uv.lock`,
+      '[[package]]\nname = "a"\nversion = "1"\nsource = { registry = "https://pypi.org/simple" }\n',
+    );
+    assert.equal(uvLockReader.format, "uv.lock");
+    assert.equal(uvLockReader.matches("svc/uv.lock"), true);
+    assert.equal(uvLockReader.matches("svc/uv.lock.bak"), false);
+    const result = await uvLockReader.read("svc/uv.lock", { root, env: {} });
+    assert.deepEqual(result.packages?.map((p) => p.locations), [[{
+      file: "svc/uv.lock",
+      line: 1,
+    }]]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+function assertSound(text: string, problems: Problem[], packages: Package[]): void {
+  const lineCount = text.split("\n").length;
+  for (const problem of problems) {
+    Problem.parse(problem);
+    if (problem.line !== undefined) assert.ok(problem.line >= 1 && problem.line <= lineCount);
+  }
+  for (const pkg of packages) Package.parse(pkg);
+}
+
+const FRAGMENTS = fc.constantFrom(
+  "[[package]]\n",
+  "[manifest]\n",
+  'members = ["a", 3]\n',
+  'name = "a"\n',
+  "name = 1\n",
+  'version = "1"\n',
+  "version = [1]\n",
+  'source = { editable = "." }\n',
+  'source = { git = "https://h/r?tag=x#c" }\n',
+  'source = { registry = "https://u:p@h/simple" }\n',
+  "source = {}\n",
+  "source = 7\n",
+  'dependencies = [{ name = "a", version = "1" }, 2, {}]\n',
+  '[package.optional-dependencies]\nx = [{ name = "a" }]\n',
+  "[package.dev-dependencies]\ndev = 3\n",
+  'sdist = { hash = "sha256:00" }\n',
+  'wheels = [{ hash = "md5" }, "w"]\n',
+  "[[package.wheels]]\n",
+  "<<<<<<< HEAD\n",
+  '"""\n',
+);
+
+Deno.test("random text never throws and problems stay within the file", () => {
+  const texts = fc.oneof(
+    fc.string({ unit: "binary", maxLength: 300 }),
+    fc.array(FRAGMENTS, { maxLength: 30 }).map((parts) => parts.join("")),
+  );
+  fc.assert(
+    fc.property(texts, (text) => {
+      const { packages = [], problems = [] } = parseUvLock(text, { file });
+      assertSound(text, problems, packages);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+Deno.test("mutated corpus files never throw and problems stay within the file", () => {
+  const texts = corpusFiles("uv.lock").map((name) =>
+    Deno.readTextFileSync(new URL(name, corpus)).split("\n")
+  );
+  const mutation = fc.tuple(
+    fc.constantFrom("delete", "duplicate", "flip"),
+    fc.nat(),
+    fc.constantFrom("[", "]", "=", '"', "{", "}", "\n", "#", "x", ","),
+  );
+  fc.assert(
+    fc.property(fc.nat(texts.length - 1), fc.array(mutation, { maxLength: 8 }), (pick, edits) => {
+      const lines = [...texts[pick]];
+      for (const [kind, at, char] of edits) {
+        const i = at % lines.length;
+        if (kind === "delete") lines.splice(i, 1);
+        else if (kind === "duplicate") lines.splice(i, 0, lines[i]);
+        else {
+          const column = at % (lines[i].length + 1);
+          lines[i] = lines[i].slice(0, column) + char + lines[i].slice(column + 1);
+        }
+      }
+      const text = lines.join("\n");
+      const { packages = [], problems = [] } = parseUvLock(text, { file });
+      assertSound(text, problems, packages);
+    }),
+    { numRuns: 100 },
+  );
+});
