@@ -49,6 +49,7 @@ const EVAL_OPTIONS = {
   format: { type: "string", multiple: true },
   offline: { type: "boolean" },
   "expand-env": { type: "boolean" },
+  "no-machine-config": { type: "boolean" },
   now: { type: "string" },
   strict: { type: "boolean" },
   "fail-on": { type: "string" },
@@ -65,6 +66,7 @@ const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
   snapshot: {
     output: { type: "string" },
     "expand-env": { type: "boolean" },
+    "no-machine-config": { type: "boolean" },
     now: { type: "string" },
     debug: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -153,7 +155,7 @@ async function commandCheck(dir: string, values: Values, io: Io): Promise<number
     explicit: values.policy as string | undefined,
     projectDir: dir,
   });
-  const snapshot = await collect({ root: await projectDir(dir), now, env: expansionEnv(values) });
+  const snapshot = await collectProject(dir, now, values);
   return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
 }
 
@@ -221,7 +223,7 @@ async function evaluateAndReport(options: {
 
 async function commandSnapshot(dir: string, values: Values, io: Io): Promise<number> {
   const now = parseNow(values.now as string | undefined);
-  const snapshot = await collect({ root: await projectDir(dir), now, env: expansionEnv(values) });
+  const snapshot = await collectProject(dir, now, values);
   const text = JSON.stringify(snapshot, null, 2) + "\n";
   if (typeof values.output === "string") await writeOutput(values.output, text);
   else io.stdout(text);
@@ -301,7 +303,9 @@ async function commandInit(dir: string, values: Values, io: Io): Promise<number>
   );
   io.stdout(`wrote ${file}\n`);
   if (type === "ts") {
-    io.stdout(`a TS policy runs code, so it loads only when named: tollgate check ${dir} --policy ${file}\n`);
+    io.stdout(
+      `a TS policy runs code, so it loads only when named: tollgate check ${dir} --policy ${file}\n`,
+    );
   }
   return EXIT.pass;
 }
@@ -318,6 +322,13 @@ function commandSchema(kind: string, io: Io): number {
   }
   io.stdout(JSON.stringify(z.toJSONSchema(schema, { io: "input" }), null, 2) + "\n");
   return EXIT.pass;
+}
+
+async function collectProject(dir: string, now: Date | undefined, values: Values) {
+  const machine = values["no-machine-config"] === true
+    ? undefined
+    : { env: Deno.env.toObject(), home: Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") };
+  return await collect({ root: await projectDir(dir), now, env: expansionEnv(values), machine });
 }
 
 /**

@@ -13,6 +13,13 @@ import { readRequirementsFile } from "./requirements.ts";
 import { parsePyproject } from "./pyproject.ts";
 import { parsePyvenvCfg } from "./venv.ts";
 import { findModelReferences } from "./model_refs.ts";
+import { pipfileLockReader, pipfileReader } from "./pipfile.ts";
+import { condaEnvironmentReader, condaLockReader } from "./conda.ts";
+import { uvLockReader } from "./uv_lock.ts";
+import { poetryLockReader } from "./poetry_lock.ts";
+import { pylockReader } from "./pylock.ts";
+import { pipConfigReader, readMachineConfig } from "./pip_config.ts";
+import { parseUvPyprojectTool, uvTomlReader } from "./uv_config.ts";
 
 export { walkProject } from "./walk.ts";
 export { parsePyvenvCfg } from "./venv.ts";
@@ -34,6 +41,12 @@ export interface CollectOptions {
   env?: Record<string, string | undefined>;
   /** Upper bound on files walked. */
   maxFiles?: number;
+  /**
+   * Also read the installer configuration of this machine: pip's global, user and site config
+   * files and the PIP_* / UV_* variables in `machineEnv` (what pip and uv would use here).
+   * Off unless given: a snapshot then depends on the machine as well as the project.
+   */
+  machine?: { env: Record<string, string | undefined>; home?: string };
 }
 
 const REQUIREMENTS_NAME = /^(?:.*[-_.])?requirements?(?:[-_.].*)?\.(?:txt|in)$/i;
@@ -83,8 +96,31 @@ export const READERS: readonly FileReader[] = [
   textReader({
     format: "pyproject",
     matches: (file) => baseName(file) === "pyproject.toml",
-    parse: (text, { file }) => parsePyproject(text, { file }),
+    parse: (text, { file }) => {
+      const project = parsePyproject(text, { file });
+      // [tool.uv] installer settings; its [[tool.uv.index]] tables are parsePyproject's already.
+      const tool = parseUvPyprojectTool(text, { file, indexTables: false });
+      const reported = new Set(project.problems.map((p) => p.line));
+      return {
+        packages: project.packages,
+        indexes: [...project.indexes, ...tool.indexes ?? []],
+        settings: [...project.settings, ...tool.settings ?? []],
+        problems: [
+          ...project.problems,
+          ...(tool.problems ?? []).filter((p) => !reported.has(p.line)),
+        ],
+      };
+    },
   }),
+  pipfileReader,
+  pipfileLockReader,
+  condaEnvironmentReader,
+  condaLockReader,
+  uvLockReader,
+  poetryLockReader,
+  pylockReader,
+  pipConfigReader,
+  uvTomlReader,
   textReader({
     format: "python",
     matches: (file) => file.endsWith(".py"),
@@ -159,6 +195,19 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     }
   }
 
+  if (options.machine) {
+    const machine = await readMachineConfig({
+      env: options.machine.env,
+      home: options.machine.home,
+    });
+    add(machine);
+    for (const input of machine.inputs) inputs.set(input.file, input.format);
+  }
+  markDirectDependencies(snapshot);
+  for (const index of snapshot.indexes) {
+    if (index.url.includes("***")) index.credentials = true;
+  }
+
   snapshot.packages = unique(
     snapshot.packages,
     (p) => `${where(p.locations[0])}|${p.name}|${p.layer}`,
@@ -175,6 +224,30 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   snapshot.inputs = [...inputs].map(([file, format]) => ({ file, format }))
     .sort((a, b) => compare(a.file, b.file));
   return snapshot;
+}
+
+/**
+ * A lock entry is a direct dependency when a manifest or requirements file in the same
+ * directory declares the name; readers that cannot tell leave `direct: false`.
+ */
+function markDirectDependencies(snapshot: Snapshot): void {
+  const declared = new Set<string>();
+  for (const p of snapshot.packages) {
+    if (p.layer !== "lock" && p.layer !== "constraint") {
+      declared.add(`${dirOf(p.locations[0].file)}|${p.ecosystem}|${p.name}`);
+    }
+  }
+  for (const p of snapshot.packages) {
+    if (
+      p.layer === "lock" && declared.has(`${dirOf(p.locations[0].file)}|${p.ecosystem}|${p.name}`)
+    ) {
+      p.direct = true;
+    }
+  }
+}
+
+function dirOf(file: string): string {
+  return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
 }
 
 function toResult(parsed: ReturnType<typeof parsePyvenvCfg>): ReaderResult {

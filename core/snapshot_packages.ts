@@ -131,6 +131,7 @@ export const Index = z.object({
   url: z.string().min(1),
   role: IndexRole,
   name: z.string().optional(),
+  credentials: z.boolean().optional().describe("The URL carried credentials (shown redacted)"),
   location: Location,
 });
 /** A configured package index. */

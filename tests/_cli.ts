@@ -32,7 +32,9 @@ export async function tollgate(
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "--frozen", ...permissions, path.join(REPO, "cli.ts"), ...args],
     cwd: options.cwd ?? REPO,
-    env: { NO_COLOR: "", ...options.env },
+    // Hermetic: this machine's pip configuration must not leak into expectations.
+    clearEnv: true,
+    env: { ...hermeticEnv(), ...options.env },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -41,6 +43,31 @@ export async function tollgate(
     stdout: new TextDecoder().decode(output.stdout),
     stderr: new TextDecoder().decode(output.stderr),
   };
+}
+
+/**
+ * A minimal environment for child processes: the paths Deno needs, and pip told to read no
+ * configuration files (`PIP_CONFIG_FILE=/dev/null`, pip's own switch for that).
+ *
+ * @example
+ * ```ts ignore
+ * hermeticEnv().PIP_CONFIG_FILE; // "/dev/null"
+ * ```
+ */
+export function hermeticEnv(): Record<string, string> {
+  const home = Deno.env.get("HOME") ?? "/nonexistent";
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: home,
+    DENO_DIR: Deno.env.get("DENO_DIR") ?? path.join(home, ".cache", "deno"),
+    PIP_CONFIG_FILE: "/dev/null",
+    NO_COLOR: "",
+  };
+  for (const name of ["TMPDIR", "npm_config_cache"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }
 
 /**

@@ -361,3 +361,37 @@ Deno.test("--strict on the command line ignores the policy's waivers", async () 
   assert.equal(strict.strict, true);
   assert.equal(strict.summary.findings.error, lenient.summary.findings.error + 1);
 });
+
+Deno.test("this machine's pip config files and PIP_/UV_ variables count, unless --no-machine-config", async () => {
+  const home = await project({
+    ".config/pip/pip.conf": "[global]\nextra-index-url = https://user:pw@mirror.example/simple\n",
+  });
+  const dir = await project({ "requirements.txt": `numpy==1.26.4 --hash=sha256:${SHA}\n` });
+  const env = {
+    HOME: home,
+    PIP_CONFIG_FILE: "",
+    XDG_CONFIG_DIRS: path.join(home, "no-global"),
+    PIP_TRUSTED_HOST: "mirror.example",
+    UV_INDEX: "internal=https://pypi.internal.example/simple",
+  };
+  const run = await tollgate(["check", dir, "--offline", "--format", "json", "--now", NOW], {
+    env,
+  });
+  const report = Report.parse(JSON.parse(run.stdout));
+  const located = report.results.flatMap((r) => r.findings)
+    .map((f) => `${f.check} ${f.location?.file}:${f.location?.line ?? "-"} ${f.subject}`);
+  for (
+    const expected of [
+      "source.allowed-indexes ~/.config/pip/pip.conf:2 index:https://***@mirror.example/simple",
+      "source.allowed-indexes env:UV_INDEX:- index:https://pypi.internal.example/simple",
+      "source.https-only env:PIP_TRUSTED_HOST:- host:mirror.example",
+    ]
+  ) assert.ok(located.includes(expected), `missing ${expected}\n${located.join("\n")}`);
+  assert.ok(report.coverage.inputs.some((i) => i.file === "~/.config/pip/pip.conf"));
+  assert.ok(!run.stdout.includes(home), "the home directory is written as ~");
+  const projectOnly = await tollgate(
+    ["check", dir, "--offline", "--format", "json", "--no-machine-config"],
+    { env },
+  );
+  assert.equal(Report.parse(JSON.parse(projectOnly.stdout)).verdict, "pass");
+});
