@@ -43,22 +43,27 @@ import { exactVersion, parsePep508 } from "./collect/mod.ts";
 export const TEST_NOW = new Date("2026-01-15T12:00:00Z");
 
 /**
- * A snapshot from a few sections; every section given is marked collected (plus `collected`).
+ * A snapshot from a few sections. Every section the collector reads counts as collected (empty
+ * unless given), as after a real `collect`; registry sections only when `registry` has them.
+ * Pass `collected` to model a snapshot that lacks sections.
  * The result is validated against the schema, so a test cannot build an impossible snapshot.
  *
  * @example
  * ```ts
  * import { pkg, snapshotOf } from "./testing.ts";
- * snapshotOf({ packages: [pkg("torch==2.3.1")] }).collected; // ["packages"]
+ * snapshotOf({ packages: [pkg("torch==2.3.1")] }).collected.includes("environments"); // true
  * ```
  */
 export function snapshotOf(
   sections: Partial<Omit<Snapshot, "schema" | "tool">> = {},
 ): Snapshot {
   const base = emptySnapshot({ root: "project", collectedAt: TEST_NOW.toISOString() });
-  const local = Section.options.filter((section) => !section.startsWith("registry."));
-  const filled = local.filter((section) => section in sections);
-  const collected = [...new Set([...filled, ...(sections.collected ?? [])])];
+  // What the collector reads is "collected, maybe empty"; registry data only when given.
+  const collected = sections.collected ??
+    Section.options.filter((s) =>
+      !s.startsWith("registry.") ||
+      (sections.registry !== undefined && s.slice(9) in sections.registry)
+    );
   return Snapshot.parse({ ...base, ...sections, collected });
 }
 

@@ -34,10 +34,12 @@ export function packageSubject(pkg: Pick<Package, "ecosystem" | "name" | "versio
 }
 
 const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443" };
+const CONDA_CHANNEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /**
  * Normalise an index URL for comparison: lower-case scheme and host, no credentials, no default
- * port, no trailing slash, no query or fragment. Non-URLs (conda channel names, paths) come back trimmed.
+ * port, no trailing slash, no query or fragment. A bare conda channel name (`conda-forge`) becomes
+ * its anaconda.org URL, so names and URLs of the same channel compare equal. Non-URLs (conda channel names, paths) come back trimmed.
  *
  * @example
  * ```ts
@@ -46,11 +48,18 @@ const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443" }
  * ```
  */
 export function normaliseIndexUrl(url: string): string {
+  const trimmed = url.trim();
+  // A bare conda channel name means that channel on anaconda.org; "defaults" is Anaconda's own.
+  if (CONDA_CHANNEL_NAME.test(trimmed)) {
+    return trimmed === "defaults"
+      ? "https://repo.anaconda.com/pkgs/main"
+      : `https://conda.anaconda.org/${trimmed.toLowerCase()}`;
+  }
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    parsed = new URL(trimmed);
   } catch {
-    return url.trim().replace(/\/+$/, "");
+    return trimmed.replace(/\/+$/, "");
   }
   const port = parsed.port && parsed.port !== DEFAULT_PORTS[parsed.protocol]
     ? `:${parsed.port}`

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import type { CheckFactory } from "../core/check.ts";
 import { hashPinned } from "./signature.ts";
-import { allowedIndexes, httpsOnly } from "./source.ts";
+import { allowedIndexes, httpsOnly, noDependencyConfusion, vcsPinned } from "./source.ts";
 import { isolated } from "./venv.ts";
 import { noRemoteCode, revisionPinned } from "./hub.ts";
 
@@ -21,7 +21,7 @@ import { noRemoteCode, revisionPinned } from "./hub.ts";
  */
 export const checks = {
   signature: { hashPinned },
-  source: { allowedIndexes, httpsOnly },
+  source: { allowedIndexes, httpsOnly, noDependencyConfusion, vcsPinned },
   venv: { isolated },
   hub: { revisionPinned, noRemoteCode },
 } as const;

@@ -48,25 +48,27 @@ export const hashPinned = defineCheck({
   run(snapshot, params) {
     const findings: FindingDraft[] = [];
     // Constraint entries limit versions but install nothing, so they need no hash.
-    const pypi = snapshot.packages.filter((p) =>
-      p.ecosystem === "pypi" && p.layer !== "constraint"
-    );
-    const concreteNames = new Set(pypi.filter((p) => p.layer !== "manifest").map((p) => p.name));
+    const installs = snapshot.packages.filter((p) => p.layer !== "constraint");
+    const key = (p: Package) => `${p.ecosystem}|${p.name}`;
+    const concrete = new Set(installs.filter((p) => p.layer !== "manifest").map(key));
     const hashed = (p: Package) =>
       p.hashes.some((h) => params.algorithms.some((a) => h.startsWith(`${a}:`)));
-    for (const pkg of pypi) {
+    for (const pkg of installs) {
       if (params.exemptLocal && pkg.source.kind === "path") continue;
       const subject = packageSubject(pkg);
       const location = pkg.locations[0];
       if (pkg.layer === "manifest") {
-        if (concreteNames.has(pkg.name)) continue;
+        if (concrete.has(key(pkg))) continue;
         findings.push({
           subject,
           location,
           message:
             `${pkg.name} is declared in ${location.file} but no requirements or lock file pins it with a hash.`,
-          fix: "Commit a lock file with hashes (`uv lock`, `poetry lock`, " +
-            "`pip-compile --generate-hashes`) and install from it.",
+          fix: pkg.ecosystem === "conda"
+            ? "Commit a conda-lock.yml (conda-lock) and install from it: it records a sha256 " +
+              "for every package file."
+            : "Commit a lock file with hashes (`uv lock`, `poetry lock`, " +
+              "`pip-compile --generate-hashes`) and install from it.",
         });
         continue;
       }

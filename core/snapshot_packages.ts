@@ -118,6 +118,19 @@ export const IndexRole = z.enum([
 export type IndexRole = z.infer<typeof IndexRole>;
 
 /**
+ * The installer a piece of configuration belongs to: it decides how several indexes combine.
+ *
+ * @example
+ * ```ts
+ * import { InstallerTool } from "./snapshot_packages.ts";
+ * InstallerTool.parse("uv");
+ * ```
+ */
+export const InstallerTool = z.enum(["pip", "uv", "poetry", "pdm", "pipenv", "conda"]);
+/** The installer a piece of configuration belongs to. */
+export type InstallerTool = z.infer<typeof InstallerTool>;
+
+/**
  * A package index, find-links location or conda channel the project configures. Credentials in
  * `url` are always redacted by the collector.
  *
@@ -132,6 +145,7 @@ export const Index = z.object({
   role: IndexRole,
   name: z.string().optional(),
   credentials: z.boolean().optional().describe("The URL carried credentials (shown redacted)"),
+  tool: InstallerTool.optional().describe("The installer whose configuration names this index"),
   location: Location,
 });
 /** A configured package index. */

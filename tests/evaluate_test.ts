@@ -76,13 +76,17 @@ Deno.test("a section that was not collected is an error; registry data offline i
     run: () => [],
   });
   const policy = definePolicy({ name: "p", checks: [needsRegistry(), checks.venv.isolated()] });
-  const online = await runPolicy(policy, snapshotOf({ packages: [] }));
+  const online = await runPolicy(policy, snapshotOf({ packages: [], collected: ["packages"] }));
   assert.deepEqual(online.results.map((r) => [r.check, r.status]), [
     ["custom.needs-registry", "error"],
     ["venv.isolated", "error"],
   ]);
   assert.match(online.results[1].reason!, /environments/);
-  const offline = await runPolicy(policy, snapshotOf({ packages: [] }), { offline: true });
+  const offline = await runPolicy(
+    policy,
+    snapshotOf({ packages: [], collected: ["packages"] }),
+    { offline: true },
+  );
   assert.equal(offline.results[0].status, "skipped");
   assert.match(offline.results[0].reason!, /--offline/);
   assert.equal(offline.results[1].status, "error");

@@ -1,0 +1,238 @@
+/**
+ * `source.no-dependency-confusion`: every package name resolves from exactly the index it must
+ * come from.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { defineCheck, type FindingDraft } from "../core/check.ts";
+import { globToRegExp } from "../core/glob.ts";
+import type { Index, InstallerTool, Package, Snapshot } from "../core/snapshot.ts";
+import { normaliseIndexUrl, OWASP_ML06, packageSubject } from "./_shared.ts";
+
+const PYPI = "https://pypi.org/simple";
+
+/**
+ * `source.no-dependency-confusion`: (a) no installer configuration that lets several indexes
+ * serve the same name without per-package routing; (b) no locked package resolved from another
+ * index than the one the manifest routes it to; (c) names matching `internalPackages` resolve
+ * only from `internalIndexes`.
+ *
+ * @example
+ * ```ts
+ * import { noDependencyConfusion } from "./source_confusion.ts";
+ * noDependencyConfusion({
+ *   internalPackages: ["acme-*"],
+ *   internalIndexes: ["https://pypi.acme.example/*"],
+ * });
+ * ```
+ */
+export const noDependencyConfusion = defineCheck({
+  id: "source.no-dependency-confusion",
+  title: "No package can be taken from the wrong index",
+  description:
+    "Dependency confusion: when an installer may take a name from any of several indexes, an " +
+    "attacker who publishes that name on the public index (with a higher version) gets installed " +
+    "instead of your internal package. This fails pip's --extra-index-url (anywhere: " +
+    "requirements, pip.conf, PIP_EXTRA_INDEX_URL), uv indexes that are not explicit and uv's " +
+    "unsafe index strategies, Poetry supplemental sources, PDM extra sources; a lock entry " +
+    "resolved from another index than the manifest routes it to; and internal package names " +
+    "that could resolve from a public index.",
+  family: "source",
+  severity: "error",
+  references: [OWASP_ML06, {
+    title: "PyTorch: compromised nightly dependency (torchtriton, December 2022)",
+    url: "https://pytorch.org/blog/compromised-nightly-dependency/",
+  }, {
+    title: "uv: Indexes — pinning a package to an index and index strategies",
+    url: "https://docs.astral.sh/uv/concepts/indexes/",
+  }],
+  params: z.object({
+    internalPackages: z.array(z.string().min(1)).default([])
+      .describe("Names (globs, PEP 503-normalised) that exist only on your internal indexes"),
+    internalIndexes: z.array(z.string().min(1)).default([])
+      .describe("Your internal index URLs (globs); internal packages must resolve only from these"),
+  }).strict(),
+  needs: ["indexes", "packages", "settings"],
+  remedy: "Give each index one job: route internal names to an explicit internal index and take " +
+    "everything else from one primary index (or one mirror that serves both).",
+  run(snapshot, params) {
+    const internalName = params.internalPackages.map((g) => globToRegExp(g));
+    const internalIndex = params.internalIndexes.map((g) => globToRegExp(normaliseIndexUrl(g)));
+    const isInternalIndex = (url: string) =>
+      internalIndex.some((re) => re.test(normaliseIndexUrl(url)));
+    return [
+      ...sharedIndexFindings(snapshot),
+      ...lockedElsewhereFindings(snapshot),
+      ...internalFindings(snapshot, {
+        isInternal: (name) => internalName.some((re) => re.test(name)),
+        isInternalIndex,
+      }),
+    ];
+  },
+});
+
+/** (a) Configuration that lets several indexes serve the same name. */
+function sharedIndexFindings(snapshot: Snapshot): FindingDraft[] {
+  const findings: FindingDraft[] = [];
+  for (const index of snapshot.indexes) {
+    const tool = toolOf(index);
+    const label = index.name ? `"${index.name}" (${index.url})` : index.url;
+    const base = { subject: `index:${index.url}`, location: index.location };
+    if (index.role === "extra" && (tool === "pip" || tool === undefined)) {
+      findings.push({
+        ...base,
+        message: `Extra index ${index.url} lets pip take any package from whichever index ` +
+          "offers the highest version, so a public upload can shadow a private name.",
+        fix: `Remove --extra-index-url ${index.url} from ${index.location.file}; serve internal ` +
+          "and public packages from one --index-url (a repository that proxies PyPI), or pin " +
+          "every requirement with --hash and install with --require-hashes.",
+      });
+    } else if (index.role === "extra" && tool === "uv") {
+      const name = index.name ?? "internal";
+      findings.push({
+        ...base,
+        message: `uv index ${label} is not explicit: uv looks every package up on it, so which ` +
+          "index serves a name depends on index order and strategy, not on your intent.",
+        fix: `In [[tool.uv.index]] (or uv.toml [[index]]) set name = "${name}" and explicit = ` +
+          `true, and route each package to it: [tool.uv.sources] <package> = { index = "${name}" }.`,
+      });
+    } else if (index.role === "extra" && tool === "pdm") {
+      findings.push({
+        ...base,
+        message: `PDM source ${label} is searched for every package alongside the others.`,
+        fix: `Bind packages to it with include_packages = ["<name>", …] on [[tool.pdm.source]] ` +
+          `"${index.name ?? "internal"}", and keep public names off it with exclude_packages.`,
+      });
+    } else if (index.role === "supplemental" && tool === "poetry") {
+      const name = index.name ?? "internal";
+      findings.push({
+        ...base,
+        message: `Poetry supplemental source ${label} serves any package the primary sources ` +
+          "lack, so a name missing from one index is taken from the other.",
+        fix: `Set priority = "explicit" on [[tool.poetry.source]] name = "${name}" and route ` +
+          `each package to it: <package> = { version = "…", source = "${name}" }.`,
+      });
+    }
+  }
+  for (const setting of snapshot.settings) {
+    if (setting.name !== "index-strategy" || !/^unsafe-/.test(setting.value ?? "")) continue;
+    findings.push({
+      subject: `setting:index-strategy=${setting.value}`,
+      location: setting.location,
+      message: `uv index strategy ${setting.value} considers every index for every package: ` +
+        "the dependency-confusion behaviour uv's default (first-index) exists to prevent.",
+      fix: `Remove index-strategy = "${setting.value}" (the default "first-index" is safe), and ` +
+        "route packages that need another index with explicit indexes and [tool.uv.sources].",
+    });
+  }
+  return findings;
+}
+
+/** (b) A lock entry resolved from another index than its manifest routes it to. */
+function lockedElsewhereFindings(snapshot: Snapshot): FindingDraft[] {
+  const findings: FindingDraft[] = [];
+  const routes = new Map<string, { url: string; pkg: Package }>();
+  for (const pkg of snapshot.packages) {
+    if (pkg.layer === "lock" || pkg.source.kind !== "index") continue;
+    const url = pkg.source.url ?? urlOfNamedIndex(snapshot, pkg.source.name);
+    if (url) routes.set(`${dirOf(pkg)}|${pkg.ecosystem}|${pkg.name}`, { url, pkg });
+  }
+  for (const pkg of snapshot.packages) {
+    if (pkg.layer !== "lock" || pkg.source.kind !== "index" || !pkg.source.url) continue;
+    const route = routes.get(`${dirOf(pkg)}|${pkg.ecosystem}|${pkg.name}`);
+    if (!route || normaliseIndexUrl(route.url) === normaliseIndexUrl(pkg.source.url)) continue;
+    const routed = route.pkg.locations[0];
+    findings.push({
+      subject: packageSubject(pkg),
+      location: pkg.locations[0],
+      message: `${pkg.name} is locked from ${pkg.source.url}, but ${routed.file}` +
+        `${routed.line ? `:${routed.line}` : ""} routes it to ${route.url}.`,
+      evidence: { locked: pkg.source.url, routed: route.url },
+      fix: `Re-lock (uv lock / poetry lock / pipenv lock) so ${pkg.name} resolves from ` +
+        `${route.url}, and review how the lock came to name another index.`,
+    });
+  }
+  return findings;
+}
+
+/** (c) Internal names that could, or did, resolve from a non-internal index. */
+function internalFindings(
+  snapshot: Snapshot,
+  options: { isInternal: (name: string) => boolean; isInternalIndex: (url: string) => boolean },
+): FindingDraft[] {
+  const findings: FindingDraft[] = [];
+  const reachable = reachableIndexes(snapshot);
+  for (const pkg of snapshot.packages) {
+    if (pkg.ecosystem !== "pypi" || !options.isInternal(pkg.name) || pkg.source.kind !== "index") {
+      continue;
+    }
+    const base = { subject: packageSubject(pkg), location: pkg.locations[0] };
+    if (pkg.layer === "lock") {
+      if (pkg.source.url && !options.isInternalIndex(pkg.source.url)) {
+        findings.push({
+          ...base,
+          message: `Internal package ${pkg.name} is locked from ${pkg.source.url}, which is not ` +
+            "an internal index: this may already be an attacker's upload.",
+          evidence: { locked: pkg.source.url },
+          fix: `Check where ${pkg.name} ${pkg.version ?? ""} came from before installing it; ` +
+            "route it to the internal index and re-lock.",
+        });
+      }
+      continue;
+    }
+    const routed = pkg.source.url ?? urlOfNamedIndex(snapshot, pkg.source.name);
+    if (routed && options.isInternalIndex(routed)) continue;
+    const outside = reachable.filter((url) => !options.isInternalIndex(url));
+    if (outside.length === 0) continue;
+    findings.push({
+      ...base,
+      message: `Internal package ${pkg.name} can be resolved from ${outside.join(", ")}: anyone ` +
+        "who publishes that name there can replace it.",
+      evidence: { reachable },
+      fix: `Route ${pkg.name} to the internal index only: uv [tool.uv.sources] ${pkg.name} = ` +
+        `{ index = "<internal>" } with an explicit index; Poetry ${pkg.name} = { version = "…", ` +
+        'source = "<internal>" } with priority = "explicit"; pip: install from a single ' +
+        "--index-url that serves both internal and public packages.",
+    });
+  }
+  return findings;
+}
+
+/** Indexes any unrouted name may come from: configured ones, plus PyPI unless replaced. */
+function reachableIndexes(snapshot: Snapshot): string[] {
+  const candidates = snapshot.indexes.filter((i) =>
+    i.role !== "conda-channel" && i.role !== "explicit"
+  );
+  const noIndex = snapshot.settings.some((s) => s.name === "no-index");
+  const hasPrimary = candidates.some((i) => i.role === "primary");
+  const urls = candidates.map((i) => i.url);
+  if (!hasPrimary && !noIndex) urls.push(PYPI);
+  return [...new Set(urls)].sort();
+}
+
+function urlOfNamedIndex(snapshot: Snapshot, name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (name === "pypi") return PYPI;
+  return snapshot.indexes.find((i) => i.name === name)?.url;
+}
+
+/** The installer an index belongs to, from the reader's tag or where it was configured. */
+function toolOf(index: Index): InstallerTool | undefined {
+  if (index.tool) return index.tool;
+  const file = index.location.file;
+  const base = file.slice(file.lastIndexOf("/") + 1);
+  if (
+    file.startsWith("env:PIP_") || /^pip\.(?:conf|ini)$/.test(base) || /\.(?:txt|in)$/.test(base)
+  ) {
+    return "pip";
+  }
+  if (file.startsWith("env:UV_") || base === "uv.toml") return "uv";
+  if (base === "Pipfile") return "pipenv";
+  return undefined;
+}
+
+function dirOf(pkg: Package): string {
+  const file = pkg.locations[0].file;
+  return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
+}

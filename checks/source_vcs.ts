@@ -1,0 +1,78 @@
+/**
+ * `source.vcs-pinned`: dependencies fetched from version control or a URL are pinned to content.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { defineCheck, type FindingDraft } from "../core/check.ts";
+import { OWASP_ML06, packageSubject } from "./_shared.ts";
+
+/** A full commit id: SHA-1 (40 hex) or SHA-256 (64 hex) object names. */
+const FULL_COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+
+/**
+ * `source.vcs-pinned`: VCS dependencies name a full commit id (a lock's resolved commit counts);
+ * direct URL archives carry a hash.
+ *
+ * @example
+ * ```ts
+ * import { vcsPinned } from "./source_vcs.ts";
+ * vcsPinned({ allowLocal: true });
+ * ```
+ */
+export const vcsPinned = defineCheck({
+  id: "source.vcs-pinned",
+  title: "VCS and URL dependencies are pinned to content",
+  description:
+    "A dependency installed from git (or hg, svn, bzr) must name a full commit id: branches and " +
+    "tags move, so whoever can push to the repository decides what you install next. A " +
+    "dependency installed from a URL must carry a hash of the archive (#sha256=… or --hash), or " +
+    "whoever controls the URL can swap the file.",
+  family: "source",
+  severity: "error",
+  references: [OWASP_ML06, {
+    title: "pip: VCS support — pinning to a commit",
+    url: "https://pip.pypa.io/en/stable/topics/vcs-support/",
+  }],
+  params: z.object({
+    allowLocal: z.boolean().default(true).describe("Skip file:// URLs (local archives)"),
+  }).strict(),
+  needs: ["packages"],
+  remedy: "Pin VCS dependencies to a full commit id (…@<40-hex>) and hash URL archives.",
+  run(snapshot, params) {
+    const findings: FindingDraft[] = [];
+    for (const pkg of snapshot.packages) {
+      const { source } = pkg;
+      const base = { subject: packageSubject(pkg), location: pkg.locations[0] };
+      if (source.kind === "vcs") {
+        if (
+          (source.commit && FULL_COMMIT.test(source.commit)) || FULL_COMMIT.test(source.ref ?? "")
+        ) {
+          continue;
+        }
+        findings.push({
+          ...base,
+          message: source.ref
+            ? `${pkg.name} is installed from ${source.url} at "${source.ref}", a branch or tag ` +
+              "that can move."
+            : `${pkg.name} is installed from ${source.url} with no revision: whatever the ` +
+              "default branch holds at install time.",
+          evidence: { url: source.url, ref: source.ref ?? null },
+          fix: `Pin it to a reviewed commit: ${source.vcs}+${source.url}@<full commit id>` +
+            (pkg.layer === "lock" ? ", then re-lock." : "."),
+        });
+      } else if (source.kind === "url") {
+        if (pkg.hashes.length > 0) continue;
+        if (params.allowLocal && /^file:/i.test(source.url)) continue;
+        findings.push({
+          ...base,
+          message: `${pkg.name} is downloaded from ${source.url} without a hash of the file.`,
+          evidence: { url: source.url },
+          fix: `Add the archive's digest: ${pkg.name} @ ${source.url}#sha256=<digest> ` +
+            "(or --hash=sha256:<digest> on the line).",
+        });
+      }
+    }
+    return findings;
+  },
+});
