@@ -39,8 +39,11 @@ export function normalisePackageName(name: string): string {
  * ```
  */
 export function osaDistance(a: string, b: string, bound = Number.POSITIVE_INFINITY): number {
-  const s = Array.from(a);
-  const t = Array.from(b);
+  return boundedOsa(Array.from(a), Array.from(b), bound);
+}
+
+/** `osaDistance` over code-point arrays, so that a matcher splits each name only once. */
+function boundedOsa(s: readonly string[], t: readonly string[], bound: number): number {
   const n = s.length;
   const m = t.length;
   const over = Number.isFinite(bound) ? bound + 1 : Number.POSITIVE_INFINITY;
@@ -50,7 +53,7 @@ export function osaDistance(a: string, b: string, bound = Number.POSITIVE_INFINI
   const big = n + m + 1;
   let before = new Array<number>(m + 1).fill(big);
   let previous = new Array<number>(m + 1);
-  let current = new Array<number>(m + 1).fill(big);
+  let current = new Array<number>(m + 1);
   for (let j = 0; j <= m; j++) previous[j] = j <= band ? j : big;
   for (let i = 1; i <= n; i++) {
     const from = Math.max(1, i - band);
@@ -67,6 +70,7 @@ export function osaDistance(a: string, b: string, bound = Number.POSITIVE_INFINI
       current[j] = value;
       if (value < rowMinimum) rowMinimum = value;
     }
+    // Every later row is at least this row's minimum: the distance already exceeds the bound.
     if (rowMinimum > bound) return over;
     [before, previous, current] = [previous, current, before];
   }
@@ -197,6 +201,57 @@ export function editsAllowed(shorterLength: number): number {
   return shorterLength < 8 ? 1 : 2;
 }
 
+/**
+ * Whether an edit names a different word rather than a slip: a multi-digit number changed in
+ * part (`nvidia-nccl-cu12` → `-cu13`, a numbered variant; `boto3` → `boto4` still counts), or two
+ * edits inside one short dash-separated word, which replace the word (`pytest-cov` →
+ * `pytest-env`, `nvidia-cuda-nvrtc-cu12` → `nvidia-cuda-nvcc-cu12`).
+ */
+function isDifferentWord(candidate: string, popular: string, distance: number): boolean {
+  const { candidateCore, popularCore, before, after } = differingStretches(candidate, popular);
+  const digits = /^[0-9]+$/;
+  if (digits.test(candidateCore) && digits.test(popularCore)) {
+    if (digits.test(before) || digits.test(after)) return true;
+  }
+  return distance === 2 && replacesShortWord(candidate, popular);
+}
+
+/** Whether the names differ in exactly one of their dash-separated words, of at most 4 letters. */
+function replacesShortWord(candidate: string, popular: string): boolean {
+  const ours = candidate.split("-");
+  const theirs = popular.split("-");
+  if (ours.length < 2 || ours.length !== theirs.length) return false;
+  const differing = ours.flatMap((word, i) => (word === theirs[i] ? [] : [i]));
+  if (differing.length !== 1) return false;
+  const [i] = differing;
+  return Math.min(Array.from(ours[i]).length, Array.from(theirs[i]).length) <= 4;
+}
+
+/**
+ * What is left of each name once the prefix and suffix they share are taken off, with the
+ * characters just before and after that stretch ("" at either end).
+ */
+function differingStretches(
+  candidate: string,
+  popular: string,
+): { candidateCore: string; popularCore: string; before: string; after: string } {
+  const s = Array.from(candidate);
+  const t = Array.from(popular);
+  let start = 0;
+  while (start < s.length && start < t.length && s[start] === t[start]) start++;
+  let end = 0;
+  while (
+    end < s.length - start && end < t.length - start &&
+    s[s.length - 1 - end] === t[t.length - 1 - end]
+  ) end++;
+  return {
+    candidateCore: s.slice(start, s.length - end).join(""),
+    popularCore: t.slice(start, t.length - end).join(""),
+    before: start > 0 ? t[start - 1] : "",
+    after: end > 0 ? t[t.length - end] : "",
+  };
+}
+
 const AFFIXES: Array<{ affix: string; stem: (name: string) => string | undefined }> = [
   { affix: "python-", stem: (n) => (n.startsWith("python-") ? n.slice(7) : undefined) },
   { affix: "py-", stem: (n) => (n.startsWith("py-") ? n.slice(3) : undefined) },
@@ -225,25 +280,30 @@ export function buildNameMatcher(popular: Iterable<string>): NameMatcher {
   const names = [...new Set([...popular].map(normalisePackageName))].sort();
   const known = new Set(names);
   const bySkeleton = new Map<string, string>();
-  const byLength = new Map<number, string[]>();
+  const byLength = new Map<number, Array<{ name: string; points: string[] }>>();
   for (const name of names) {
     const skeleton = confusableSkeleton(name);
     if (!bySkeleton.has(skeleton)) bySkeleton.set(skeleton, name);
-    const length = Array.from(name).length;
-    byLength.set(length, [...(byLength.get(length) ?? []), name]);
+    const points = Array.from(name);
+    byLength.set(points.length, [...(byLength.get(points.length) ?? []), { name, points }]);
   }
 
   const nearestByEdits = (candidate: string, limit: number): NameMatch | undefined => {
-    const length = Array.from(candidate).length;
+    const candidatePoints = Array.from(candidate);
+    const length = candidatePoints.length;
     let best: NameMatch | undefined;
     for (let other = length - limit; other <= length + limit; other++) {
       const allowed = Math.min(limit, editsAllowed(Math.min(length, other)));
       if (Math.abs(length - other) > allowed) continue;
-      for (const name of byLength.get(other) ?? []) {
+      for (const { name, points } of byLength.get(other) ?? []) {
         const bound = best ? Math.min(allowed, best.distance) : allowed;
-        const distance = osaDistance(candidate, name, bound);
-        if (distance > bound || distance === 0) continue;
-        if (!best || distance < best.distance || (distance === best.distance && name < best.nearest)) {
+        const distance = boundedOsa(candidatePoints, points, bound);
+        if (distance > bound || distance === 0 || isDifferentWord(candidate, name, distance)) {
+          continue;
+        }
+        if (
+          !best || distance < best.distance || (distance === best.distance && name < best.nearest)
+        ) {
           best = { nearest: name, distance, reason: "edit-distance" };
         }
       }
@@ -264,7 +324,8 @@ export function buildNameMatcher(popular: Iterable<string>): NameMatcher {
       if (close?.distance === 1) return close;
       for (const { affix, stem } of AFFIXES) {
         const base = stem(candidate);
-        const popularBase = base && (known.has(base) ? base : bySkeleton.get(confusableSkeleton(base)));
+        const popularBase = base &&
+          (known.has(base) ? base : bySkeleton.get(confusableSkeleton(base)));
         if (popularBase) {
           return {
             nearest: popularBase,

@@ -6,7 +6,13 @@
 import type { z } from "zod";
 import type { CheckFactory } from "../core/check.ts";
 import { hashPinned } from "./signature.ts";
-import { allowedIndexes, httpsOnly, noDependencyConfusion, vcsPinned } from "./source.ts";
+import {
+  allowedIndexes,
+  httpsOnly,
+  lookalikePackages,
+  noDependencyConfusion,
+  vcsPinned,
+} from "./source.ts";
 import { isolated } from "./venv.ts";
 import { noRemoteCode, revisionPinned } from "./hub.ts";
 
@@ -21,7 +27,7 @@ import { noRemoteCode, revisionPinned } from "./hub.ts";
  */
 export const checks = {
   signature: { hashPinned },
-  source: { allowedIndexes, httpsOnly, noDependencyConfusion, vcsPinned },
+  source: { allowedIndexes, httpsOnly, lookalikePackages, noDependencyConfusion, vcsPinned },
   venv: { isolated },
   hub: { revisionPinned, noRemoteCode },
 } as const;

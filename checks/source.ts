@@ -7,3 +7,8 @@
 export { allowedIndexes, DEFAULT_ALLOWED_INDEXES, httpsOnly } from "./source_indexes.ts";
 export { noDependencyConfusion } from "./source_confusion.ts";
 export { vcsPinned } from "./source_vcs.ts";
+export {
+  KNOWN_DISTINCT_PYPI_PACKAGES,
+  lookalikePackages,
+  POPULAR_PYPI_PACKAGES,
+} from "./source_lookalike.ts";

@@ -1,12 +1,14 @@
 /**
  * Shared plumbing for TOML lock files (uv.lock, poetry.lock, pylock.toml): a bounded parse that
  * recovers what it can from a broken file, the line of every array-of-tables entry (the TOML
- * parser reports no positions), and typed field access that turns surprises into problems.
+ * parser reports no positions), typed field access that turns surprises into problems, and the
+ * `lock`-layer package entry they all build.
  *
  * @module
  */
 import { parse as parseToml, TomlError } from "smol-toml";
-import type { Problem } from "../core/snapshot.ts";
+import type { Package, PackageSource, Problem } from "../core/snapshot.ts";
+import { normaliseName } from "./_pep508.ts";
 
 /** A TOML table as the parser returns it. */
 export type Table = Record<string, unknown>;
@@ -195,6 +197,98 @@ export function parseLockToml(
   return result;
 }
 
+/** One table entry of a lock file, with a field reader whose problems carry the entry's line. */
+export interface LockTable {
+  /** The entry. */
+  table: Table;
+  /** Reads the entry's fields; its problems carry the entry's line. */
+  fields: FieldReader;
+  /** 1-based line of the entry, when known. */
+  line?: number;
+}
+
+/**
+ * {@linkcode parseLockToml} with field readers that report into its problems: `top` for the
+ * document, and one per entry from `tables()`, which reports (as it goes) entries that are not
+ * tables.
+ *
+ * @example
+ * ```ts
+ * import { readLockTables } from "./_lock_toml.ts";
+ * const lock = readLockTables('[[package]]\nname = "a"\n', { file: "uv.lock", arrayKey: "package" });
+ * [...lock.tables()].map((entry) => [entry.table.name, entry.line]); // [["a", 1]]
+ * ```
+ */
+export function readLockTables(text: string, options: { file: string; arrayKey: string }): {
+  document: Table;
+  problems: Problem[];
+  top: FieldReader;
+  tables: () => Generator<LockTable>;
+} {
+  const { file, arrayKey } = options;
+  const lock = parseLockToml(text, { file, arrayKey });
+  const problems = lock.problems;
+  const reporter = (line?: number) => (message: string) =>
+    problems.push(line === undefined ? { file, message } : { file, line, message });
+  function* tables(): Generator<LockTable> {
+    for (const entry of lock.entries) {
+      const fields = new FieldReader(reporter(entry.line));
+      if (isTable(entry.value)) yield { table: entry.value, fields, line: entry.line };
+      else fields.report(`expected a table for ${arrayKey}, found ${describeValue(entry.value)}`);
+    }
+  }
+  return { document: lock.document, problems, top: new FieldReader(reporter(undefined)), tables };
+}
+
+/**
+ * A `lock`-layer package: pinned `==version` when the version is known, `direct: false` (the
+ * reader or the collector marks what the project names), in the snapshot's key order.
+ *
+ * @example
+ * ```ts
+ * import { lockPackage } from "./_lock_toml.ts";
+ * const pkg = lockPackage({
+ *   name: "Torch",
+ *   version: "2.3.1",
+ *   hashes: [],
+ *   source: { kind: "index" },
+ *   editable: false,
+ *   groups: [],
+ *   location: { file: "uv.lock", line: 3 },
+ * });
+ * [pkg.name, pkg.displayName, pkg.specifier]; // ["torch", "Torch", "==2.3.1"]
+ * ```
+ */
+export function lockPackage(entry: {
+  name: string;
+  version?: string;
+  markers?: string;
+  hashes: string[];
+  source: PackageSource;
+  editable: boolean;
+  groups: string[];
+  location: { file: string; line?: number };
+}): Package {
+  const name = normaliseName(entry.name);
+  const { version, markers } = entry;
+  return {
+    ecosystem: "pypi",
+    name,
+    ...(entry.name !== name ? { displayName: entry.name } : {}),
+    ...(version !== undefined ? { version } : {}),
+    specifier: version !== undefined ? `==${version}` : "",
+    extras: [],
+    ...(markers !== undefined ? { markers } : {}),
+    hashes: entry.hashes,
+    source: entry.source,
+    layer: "lock",
+    direct: false,
+    editable: entry.editable,
+    groups: entry.groups,
+    locations: [entry.location],
+  };
+}
+
 interface Scanned {
   text: string;
   file: string;
@@ -347,6 +441,13 @@ export class FieldReader {
     if (value === undefined || typeof value === "string") return value;
     this.report(`expected a string for ${where}, found ${describeValue(value)}`);
     return undefined;
+  }
+
+  /** A string value that must be there, or undefined (with a problem, absent or not). */
+  requiredString(table: Table, key: string, where: string): string | undefined {
+    const value = this.string(table, key, where);
+    if (table[key] === undefined) this.report(`expected a string for ${where}, found nothing`);
+    return value;
   }
 
   /** A boolean value, or undefined (with a problem unless absent). */

@@ -9,13 +9,16 @@ import { normaliseName } from "./_pep508.ts";
 import { headerPattern, keyPattern } from "./_pyproject_lines.ts";
 import {
   describeValue,
+  eachArrayTable,
   isTable,
   keyPath,
   manifestPackage,
   type PyprojectFacts,
+  requiredString,
   requirementPackage,
   stringItems,
   type Table,
+  toolTable,
 } from "./_pyproject_shared.ts";
 import { describeEditable } from "./_requirements_target.ts";
 import { redactUrl } from "./_url.ts";
@@ -47,13 +50,8 @@ interface Routing {
  * ```
  */
 export function readPdm(document: Table, facts: PyprojectFacts, routed: Package[]): void {
-  const tool = document.tool;
-  const pdm = isTable(tool) ? tool.pdm : undefined;
+  const pdm = toolTable(document, "pdm", facts);
   if (pdm === undefined) return;
-  if (!isTable(pdm)) {
-    facts.problem(`tool.pdm: expected a table, found ${describeValue(pdm)}`);
-    return;
-  }
   const packages = [...routed, ...readDevDependencies(pdm["dev-dependencies"], facts)];
   const routes = readSources(pdm.source, facts);
   for (const pkg of packages) {
@@ -122,29 +120,12 @@ function editablePackage(
 
 function readSources(value: unknown, facts: PyprojectFacts): Routing[] {
   const routes: Routing[] = [];
-  if (value === undefined) return routes;
-  const header = headerPattern(["tool", "pdm", "source"], { array: true });
-  if (!Array.isArray(value)) {
-    facts.problem(`tool.pdm.source: expected an array of tables, found ${describeValue(value)}`);
-    return routes;
-  }
-  value.forEach((entry, index) => {
-    const path = `tool.pdm.source[${index}]`;
-    const line = facts.locate(Array<RegExp>(index + 1).fill(header)) ??
-      facts.locate([headerPattern(["tool", "pdm"]), keyPattern("source")]);
-    if (!isTable(entry)) {
-      facts.problem(`${path}: expected a table, found ${describeValue(entry)}`, line);
-      return;
-    }
-    if (typeof entry.name !== "string" || entry.name === "") {
-      facts.problem(`${path}.name: expected a string, found ${describeValue(entry.name)}`, line);
-      return;
-    }
-    if (typeof entry.url !== "string" || entry.url === "") {
-      facts.problem(`${path}.url: expected a string, found ${describeValue(entry.url)}`, line);
-      return;
-    }
-    const url = redactUrl(entry.url);
+  eachArrayTable(value, ["tool", "pdm", "source"], facts, (entry, path, line) => {
+    const name = requiredString(entry, "name", path, line, facts);
+    if (name === undefined) return;
+    const rawUrl = requiredString(entry, "url", path, line, facts);
+    if (rawUrl === undefined) return;
+    const url = redactUrl(rawUrl);
     const type = entry.type ?? "index";
     if (type !== "index" && type !== "find_links") {
       facts.problem(
@@ -155,14 +136,14 @@ function readSources(value: unknown, facts: PyprojectFacts): Routing[] {
     // A source named "pypi" replaces the default index (PDM's docs, "Configure the package indexes").
     const role = type === "find_links"
       ? "find-links"
-      : entry.name.toLowerCase() === "pypi"
+      : name.toLowerCase() === "pypi"
       ? "primary"
       : "extra";
     const location = facts.at(line);
-    const found: Index = { url, role, name: entry.name, location };
+    const found: Index = { url, role, name, location };
     facts.indexes.push(found);
     if (entry.verify_ssl === false) {
-      const host = hostOf(entry.url);
+      const host = hostOf(rawUrl);
       facts.settings.push({ name: "trusted-host", ...(host ? { value: host } : {}), location });
     } else if (entry.verify_ssl !== undefined && entry.verify_ssl !== true) {
       facts.problem(
@@ -171,7 +152,7 @@ function readSources(value: unknown, facts: PyprojectFacts): Routing[] {
       );
     }
     routes.push({
-      name: entry.name,
+      name,
       url,
       include: patterns(entry.include_packages, `${path}.include_packages`, line, facts),
       exclude: patterns(entry.exclude_packages, `${path}.exclude_packages`, line, facts),

@@ -12,11 +12,14 @@ import { parseMarker } from "./_pep508_marker.ts";
 import { headerPattern, keyPattern } from "./_pyproject_lines.ts";
 import {
   describeValue,
+  eachArrayTable,
   isTable,
   keyPath,
   manifestPackage,
   type PyprojectFacts,
+  requiredString,
   type Table,
+  toolTable,
 } from "./_pyproject_shared.ts";
 import { directUrlSource } from "./_requirements_target.ts";
 import { redactUrl } from "./_url.ts";
@@ -60,13 +63,8 @@ export function readPoetry(
   facts: PyprojectFacts,
   projectDependencies?: Map<string, Package[]>,
 ): void {
-  const tool = document.tool;
-  const poetry = isTable(tool) ? tool.poetry : undefined;
+  const poetry = toolTable(document, "poetry", facts);
   if (poetry === undefined) return;
-  if (!isTable(poetry)) {
-    facts.problem(`tool.poetry: expected a table, found ${describeValue(poetry)}`);
-    return;
-  }
   const sources = readSources(poetry.source, facts);
   const extrasOf = readExtras(poetry.extras, facts);
   for (const section of sections(poetry, facts)) {
@@ -269,37 +267,22 @@ function versionOf(constraint: string): { specifier: string; version?: string } 
 
 function readSources(value: unknown, facts: PyprojectFacts): Map<string, Source> {
   const sources = new Map<string, Source>();
-  if (value === undefined) return sources;
-  const header = headerPattern(["tool", "poetry", "source"], { array: true });
-  if (!Array.isArray(value)) {
-    facts.problem(`tool.poetry.source: expected an array of tables, found ${describeValue(value)}`);
-    return sources;
-  }
-  value.forEach((entry, index) => {
-    const path = `tool.poetry.source[${index}]`;
-    const line = facts.locate(Array<RegExp>(index + 1).fill(header)) ??
-      facts.locate([headerPattern(["tool", "poetry"]), keyPattern("source")]);
-    if (!isTable(entry)) {
-      facts.problem(`${path}: expected a table, found ${describeValue(entry)}`, line);
-      return;
-    }
-    if (typeof entry.name !== "string" || entry.name === "") {
-      facts.problem(`${path}.name: expected a string, found ${describeValue(entry.name)}`, line);
-      return;
-    }
-    const isPypi = entry.name.toLowerCase() === "pypi";
+  eachArrayTable(value, ["tool", "poetry", "source"], facts, (entry, path, line) => {
+    const name = requiredString(entry, "name", path, line, facts);
+    if (name === undefined) return;
+    const isPypi = name.toLowerCase() === "pypi";
     if (entry.url !== undefined && typeof entry.url !== "string") {
       facts.problem(`${path}.url: expected a string, found ${describeValue(entry.url)}`, line);
       return;
     }
     const url = entry.url ? redactUrl(entry.url) : isPypi ? PYPI_SIMPLE : undefined;
     if (url === undefined) {
-      facts.problem(`${path}.url: expected a URL for source '${entry.name}'`, line);
+      facts.problem(`${path}.url: expected a URL for source '${name}'`, line);
       return;
     }
-    sources.set(entry.name.toLowerCase(), { name: entry.name, url });
+    sources.set(name.toLowerCase(), { name, url });
     const role = roleOf(entry, path, line, facts);
-    const configured: Index = { url, role, name: entry.name, location: facts.at(line) };
+    const configured: Index = { url, role, name, location: facts.at(line) };
     facts.indexes.push(configured);
   });
   return sources;

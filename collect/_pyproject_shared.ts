@@ -1,11 +1,18 @@
 /**
  * What the pyproject.toml readers (PEP 621/735, Poetry, uv, PDM) share: the parsed-TOML table
- * type, one collector of facts per file with its bounds, and the package entry builder.
+ * type, one collector of facts per file with its bounds, the package entry builder, and the
+ * readers of `[tool.<name>]` tables and their arrays of tables (sources, indexes).
  *
  * @module
  */
 import type { Index, InstallerSetting, Package, PackageSource, Problem } from "../core/snapshot.ts";
-import { type LineLocator, lineLocator, tableKeyLines } from "./_pyproject_lines.ts";
+import {
+  headerPattern,
+  keyPattern,
+  type LineLocator,
+  lineLocator,
+  tableKeyLines,
+} from "./_pyproject_lines.ts";
 import { exactVersion, normaliseName, parsePep508, Pep508Error } from "./_pep508.ts";
 import { directUrlSource } from "./_requirements_target.ts";
 
@@ -258,4 +265,90 @@ export function stringItems(
     else facts.problem(`${path}[${index}]: expected a string`, line);
   });
   return items;
+}
+
+/**
+ * The `[tool.<name>]` table of a pyproject.toml, or undefined when it is absent or not a table
+ * (then with a problem).
+ *
+ * @example
+ * ```ts
+ * import { PyprojectFacts, toolTable } from "./_pyproject_shared.ts";
+ * const facts = new PyprojectFacts("pyproject.toml", "");
+ * toolTable({ tool: { uv: { "dev-dependencies": [] } } }, "uv", facts); // { "dev-dependencies": [] }
+ * ```
+ */
+export function toolTable(document: Table, name: string, facts: PyprojectFacts): Table | undefined {
+  const tool = document.tool;
+  const table = isTable(tool) ? tool[name] : undefined;
+  if (table === undefined) return undefined;
+  if (!isTable(table)) {
+    facts.problem(`tool.${name}: expected a table, found ${describeValue(table)}`);
+    return undefined;
+  }
+  return table;
+}
+
+/**
+ * Visit each table of an array of tables such as `[[tool.poetry.source]]`, with its key path and
+ * line; a value that is not an array, or an item that is not a table, is a problem instead.
+ *
+ * @param value The array as parsed (absent: nothing is visited).
+ * @param keys Its key path, such as `["tool", "uv", "index"]`.
+ * @param facts Where problems go, and the file's line locator.
+ * @param visit Receives each table, its path (`tool.uv.index[0]`) and its line.
+ * @example
+ * ```ts
+ * import { eachArrayTable, PyprojectFacts } from "./_pyproject_shared.ts";
+ * const facts = new PyprojectFacts("pyproject.toml", "");
+ * eachArrayTable([{ url: "https://x" }, 3], ["tool", "uv", "index"], facts, () => {});
+ * facts.problems[0].message; // "tool.uv.index[1]: expected a table, found 3"
+ * ```
+ */
+export function eachArrayTable(
+  value: unknown,
+  keys: string[],
+  facts: PyprojectFacts,
+  visit: (entry: Table, path: string, line: number | undefined) => void,
+): void {
+  if (value === undefined) return;
+  const header = headerPattern(keys, { array: true });
+  if (!Array.isArray(value)) {
+    facts.problem(`${keys.join(".")}: expected an array of tables, found ${describeValue(value)}`);
+    return;
+  }
+  const inline = [headerPattern(keys.slice(0, -1)), keyPattern(keys[keys.length - 1])];
+  value.forEach((entry, index) => {
+    const path = `${keys.join(".")}[${index}]`;
+    const line = facts.locate(Array<RegExp>(index + 1).fill(header)) ?? facts.locate(inline);
+    if (!isTable(entry)) {
+      facts.problem(`${path}: expected a table, found ${describeValue(entry)}`, line);
+      return;
+    }
+    visit(entry, path, line);
+  });
+}
+
+/**
+ * A non-empty string field of a table, or undefined with a problem naming its key path.
+ *
+ * @example
+ * ```ts
+ * import { PyprojectFacts, requiredString } from "./_pyproject_shared.ts";
+ * const facts = new PyprojectFacts("pyproject.toml", "");
+ * requiredString({ url: "" }, "url", "tool.uv.index[0]", 1, facts); // undefined
+ * facts.problems[0].message; // 'tool.uv.index[0].url: expected a string, found ""'
+ * ```
+ */
+export function requiredString(
+  entry: Table,
+  field: string,
+  path: string,
+  line: number | undefined,
+  facts: PyprojectFacts,
+): string | undefined {
+  const value = entry[field];
+  if (typeof value === "string" && value !== "") return value;
+  facts.problem(`${path}.${field}: expected a string, found ${describeValue(value)}`, line);
+  return undefined;
 }

@@ -11,12 +11,15 @@ import { normaliseName } from "./_pep508.ts";
 import { headerPattern, keyPattern } from "./_pyproject_lines.ts";
 import {
   describeValue,
+  eachArrayTable,
   isTable,
   keyPath,
   type PyprojectFacts,
+  requiredString,
   requirementPackage,
   stringItems,
   type Table,
+  toolTable,
 } from "./_pyproject_shared.ts";
 import { directUrlSource } from "./_requirements_target.ts";
 import { redactUrl } from "./_url.ts";
@@ -38,14 +41,9 @@ import { redactUrl } from "./_url.ts";
  * ```
  */
 export function readUv(document: Table, facts: PyprojectFacts, routed: Package[]): void {
-  const tool = document.tool;
-  const uv = isTable(tool) ? tool.uv : undefined;
+  const uv = toolTable(document, "uv", facts);
   if (uv === undefined) return;
   const uvHeader = headerPattern(["tool", "uv"]);
-  if (!isTable(uv)) {
-    facts.problem(`tool.uv: expected a table, found ${describeValue(uv)}`);
-    return;
-  }
   const packages = [...routed];
   const devAt = [uvHeader, keyPattern("dev-dependencies")];
   const dev = uv["dev-dependencies"];
@@ -166,29 +164,14 @@ function readSource(
 /** `[[tool.uv.index]]` as indexes; returns each named index's (redacted) URL. */
 function readIndexes(value: unknown, facts: PyprojectFacts): Map<string, string> {
   const urls = new Map<string, string>();
-  if (value === undefined) return urls;
-  const header = headerPattern(["tool", "uv", "index"], { array: true });
-  if (!Array.isArray(value)) {
-    facts.problem(`tool.uv.index: expected an array of tables, found ${describeValue(value)}`);
-    return urls;
-  }
-  value.forEach((entry, index) => {
-    const path = `tool.uv.index[${index}]`;
-    const line = facts.locate(Array<RegExp>(index + 1).fill(header)) ??
-      facts.locate([headerPattern(["tool", "uv"]), keyPattern("index")]);
-    if (!isTable(entry)) {
-      facts.problem(`${path}: expected a table, found ${describeValue(entry)}`, line);
-      return;
-    }
-    if (typeof entry.url !== "string" || entry.url === "") {
-      facts.problem(`${path}.url: expected a string, found ${describeValue(entry.url)}`, line);
-      return;
-    }
+  eachArrayTable(value, ["tool", "uv", "index"], facts, (entry, path, line) => {
+    const rawUrl = requiredString(entry, "url", path, line, facts);
+    if (rawUrl === undefined) return;
     const name = typeof entry.name === "string" ? entry.name : undefined;
     if (entry.name !== undefined && name === undefined) {
       facts.problem(`${path}.name: expected a string, found ${describeValue(entry.name)}`, line);
     }
-    const url = redactUrl(entry.url);
+    const url = redactUrl(rawUrl);
     if (name !== undefined && !urls.has(name)) urls.set(name, url);
     const configured: Index = {
       url,

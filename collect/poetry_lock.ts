@@ -6,16 +6,17 @@
  *
  * @module
  */
-import type { Package, PackageSource, Problem } from "../core/snapshot.ts";
+import type { Package, PackageSource } from "../core/snapshot.ts";
 import { normaliseName } from "./_pep508.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import { redactUrl } from "./_url.ts";
 import {
   describeValue,
-  FieldReader,
+  type FieldReader,
   isTable,
+  lockPackage,
   MAX_LOCK_BYTES,
-  parseLockToml,
+  readLockTables,
   type Table,
 } from "./_lock_toml.ts";
 
@@ -46,22 +47,12 @@ import {
  */
 export function parsePoetryLock(text: string, options: { file: string }): ReaderResult {
   const { file } = options;
-  const lock = parseLockToml(text, { file, arrayKey: "package" });
-  const problems: Problem[] = lock.problems;
-  const reporter = (line?: number) => (message: string) =>
-    problems.push(line === undefined ? { file, message } : { file, line, message });
-  const topFields = new FieldReader(reporter(undefined));
-  const extrasOf = extrasByPackage(lock.document, topFields);
-  const legacyFiles = legacyFileTables(lock.document, topFields);
+  const lock = readLockTables(text, { file, arrayKey: "package" });
+  const extrasOf = extrasByPackage(lock.document, lock.top);
+  const legacyFiles = legacyFileTables(lock.document, lock.top);
 
   const packages: Package[] = [];
-  for (const entry of lock.entries) {
-    const fields = new FieldReader(reporter(entry.line));
-    if (!isTable(entry.value)) {
-      fields.report(`expected a table for package, found ${describeValue(entry.value)}`);
-      continue;
-    }
-    const table = entry.value;
+  for (const { table, fields, line } of lock.tables()) {
     const name = fields.string(table, "name", "package.name");
     const version = fields.string(table, "version", "package.version");
     if (name === undefined || version === undefined) {
@@ -79,24 +70,16 @@ export function parsePoetryLock(text: string, options: { file: string }): Reader
     const files = "files" in table
       ? fields.tables(table, "files", "package.files")
       : legacyFiles.get(normalised) ?? [];
-    packages.push({
-      ecosystem: "pypi",
-      name: normalised,
-      ...(name !== normalised ? { displayName: name } : {}),
-      ...(version !== undefined ? { version } : {}),
-      specifier: version !== undefined ? `==${version}` : "",
-      extras: [],
-      ...(markers !== undefined ? { markers } : {}),
-      hashes: fileHashes(files, fields),
-      source: sourceOf(table, fields),
-      layer: "lock",
-      direct: false,
-      editable: fields.boolean(table, "develop", "package.develop") === true,
-      groups: groupsOf(table, fields, optional, extrasOf.get(normalised) ?? new Set()),
-      locations: [entry.line === undefined ? { file } : { file, line: entry.line }],
-    });
+    const hashes = fileHashes(files, fields);
+    const source = sourceOf(table, fields);
+    const editable = fields.boolean(table, "develop", "package.develop") === true;
+    const groups = groupsOf(table, fields, optional, extrasOf.get(normalised) ?? new Set());
+    const location = line === undefined ? { file } : { file, line };
+    packages.push(
+      lockPackage({ name, version, markers, hashes, source, editable, groups, location }),
+    );
   }
-  return { packages, problems };
+  return { packages, problems: lock.problems };
 }
 
 /**

@@ -6,16 +6,15 @@
  *
  * @module
  */
-import type { Package, PackageSource, Problem } from "../core/snapshot.ts";
-import { normaliseName } from "./_pep508.ts";
+import type { Package, PackageSource } from "../core/snapshot.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import { redactUrl } from "./_url.ts";
 import {
   describeValue,
-  FieldReader,
-  isTable,
+  type FieldReader,
+  lockPackage,
   MAX_LOCK_BYTES,
-  parseLockToml,
+  readLockTables,
   type Table,
 } from "./_lock_toml.ts";
 
@@ -63,54 +62,27 @@ export function isPylockName(file: string): boolean {
  */
 export function parsePylock(text: string, options: { file: string }): ReaderResult {
   const { file } = options;
-  const lock = parseLockToml(text, { file, arrayKey: "packages" });
-  const problems: Problem[] = lock.problems;
-  const reporter = (line?: number) => (message: string) =>
-    problems.push(line === undefined ? { file, message } : { file, line, message });
-  const top = new FieldReader(reporter(undefined));
+  const lock = readLockTables(text, { file, arrayKey: "packages" });
   const declared = new Set([
-    ...top.strings(lock.document, "extras", "extras"),
-    ...top.strings(lock.document, "dependency-groups", "dependency-groups"),
+    ...lock.top.strings(lock.document, "extras", "extras"),
+    ...lock.top.strings(lock.document, "dependency-groups", "dependency-groups"),
   ]);
-  const defaults = new Set(top.strings(lock.document, "default-groups", "default-groups"));
+  const defaults = new Set(lock.top.strings(lock.document, "default-groups", "default-groups"));
 
   const packages: Package[] = [];
-  for (const entry of lock.entries) {
-    const fields = new FieldReader(reporter(entry.line));
-    if (!isTable(entry.value)) {
-      fields.report(`expected a table for packages, found ${describeValue(entry.value)}`);
-      continue;
-    }
-    const table = entry.value;
-    const name = fields.string(table, "name", "packages.name");
-    if (name === undefined) {
-      if (table.name === undefined) {
-        fields.report("expected a string for packages.name, found nothing");
-      }
-      continue;
-    }
-    const normalised = normaliseName(name);
+  for (const { table, fields, line } of lock.tables()) {
+    const name = fields.requiredString(table, "name", "packages.name");
+    if (name === undefined) continue;
     const version = fields.string(table, "version", "packages.version");
-    const marker = fields.string(table, "marker", "packages.marker") || undefined;
+    const markers = fields.string(table, "marker", "packages.marker") || undefined;
     const { source, editable, hashes } = describeSource(table, fields);
-    packages.push({
-      ecosystem: "pypi",
-      name: normalised,
-      ...(name !== normalised ? { displayName: name } : {}),
-      ...(version !== undefined ? { version } : {}),
-      specifier: version !== undefined ? `==${version}` : "",
-      extras: [],
-      ...(marker !== undefined ? { markers: marker } : {}),
-      hashes,
-      source,
-      layer: "lock",
-      direct: false,
-      editable,
-      groups: marker === undefined ? [] : markerGroups(marker, declared, defaults),
-      locations: [entry.line === undefined ? { file } : { file, line: entry.line }],
-    });
+    const groups = markers === undefined ? [] : markerGroups(markers, declared, defaults);
+    const location = line === undefined ? { file } : { file, line };
+    packages.push(
+      lockPackage({ name, version, markers, hashes, source, editable, groups, location }),
+    );
   }
-  return { packages, problems };
+  return { packages, problems: lock.problems };
 }
 
 /**

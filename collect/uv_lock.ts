@@ -6,16 +6,15 @@
  *
  * @module
  */
-import type { Package, PackageSource, Problem } from "../core/snapshot.ts";
+import type { Package, PackageSource } from "../core/snapshot.ts";
 import { normaliseName } from "./_pep508.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import { redactUrl } from "./_url.ts";
 import {
-  describeValue,
-  FieldReader,
-  isTable,
+  type FieldReader,
+  lockPackage,
   MAX_LOCK_BYTES,
-  parseLockToml,
+  readLockTables,
   type Table,
 } from "./_lock_toml.ts";
 
@@ -66,34 +65,19 @@ const PATH_KEYS = ["path", "directory", "editable", "virtual"] as const;
  */
 export function parseUvLock(text: string, options: { file: string }): ReaderResult {
   const { file } = options;
-  const lock = parseLockToml(text, { file, arrayKey: "package" });
-  const problems: Problem[] = lock.problems;
-  const reporter = (line?: number) => (message: string) =>
-    problems.push(line === undefined ? { file, message } : { file, line, message });
-
-  const members = new Set(workspaceMembers(lock.document, new FieldReader(reporter(undefined))));
+  const lock = readLockTables(text, { file, arrayKey: "package" });
+  const members = new Set(workspaceMembers(lock.document, lock.top));
   const locked: Locked[] = [];
   const direct: DirectReference[] = [];
-  for (const entry of lock.entries) {
-    const fields = new FieldReader(reporter(entry.line));
-    if (!isTable(entry.value)) {
-      fields.report(`expected a table for package, found ${describeValue(entry.value)}`);
-      continue;
-    }
-    const table = entry.value;
-    const name = fields.string(table, "name", "package.name");
-    if (name === undefined) {
-      if (table.name === undefined) {
-        fields.report("expected a string for package.name, found nothing");
-      }
-      continue;
-    }
+  for (const { table, fields, line } of lock.tables()) {
+    const name = fields.requiredString(table, "name", "package.name");
+    if (name === undefined) continue;
     const source = fields.table(table, "source", "package.source");
     if (isProjectPackage(name, source, members)) {
       direct.push(...directReferences(table, fields));
       continue;
     }
-    locked.push(lockedPackage({ table, name, source, fields, file, line: entry.line }));
+    locked.push(lockedPackage({ table, name, source, fields, file, line }));
   }
   const byName = new Map<string, DirectReference[]>();
   for (const reference of direct) {
@@ -102,7 +86,7 @@ export function parseUvLock(text: string, options: { file: string }): ReaderResu
     else byName.set(reference.name, [reference]);
   }
   for (const { pkg, source } of locked) applyDirect(pkg, source, byName.get(pkg.name) ?? []);
-  return { packages: locked.map((item) => item.pkg), problems };
+  return { packages: locked.map((item) => item.pkg), problems: lock.problems };
 }
 
 /**
@@ -136,13 +120,8 @@ function directReferences(table: Table, fields: FieldReader): DirectReference[] 
   const references: DirectReference[] = [];
   const add = (list: Array<[Table, string]>, group?: string) => {
     for (const [dependency, where] of list) {
-      const name = fields.string(dependency, "name", `${where}.name`);
-      if (name === undefined) {
-        if (dependency.name === undefined) {
-          fields.report(`expected a string for ${where}.name, found nothing`);
-        }
-        continue;
-      }
+      const name = fields.requiredString(dependency, "name", `${where}.name`);
+      if (name === undefined) continue;
       const version = fields.string(dependency, "version", `${where}.version`);
       const source = fields.table(dependency, "source", `${where}.source`);
       references.push({
@@ -183,22 +162,15 @@ function lockedPackage(options: {
     fields.report("expected a table for package.source, found nothing");
   }
   const resolved = source === undefined ? { kind: "index" as const } : toSource(source, fields);
-  const normalised = normaliseName(name);
-  const pkg: Package = {
-    ecosystem: "pypi",
-    name: normalised,
-    ...(name !== normalised ? { displayName: name } : {}),
-    ...(version !== undefined ? { version } : {}),
-    specifier: version !== undefined ? `==${version}` : "",
-    extras: [],
+  const pkg = lockPackage({
+    name,
+    version,
     hashes: artifactHashes(table, fields),
     source: resolved,
-    layer: "lock",
-    direct: false,
     editable: source !== undefined && typeof source.editable === "string",
     groups: [],
-    locations: [line === undefined ? { file } : { file, line }],
-  };
+    location: line === undefined ? { file } : { file, line },
+  });
   return source === undefined ? { pkg } : { pkg, source };
 }
 

@@ -99,7 +99,7 @@ Deno.test("a clean project passes with exit 0", async () => {
   });
   const run = await tollgate(["check", dir, "--offline"]);
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 6 passed/m);
+  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 9 passed/m);
 });
 
 Deno.test("configuration errors exit 2 with one message naming file and key or line", async () => {
@@ -281,6 +281,9 @@ Deno.test("checks lists every check; explain shows params, fix and the ML06 item
     "signature.hash-pinned",
     "source.allowed-indexes",
     "source.https-only",
+    "source.lookalike-packages",
+    "source.no-dependency-confusion",
+    "source.vcs-pinned",
     "venv.isolated",
   ]);
   const explain = await tollgate(["explain", "source.allowed-indexes"]);
@@ -330,6 +333,9 @@ Deno.test("YAML extends by relative path merges in order; a cycle is a configura
     "hub.revision-pinned",
     "signature.hash-pinned",
     "source.allowed-indexes",
+    "source.lookalike-packages",
+    "source.no-dependency-confusion",
+    "source.vcs-pinned",
   ]);
   const cycle = await project({
     "a.yaml": "extends: [b.yaml]\n",

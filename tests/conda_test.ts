@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import fc from "fast-check";
-import { Index, InstallerSetting, Package, Problem } from "../core/snapshot.ts";
 import {
   condaEnvironmentReader,
   condaLockReader,
@@ -9,50 +7,18 @@ import {
   parseCondaEnvironment,
   parseCondaLock,
 } from "../collect/conda.ts";
+import {
+  assertWithinFile,
+  checkMutatedFiles,
+  checkRandomTexts,
+  corpus,
+  corpusFiles,
+  corpusPath,
+  corpusSamples,
+  pythonJson,
+} from "./_property.ts";
 
-const corpus = new URL("../../shared/corpus/", import.meta.url);
 const file = "environment.yml";
-
-/** Corpus files of one format, from MANIFEST.tsv. */
-function corpusFiles(format: string): string[] {
-  const manifest = Deno.readTextFileSync(new URL("MANIFEST.tsv", corpus));
-  return manifest.split("\n").map((row) => row.split("\t"))
-    .filter((columns) => columns[1] === format).map((columns) => columns[0]);
-}
-
-/** Run a python3 script over files and return its JSON output. */
-function python(script: string, files: string[]): Record<string, Record<string, number>> {
-  let output: Deno.CommandOutput;
-  try {
-    output = new Deno.Command("python3", {
-      args: ["-c", script, ...files.map((f) => new URL(f, corpus).pathname)],
-    }).outputSync();
-  } catch (error) {
-    throw new Error(`python3 is needed for the independent corpus count: ${error}`);
-  }
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout));
-}
-
-function assertValid(
-  result: {
-    packages: Package[];
-    indexes: Index[];
-    settings?: InstallerSetting[];
-    problems: Problem[];
-  },
-  text: string,
-) {
-  const lines = text.split("\n").length;
-  const within = (line: number | undefined) =>
-    assert.ok(line === undefined || (line >= 1 && line <= lines), `line ${line} of ${lines}`);
-  for (const problem of result.problems) within(Problem.parse(problem).line);
-  for (const pkg of result.packages) Package.parse(pkg).locations.forEach((l) => within(l.line));
-  for (const index of result.indexes) within(Index.parse(index).location.line);
-  for (const setting of result.settings ?? []) {
-    within(InstallerSetting.parse(setting).location.line);
-  }
-}
 
 Deno.test("environment.yml: channels, match specs and the pip list with their lines", () => {
   const text = [
@@ -169,7 +135,7 @@ Deno.test("environment.yml: channels, match specs and the pip list with their li
   );
   assert.deepEqual(result.packages[8].hashes, ["sha256:" + "a".repeat(64)]);
   assert.equal(result.packages[9].editable, true);
-  assertValid(result, text);
+  assertWithinFile(result, text);
 });
 
 Deno.test("environment.yml: broken entries are problems with lines and the rest is read", () => {
@@ -356,7 +322,7 @@ Deno.test("conda-lock.yml: entries merged per manager, name and version across p
       ],
     ],
   );
-  assertValid(result, text);
+  assertWithinFile(result, text);
 });
 
 Deno.test("conda-lock.yml: missing fields and wrong versions are problems", () => {
@@ -443,7 +409,7 @@ Deno.test("corpus: every environment.yml parses with no problem; counts match a 
   const files = corpusFiles("environment.yml");
   assert.ok(files.length > 0, "no environment.yml in the corpus");
   // Independent of any YAML library: these files are block lists, so a line scan can count them.
-  const counts = python(
+  const counts = pythonJson<Record<string, Record<string, number>>>(
     `
 import json, re, sys
 out = {}
@@ -482,13 +448,13 @@ for path in sys.argv[1:]:
     out[path] = c
 print(json.dumps(out))
 `,
-    files,
+    files.map(corpusPath),
   );
   for (const name of files) {
     const text = Deno.readTextFileSync(new URL(name, corpus));
     const result = parseCondaEnvironment(text, { file: name });
     assert.deepEqual(result.problems, [], name);
-    assertValid(result, text);
+    assertWithinFile(result, text);
     assert.deepEqual(
       {
         conda: result.packages.filter((p) => p.ecosystem === "conda").length,
@@ -496,7 +462,7 @@ print(json.dumps(out))
         channels: result.indexes.filter((i) => i.role === "conda-channel").length,
         pip_indexes: result.indexes.filter((i) => i.role !== "conda-channel").length,
       },
-      counts[new URL(name, corpus).pathname],
+      counts[corpusPath(name)],
       name,
     );
     const lines = text.split("\n");
@@ -515,7 +481,7 @@ Deno.test("corpus: every conda-lock.yml parses with no problem; counts match a p
   const files = corpusFiles("conda-lock.yml");
   assert.ok(files.length > 0, "no conda-lock.yml in the corpus");
   // conda-lock writes one "- name:" line per entry, its fields indented by two spaces.
-  const counts = python(
+  const counts = pythonJson<Record<string, Record<string, number>>>(
     `
 import json, re, sys
 out = {}
@@ -555,13 +521,13 @@ for path in sys.argv[1:]:
     }
 print(json.dumps(out))
 `,
-    files,
+    files.map(corpusPath),
   );
   for (const name of files) {
     const text = Deno.readTextFileSync(new URL(name, corpus));
     const result = parseCondaLock(text, { file: name });
     assert.deepEqual(result.problems, [], name);
-    assertValid(result, text);
+    assertWithinFile(result, text);
     assert.deepEqual(
       {
         entries: result.packages.reduce((sum, p) => sum + p.locations.length, 0),
@@ -570,86 +536,49 @@ print(json.dumps(out))
         platforms: result.packages.reduce((sum, p) => sum + p.platforms!.length, 0),
         channels: result.indexes.length,
       },
-      counts[new URL(name, corpus).pathname],
+      counts[corpusPath(name)],
       name,
     );
   }
 });
 
-/** A random edit of a text: delete, duplicate or change one line, or flip one character. */
-const mutation = fc.tuple(
-  fc.nat(),
-  fc.nat(),
-  fc.constantFrom("delete", "duplicate", "flip"),
-  fc.string({ minLength: 1, maxLength: 1 }),
-);
-function mutate(text: string, edits: Array<[number, number, string, string]>): string {
-  let lines = text.split("\n");
-  for (const [at, column, kind, char] of edits) {
-    const index = at % lines.length;
-    if (kind === "delete") lines.splice(index, 1);
-    else if (kind === "duplicate") lines.splice(index, 0, lines[index]);
-    else {
-      const line = lines[index];
-      const position = line.length === 0 ? 0 : column % line.length;
-      lines[index] = line.slice(0, position) + char + line.slice(position + 1);
-    }
-    if (lines.length === 0) lines = [""];
-  }
-  return lines.join("\n");
-}
-
 Deno.test("property: random text never throws and problems lie within the file", () => {
-  const pieces = fc.constantFrom(
-    "channels:\n",
-    "dependencies:\n",
-    "package:\n",
-    "metadata:\n",
-    "  - conda-forge\n",
-    "  - numpy=1.26\n",
-    "  - pip:\n",
-    "    - six==1\n",
-    "    - --index-url https://x\n",
-    "- name: a\n  version: 1\n  manager: conda\n  platform: linux-64\n",
-    "  hash: {md5: ab}\n",
-    "&a ",
-    "*a",
-    "[",
-    "{",
-    ":",
-    "\n",
-    "  ",
-  );
-  const textArb = fc.oneof(
-    fc.string({ maxLength: 120 }),
-    fc.array(pieces, { maxLength: 30 }).map((parts) => parts.join("")),
-  );
-  fc.assert(
-    fc.property(textArb, (text) => {
-      assertValid(parseCondaEnvironment(text, { file }), text);
-      assertValid(parseCondaLock(text, { file: "conda-lock.yml" }), text);
-    }),
-    { numRuns: 500 },
-  );
+  checkRandomTexts([
+    (text) => parseCondaEnvironment(text, { file }),
+    (text) => parseCondaLock(text, { file: "conda-lock.yml" }),
+  ], {
+    pieces: [
+      "channels:\n",
+      "dependencies:\n",
+      "package:\n",
+      "metadata:\n",
+      "  - conda-forge\n",
+      "  - numpy=1.26\n",
+      "  - pip:\n",
+      "    - six==1\n",
+      "    - --index-url https://x\n",
+      "- name: a\n  version: 1\n  manager: conda\n  platform: linux-64\n",
+      "  hash: {md5: ab}\n",
+      "&a ",
+      "*a",
+      "[",
+      "{",
+      ":",
+      "\n",
+      "  ",
+    ],
+    maxLength: 120,
+    maxPieces: 30,
+    numRuns: 500,
+  });
 });
 
 Deno.test("property: mutated corpus files never throw and problems lie within the file", () => {
-  const originals = [
-    ...corpusFiles("environment.yml").map((f) => ({ f, lock: false })),
-    ...corpusFiles("conda-lock.yml").map((f) => ({ f, lock: true })),
-  ].map(({ f, lock }) => ({ text: Deno.readTextFileSync(new URL(f, corpus)), lock }));
-  fc.assert(
-    fc.property(
-      fc.constantFrom(...originals),
-      fc.array(mutation, { minLength: 1, maxLength: 6 }),
-      ({ text, lock }, edits) => {
-        const changed = mutate(text, edits);
-        if (lock) assertValid(parseCondaLock(changed, { file: "l.yml" }), changed);
-        else assertValid(parseCondaEnvironment(changed, { file }), changed);
-      },
-    ),
-    { numRuns: 100 },
-  );
+  const samples = corpusSamples({
+    "environment.yml": (text) => parseCondaEnvironment(text, { file }),
+    "conda-lock.yml": (text) => parseCondaLock(text, { file: "l.yml" }),
+  });
+  checkMutatedFiles(samples, { minEdits: 1, maxEdits: 6, numRuns: 100 });
 });
 
 Deno.test("property: many aliases to a large node cost no more than the file's size", () => {

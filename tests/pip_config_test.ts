@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import fc from "fast-check";
-import { Index, InstallerSetting, Problem } from "../core/snapshot.ts";
 import {
   machinePipConfigFiles,
   parsePipConfig,
@@ -10,32 +9,19 @@ import {
 } from "../collect/pip_config.ts";
 import { parseIni } from "../collect/_config_ini.ts";
 import { redactUrl } from "../collect/_url.ts";
-import type { ReaderResult } from "../collect/_reader.ts";
+import {
+  assertWithinFile,
+  corpus,
+  corpusFiles,
+  corpusPath,
+  mutatedTexts,
+  pythonJson,
+} from "./_property.ts";
 
-const corpus = new URL("../../shared/corpus/", import.meta.url);
 const fixtures = new URL("./fixtures/pip_config/", import.meta.url);
-
-function corpusFiles(format: string): string[] {
-  const manifest = Deno.readTextFileSync(new URL("MANIFEST.tsv", corpus));
-  return manifest.split("\n").map((row) => row.split("\t"))
-    .filter((columns) => columns[1] === format).map((columns) => columns[0]);
-}
 
 function fixtureNames(): string[] {
   return [...Deno.readDirSync(fixtures)].map((entry) => entry.name).sort();
-}
-
-function assertValid(result: ReaderResult, lines: number): void {
-  for (const index of result.indexes ?? []) Index.parse(index);
-  for (const setting of result.settings ?? []) InstallerSetting.parse(setting);
-  for (const problem of result.problems ?? []) {
-    Problem.parse(problem);
-    if (problem.line !== undefined) assert.ok(problem.line <= lines, JSON.stringify(problem));
-  }
-  for (const fact of [...result.indexes ?? [], ...result.settings ?? []]) {
-    const line = (fact as { location: { line?: number } }).location.line;
-    if (line !== undefined) assert.ok(line >= 1 && line <= lines);
-  }
 }
 
 /**
@@ -100,14 +86,7 @@ interface PipReading {
 }
 
 function pipReading(paths: string[]): Record<string, PipReading> {
-  let output: Deno.CommandOutput;
-  try {
-    output = new Deno.Command("python3", { args: ["-c", PIP_READING, ...paths] }).outputSync();
-  } catch (error) {
-    throw new Error(`python3 is needed for the independent configparser reading: ${error}`);
-  }
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout));
+  return pythonJson(PIP_READING, paths);
 }
 
 /** Compare one file's result with python's reading; `label` names the file in failures. */
@@ -168,7 +147,7 @@ Deno.test("pip.conf: [install] replaces [global] per option, multi-line lists ke
     problems: [],
   });
   assert.ok(!JSON.stringify(result).includes("s3cr3t"));
-  assertValid(result, text.split("\n").length);
+  assertWithinFile(result, text);
 });
 
 Deno.test("pip.ini: CRLF, ':' delimiter, [DEFAULT] inherited, install's no-index = false wins", () => {
@@ -242,7 +221,7 @@ Deno.test("pip.conf reader matches pip.conf and pip.ini anywhere", () => {
 Deno.test("fixtures and corpus pip.conf files agree with python's configparser read the pip way", () => {
   const paths = [
     ...fixtureNames().map((name) => new URL(name, fixtures).pathname),
-    ...corpusFiles("pip.conf").map((name) => new URL(name, corpus).pathname),
+    ...corpusFiles("pip.conf").map(corpusPath),
   ];
   assert.ok(paths.length >= 7);
   const expected = pipReading(paths);
@@ -259,7 +238,7 @@ Deno.test("corpus: every pip.conf parses with no problem", () => {
     const text = Deno.readTextFileSync(new URL(name, corpus));
     const result = parsePipConfig(text, { file: name });
     assert.deepEqual(result.problems, [], name);
-    assertValid(result, text.split("\n").length);
+    assertWithinFile(result, text);
   }
 });
 
@@ -333,24 +312,8 @@ Deno.test("differential: random INI texts read like python's configparser (600 f
 
 Deno.test("property: random text and mutated fixtures never throw; problem lines lie in the file", () => {
   const samples = fixtureNames().map((name) => Deno.readTextFileSync(new URL(name, fixtures)));
-  const mutated = fc.tuple(
-    fc.constantFrom(...samples),
-    fc.array(fc.tuple(fc.nat(), fc.constantFrom("delete", "duplicate", "flip")), { maxLength: 8 }),
-    fc.string({ minLength: 1, maxLength: 1, unit: "binary" }),
-  ).map(([text, edits, char]) => {
-    const lines = text.split("\n");
-    for (const [at, edit] of edits) {
-      const i = at % lines.length;
-      if (edit === "delete") lines.splice(i, 1);
-      else if (edit === "duplicate") lines.splice(i, 0, lines[i]);
-      else if (lines[i].length > 0) {
-        const j = at % lines[i].length;
-        lines[i] = lines[i].slice(0, j) + char + lines[i].slice(j + 1);
-      }
-      if (lines.length === 0) lines.push("");
-    }
-    return lines.join("\n");
-  });
+  const chars = fc.string({ minLength: 1, maxLength: 1, unit: "binary" });
+  const mutated = mutatedTexts(samples, { chars, maxEdits: 8 });
   fc.assert(
     fc.property(
       fc.oneof(
@@ -360,7 +323,7 @@ Deno.test("property: random text and mutated fixtures never throw; problem lines
       ),
       (text) => {
         const result = parsePipConfig(text, { file: "pip.conf" });
-        assertValid(result, text.split(/\r\n|\r|\n/).length);
+        assertWithinFile(result, text, /\r\n|\r|\n/);
       },
     ),
     { numRuns: 500 },

@@ -1,53 +1,20 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
-import { Index, InstallerSetting, Package, Problem } from "../core/snapshot.ts";
 import {
   parsePipfile,
   parsePipfileLock,
   pipfileLockReader,
   pipfileReader,
 } from "../collect/pipfile.ts";
-
-const corpus = new URL("../../shared/corpus/", import.meta.url);
-
-/** Corpus files of one format, from MANIFEST.tsv. */
-function corpusFiles(format: string): string[] {
-  const manifest = Deno.readTextFileSync(new URL("MANIFEST.tsv", corpus));
-  return manifest.split("\n").map((row) => row.split("\t"))
-    .filter((columns) => columns[1] === format).map((columns) => columns[0]);
-}
-
-/** Run a python3 script over files and return its JSON output. */
-function python(script: string, files: string[]): Record<string, Record<string, number>> {
-  let output: Deno.CommandOutput;
-  try {
-    output = new Deno.Command("python3", {
-      args: ["-c", script, ...files.map((f) => new URL(f, corpus).pathname)],
-    }).outputSync();
-  } catch (error) {
-    throw new Error(`python3 is needed for the independent corpus count: ${error}`);
-  }
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout));
-}
-
-function assertValid(
-  result: {
-    packages: Package[];
-    indexes: Index[];
-    settings: InstallerSetting[];
-    problems: Problem[];
-  },
-  text: string,
-) {
-  const lines = text.split("\n").length;
-  const within = (line: number | undefined) =>
-    assert.ok(line === undefined || (line >= 1 && line <= lines), `line ${line} of ${lines}`);
-  for (const problem of result.problems) within(Problem.parse(problem).line);
-  for (const pkg of result.packages) Package.parse(pkg).locations.forEach((l) => within(l.line));
-  for (const index of result.indexes) within(Index.parse(index).location.line);
-  for (const setting of result.settings) within(InstallerSetting.parse(setting).location.line);
-}
+import {
+  assertWithinFile,
+  checkMutatedFiles,
+  checkRandomTexts,
+  corpus,
+  corpusFiles,
+  corpusPath,
+  corpusSamples,
+  pythonJson,
+} from "./_property.ts";
 
 Deno.test("Pipfile: sources, categories, tables, VCS, paths and markers with their lines", () => {
   const text = [
@@ -190,7 +157,7 @@ Deno.test("Pipfile: sources, categories, tables, VCS, paths and markers with the
       ],
     ],
   );
-  assertValid(result, text);
+  assertWithinFile(result, text);
 });
 
 Deno.test("Pipfile: install_search_all_sources makes later sources extra", () => {
@@ -342,7 +309,7 @@ Deno.test("Pipfile.lock: categories, hashes, VCS commits, paths and index URLs",
       }]],
     ],
   );
-  assertValid(result, text);
+  assertWithinFile(result, text);
 });
 
 Deno.test("Pipfile.lock: the line of a key that repeats in another section is its own", () => {
@@ -391,7 +358,7 @@ Deno.test("readers match the file names pipenv uses", () => {
 Deno.test("corpus: every Pipfile parses with no problem and matches python's tomllib count", () => {
   const files = corpusFiles("Pipfile");
   assert.ok(files.length > 0, "no Pipfile in the corpus");
-  const counts = python(
+  const counts = pythonJson<Record<string, Record<string, number>>>(
     `
 import json, sys, tomllib
 skip = {"source", "requires", "pipenv", "scripts", "build-system"}
@@ -409,14 +376,14 @@ for path in sys.argv[1:]:
     }
 print(json.dumps(out))
 `,
-    files,
+    files.map(corpusPath),
   );
   for (const name of files) {
     const text = Deno.readTextFileSync(new URL(name, corpus));
     const result = parsePipfile(text, { file: name });
     assert.deepEqual(result.problems, [], name);
-    assertValid(result, text);
-    const expected = counts[new URL(name, corpus).pathname];
+    assertWithinFile(result, text);
+    const expected = counts[corpusPath(name)];
     assert.deepEqual(
       {
         packages: result.packages.length,
@@ -434,7 +401,7 @@ print(json.dumps(out))
 Deno.test("corpus: every Pipfile.lock parses with no problem and matches python's json count", () => {
   const files = corpusFiles("Pipfile.lock");
   assert.ok(files.length > 0, "no Pipfile.lock in the corpus");
-  const counts = python(
+  const counts = pythonJson<Record<string, Record<string, number>>>(
     `
 import json, sys
 out = {}
@@ -450,14 +417,14 @@ for path in sys.argv[1:]:
     }
 print(json.dumps(out))
 `,
-    files,
+    files.map(corpusPath),
   );
   for (const name of files) {
     const text = Deno.readTextFileSync(new URL(name, corpus));
     const result = parsePipfileLock(text, { file: name });
     assert.deepEqual(result.problems, [], name);
-    assertValid(result, text);
-    const expected = counts[new URL(name, corpus).pathname];
+    assertWithinFile(result, text);
+    const expected = counts[corpusPath(name)];
     assert.deepEqual(
       {
         packages: result.packages.length,
@@ -478,75 +445,38 @@ print(json.dumps(out))
   }
 });
 
-/** A random edit of a text: delete, duplicate or change one line, or flip one character. */
-const mutation = fc.tuple(
-  fc.nat(),
-  fc.nat(),
-  fc.constantFrom("delete", "duplicate", "flip"),
-  fc.string({ minLength: 1, maxLength: 1 }),
-);
-function mutate(text: string, edits: Array<[number, number, string, string]>): string {
-  let lines = text.split("\n");
-  for (const [at, column, kind, char] of edits) {
-    const index = at % lines.length;
-    if (kind === "delete") lines.splice(index, 1);
-    else if (kind === "duplicate") lines.splice(index, 0, lines[index]);
-    else {
-      const line = lines[index];
-      const position = line.length === 0 ? 0 : column % line.length;
-      lines[index] = line.slice(0, position) + char + line.slice(position + 1);
-    }
-    if (lines.length === 0) lines = [""];
-  }
-  return lines.join("\n");
-}
-
 Deno.test("property: random text never throws and problems lie within the file", () => {
-  const pieces = fc.constantFrom(
-    "[[source]]\n",
-    "[packages]\n",
-    "[dev-packages]\n",
-    'url = "https://x/simple"\n',
-    "verify_ssl = false\n",
-    'a = "*"\n',
-    'b = {version = "==1", index = "x"}\n',
-    '{"default": {"a": {"version": "==1", "hashes": ["sha256:00"]}}}',
-    '"_meta": {"sources": []}',
-    "{",
-    "}",
-    "[",
-    "\n",
-    '"',
-    ",",
-  );
-  const textArb = fc.oneof(
-    fc.string({ maxLength: 120 }),
-    fc.array(pieces, { maxLength: 30 }).map((parts) => parts.join("")),
-  );
-  fc.assert(
-    fc.property(textArb, (text) => {
-      assertValid(parsePipfile(text, { file: "Pipfile" }), text);
-      assertValid(parsePipfileLock(text, { file: "Pipfile.lock" }), text);
-    }),
-    { numRuns: 500 },
-  );
+  checkRandomTexts([
+    (text) => parsePipfile(text, { file: "Pipfile" }),
+    (text) => parsePipfileLock(text, { file: "Pipfile.lock" }),
+  ], {
+    pieces: [
+      "[[source]]\n",
+      "[packages]\n",
+      "[dev-packages]\n",
+      'url = "https://x/simple"\n',
+      "verify_ssl = false\n",
+      'a = "*"\n',
+      'b = {version = "==1", index = "x"}\n',
+      '{"default": {"a": {"version": "==1", "hashes": ["sha256:00"]}}}',
+      '"_meta": {"sources": []}',
+      "{",
+      "}",
+      "[",
+      "\n",
+      '"',
+      ",",
+    ],
+    maxLength: 120,
+    maxPieces: 30,
+    numRuns: 500,
+  });
 });
 
 Deno.test("property: mutated corpus files never throw and problems lie within the file", () => {
-  const originals = [
-    ...corpusFiles("Pipfile").map((f) => ({ f, lock: false })),
-    ...corpusFiles("Pipfile.lock").map((f) => ({ f, lock: true })),
-  ].map(({ f, lock }) => ({ text: Deno.readTextFileSync(new URL(f, corpus)), lock }));
-  fc.assert(
-    fc.property(
-      fc.constantFrom(...originals),
-      fc.array(mutation, { minLength: 1, maxLength: 6 }),
-      ({ text, lock }, edits) => {
-        const changed = mutate(text, edits);
-        const parse = lock ? parsePipfileLock : parsePipfile;
-        assertValid(parse(changed, { file: "f" }), changed);
-      },
-    ),
-    { numRuns: 200 },
-  );
+  const samples = corpusSamples({
+    Pipfile: (text) => parsePipfile(text, { file: "f" }),
+    "Pipfile.lock": (text) => parsePipfileLock(text, { file: "f" }),
+  });
+  checkMutatedFiles(samples, { minEdits: 1, maxEdits: 6, numRuns: 200 });
 });

@@ -1,29 +1,11 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
-import { Package, Problem } from "../core/snapshot.ts";
+import { Package } from "../core/snapshot.ts";
 import { parsePoetryLock, poetryLockReader } from "../collect/poetry_lock.ts";
 
+import { assertCorpusCounts, SHA, testLockProperties } from "./_lock.ts";
+import { corpus } from "./_property.ts";
+
 const file = "poetry.lock";
-const corpus = new URL("../../shared/corpus/", import.meta.url);
-const SHA = (c: string) => "sha256:" + c.repeat(64);
-
-function corpusFiles(format: string): string[] {
-  const manifest = Deno.readTextFileSync(new URL("MANIFEST.tsv", corpus));
-  return manifest.split("\n").slice(1).map((row) => row.split("\t"))
-    .filter((cells) => cells[1] === format).map((cells) => cells[0]);
-}
-
-/** Runs python3 with tomllib over files; fails with a clear message when python3 is missing. */
-function python(script: string, paths: string[]): Record<string, number[]> {
-  let output;
-  try {
-    output = new Deno.Command("python3", { args: ["-c", script, ...paths] }).outputSync();
-  } catch (error) {
-    throw new Error(`python3 is needed for the independent count check: ${error}`);
-  }
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout));
-}
 
 Deno.test("Poetry 2 lock: sources, file hashes, groups, extras and markers", () => {
   const text = [
@@ -260,27 +242,20 @@ print(json.dumps(out))
 `;
 
 Deno.test("every corpus poetry.lock parses cleanly and matches python3 tomllib counts", () => {
-  const names = corpusFiles("poetry.lock");
-  assert.ok(names.length >= 5, `expected corpus poetry.lock files, found ${names.length}`);
-  const paths = names.map((name) => new URL(name, corpus).pathname);
-  const expected = python(COUNT_SCRIPT, paths);
-  for (const [i, name] of names.entries()) {
-    const text = Deno.readTextFileSync(paths[i]);
-    const lines = text.split("\n");
-    const { packages = [], problems } = parsePoetryLock(text, { file: name });
-    assert.deepEqual(problems, [], name);
-    const hashes = packages.reduce((sum, p) => sum + p.hashes.length, 0);
-    assert.deepEqual([packages.length, hashes], expected[paths[i]], name);
-    for (const pkg of packages) {
-      Package.parse(pkg);
+  assertCorpusCounts({
+    format: "poetry.lock",
+    minFiles: 5,
+    script: COUNT_SCRIPT,
+    parse: parsePoetryLock,
+    assertEntry: (pkg, lines, name) => {
       const line = pkg.locations[0].line!;
       assert.equal(lines[line - 1], "[[package]]", `${name}:${line}`);
       assert.ok(
         lines.slice(line, line + 8).includes(`name = "${pkg.displayName ?? pkg.name}"`),
         `${name}:${line}`,
       );
-    }
-  }
+    },
+  });
 });
 
 Deno.test("real file: OpenHands' git dependencies and groups", () => {
@@ -322,16 +297,7 @@ Deno.test("the reader matches poetry.lock by name", async () => {
   }
 });
 
-function assertSound(text: string, problems: Problem[], packages: Package[]): void {
-  const lineCount = text.split("\n").length;
-  for (const problem of problems) {
-    Problem.parse(problem);
-    if (problem.line !== undefined) assert.ok(problem.line >= 1 && problem.line <= lineCount);
-  }
-  for (const pkg of packages) Package.parse(pkg);
-}
-
-const FRAGMENTS = fc.constantFrom(
+const FRAGMENTS = [
   "[[package]]\n",
   'name = "a"\n',
   "name = {}\n",
@@ -350,47 +316,11 @@ const FRAGMENTS = fc.constantFrom(
   "[metadata.files]\n",
   "a = 5\n",
   "<<<<<<< HEAD\n",
-);
+];
 
-Deno.test("random text never throws and problems stay within the file", () => {
-  const texts = fc.oneof(
-    fc.string({ unit: "binary", maxLength: 300 }),
-    fc.array(FRAGMENTS, { maxLength: 30 }).map((parts) => parts.join("")),
-  );
-  fc.assert(
-    fc.property(texts, (text) => {
-      const { packages = [], problems = [] } = parsePoetryLock(text, { file });
-      assertSound(text, problems, packages);
-    }),
-    { numRuns: 500 },
-  );
-});
-
-Deno.test("mutated corpus files never throw and problems stay within the file", () => {
-  const texts = corpusFiles("poetry.lock").map((name) =>
-    Deno.readTextFileSync(new URL(name, corpus)).split("\n")
-  );
-  const mutation = fc.tuple(
-    fc.constantFrom("delete", "duplicate", "flip"),
-    fc.nat(),
-    fc.constantFrom("[", "]", "=", '"', "{", "}", "\n", "#", "x", ","),
-  );
-  fc.assert(
-    fc.property(fc.nat(texts.length - 1), fc.array(mutation, { maxLength: 8 }), (pick, edits) => {
-      const lines = [...texts[pick]];
-      for (const [kind, at, char] of edits) {
-        const i = at % lines.length;
-        if (kind === "delete") lines.splice(i, 1);
-        else if (kind === "duplicate") lines.splice(i, 0, lines[i]);
-        else {
-          const column = at % (lines[i].length + 1);
-          lines[i] = lines[i].slice(0, column) + char + lines[i].slice(column + 1);
-        }
-      }
-      const text = lines.join("\n");
-      const { packages = [], problems = [] } = parsePoetryLock(text, { file });
-      assertSound(text, problems, packages);
-    }),
-    { numRuns: 100 },
-  );
+testLockProperties({
+  format: "poetry.lock",
+  parse: parsePoetryLock,
+  fragments: FRAGMENTS,
+  mutatedRuns: 100,
 });

@@ -1,14 +1,13 @@
 // Real pyproject.toml files from public ML projects, against an independent tomllib count.
 import assert from "node:assert/strict";
-import fc from "fast-check";
-import { Index, InstallerSetting, Package, Problem } from "../core/snapshot.ts";
+import { Index, Package } from "../core/snapshot.ts";
 import { parsePyproject } from "../collect/pyproject.ts";
+import { checkMutatedFiles, corpus, corpusPath, pythonJson } from "./_property.ts";
 import { pkg } from "./_pyproject.ts";
 
 const file = "pyproject.toml";
-const corpus = new URL("../../shared/corpus/", import.meta.url);
 
-/** A manifest package with the defaults filled in, for exact expectations. */
+/** The corpus pyproject.toml files, by name. */
 const corpusFiles = [...Deno.readDirSync(corpus)]
   .filter((entry) => entry.isFile && entry.name.endsWith("pyproject.toml"))
   .map((entry) => entry.name)
@@ -42,20 +41,12 @@ for path in sys.argv[1:]:
 print(json.dumps(out))
 `;
 
-async function pythonCounts(paths: string[]): Promise<Record<string, [number, number]>> {
-  let output;
-  try {
-    output = await new Deno.Command("python3", { args: ["-c", PYTHON_COUNT, ...paths] }).output();
-  } catch (error) {
-    throw new Error(`python3 (3.11+, for tomllib) is needed for the independent count: ${error}`);
-  }
-  if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout));
-}
-
-Deno.test("corpus: every pyproject.toml parses without problems; counts match Python's tomllib", async () => {
+Deno.test("corpus: every pyproject.toml parses without problems; counts match Python's tomllib", () => {
   assert.ok(corpusFiles.length >= 20, `expected the pyproject.toml corpus in ${corpus}`);
-  const expected = await pythonCounts(corpusFiles.map((name) => new URL(name, corpus).pathname));
+  const expected = pythonJson<Record<string, [number, number]>>(
+    PYTHON_COUNT,
+    corpusFiles.map(corpusPath),
+  );
   for (const name of corpusFiles) {
     const text = Deno.readTextFileSync(new URL(name, corpus));
     const found = parsePyproject(text, { file: name });
@@ -134,52 +125,11 @@ Deno.test("corpus: Poetry and uv routing in real files", () => {
 });
 
 Deno.test("property: mutated corpus files never throw and problems stay within the file", () => {
-  const texts = corpusFiles.map((name) => Deno.readTextFileSync(new URL(name, corpus)));
-  const mutation = fc.record({
-    which: fc.nat(),
-    edits: fc.array(
-      fc.record({
-        kind: fc.constantFrom("delete", "duplicate", "flip"),
-        at: fc.nat(),
-        char: fc.string({ minLength: 1, maxLength: 1 }),
-      }),
-      { minLength: 1, maxLength: 6 },
-    ),
-  });
-  fc.assert(
-    fc.property(mutation, ({ which, edits }) => {
-      let lines = texts[which % texts.length].split("\n");
-      for (const edit of edits) {
-        const at = edit.at % lines.length;
-        if (edit.kind === "delete") lines = [...lines.slice(0, at), ...lines.slice(at + 1)];
-        else if (edit.kind === "duplicate") lines = [...lines.slice(0, at + 1), ...lines.slice(at)];
-        else {
-          const line = lines[at];
-          const column = edit.at % Math.max(1, line.length);
-          lines[at] = line.slice(0, column) + edit.char + line.slice(column + 1);
-        }
-      }
-      const text = lines.join("\n");
-      const found = parsePyproject(text, { file });
-      const count = text.split("\n").length;
-      for (const problem of found.problems) {
-        Problem.parse(problem);
-        if (problem.line !== undefined) assert.ok(problem.line >= 1 && problem.line <= count);
-      }
-      for (
-        const item of [
-          ...found.packages.map((p) => p.locations[0]),
-          ...found.indexes.map((i) => i.location),
-        ]
-      ) {
-        if (item.line !== undefined) assert.ok(item.line >= 1 && item.line <= count);
-      }
-      for (const item of found.packages) Package.parse(item);
-      for (const item of found.indexes) Index.parse(item);
-      for (const item of found.settings) InstallerSetting.parse(item);
-    }),
-    { numRuns: 300 },
-  );
+  const samples = corpusFiles.map((name) => ({
+    text: Deno.readTextFileSync(new URL(name, corpus)),
+    parse: (text: string) => parsePyproject(text, { file }),
+  }));
+  checkMutatedFiles(samples, { minEdits: 1, maxEdits: 6, numRuns: 300 });
 });
 
 Deno.test("bounds: deep nesting and exponential include-group are problems, not hangs", () => {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Package, Problem } from "../core/snapshot.ts";
+import { Package } from "../core/snapshot.ts";
 import { parsePyproject } from "../collect/pyproject.ts";
+import { checkRandomTexts } from "./_property.ts";
+import { pkg } from "./_pyproject.ts";
 
 const file = "pyproject.toml";
 
@@ -96,19 +98,7 @@ Deno.test("wrong types and bad requirements name the key path", () => {
   assert.deepEqual(parsePyproject(text, { file }), {
     indexes: [],
     settings: [],
-    packages: [{
-      ecosystem: "pypi",
-      name: "ok",
-      specifier: "",
-      extras: [],
-      hashes: [],
-      source: { kind: "index" },
-      layer: "manifest",
-      direct: true,
-      editable: false,
-      groups: [],
-      locations: [{ file, line: 2 }],
-    }],
+    packages: [pkg({ name: "ok", line: 2 })],
     problems: [
       { file, line: 2, message: "project.dependencies[1]: expected a string" },
       {
@@ -139,53 +129,38 @@ Deno.test("TOML syntax errors are one problem at the line smol-toml reports", ()
 });
 
 Deno.test("property: arbitrary text never throws and problems stay within the file", () => {
-  const pieces = fc.constantFrom(
-    "[project]\n",
-    "[dependency-groups]\n",
-    "[project.optional-dependencies]\n",
-    "[tool.poetry.dependencies]\n",
-    "[[tool.poetry.source]]\n",
-    "[tool.uv.sources]\n",
-    "[[tool.uv.index]]\n",
-    "[[tool.pdm.source]]\n",
-    "[tool.pdm.dev-dependencies]\n",
-    'numpy = { index = "a", git = "g" }\n',
-    'url = "https://u:p@h/s"\n',
-    'name = "a"\n',
-    "verify_ssl = false\n",
-    'include_packages = ["n*", "["]\n',
-    "dependencies = [",
-    "dev = [",
-    '"numpy>=1"',
-    '"bad=="',
-    '{ include-group = "dev" }',
-    ", ",
-    "]\n",
-    "3",
-    "\n",
-    "=",
-    '"',
-  );
-  const textArb = fc.oneof(
-    fc.string({ maxLength: 60 }),
-    fc.array(pieces, { maxLength: 25 }).map((parts) => parts.join("")),
-  );
-  fc.assert(
-    fc.property(textArb, (text) => {
-      const { packages, problems } = parsePyproject(text, { file });
-      const lines = text.split("\n").length;
-      for (const problem of problems) {
-        Problem.parse(problem);
-        if (problem.line !== undefined) assert.ok(problem.line >= 1 && problem.line <= lines);
-      }
-      for (const pkg of packages) {
-        Package.parse(pkg);
-        const line = pkg.locations[0].line;
-        if (line !== undefined) assert.ok(line >= 1 && line <= lines);
-      }
-    }),
-    { numRuns: 500 },
-  );
+  checkRandomTexts([(text) => parsePyproject(text, { file })], {
+    pieces: [
+      "[project]\n",
+      "[dependency-groups]\n",
+      "[project.optional-dependencies]\n",
+      "[tool.poetry.dependencies]\n",
+      "[[tool.poetry.source]]\n",
+      "[tool.uv.sources]\n",
+      "[[tool.uv.index]]\n",
+      "[[tool.pdm.source]]\n",
+      "[tool.pdm.dev-dependencies]\n",
+      'numpy = { index = "a", git = "g" }\n',
+      'url = "https://u:p@h/s"\n',
+      'name = "a"\n',
+      "verify_ssl = false\n",
+      'include_packages = ["n*", "["]\n',
+      "dependencies = [",
+      "dev = [",
+      '"numpy>=1"',
+      '"bad=="',
+      '{ include-group = "dev" }',
+      ", ",
+      "]\n",
+      "3",
+      "\n",
+      "=",
+      '"',
+    ],
+    maxLength: 60,
+    maxPieces: 25,
+    numRuns: 500,
+  });
 });
 
 Deno.test("property: each generated dependency is found on its own line", () => {

@@ -1,31 +1,18 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Index, InstallerSetting, Problem } from "../core/snapshot.ts";
 import { parseUvPyprojectTool, parseUvToml, uvTomlReader } from "../collect/uv_config.ts";
 import { redactUrl } from "../collect/_url.ts";
 import type { ReaderResult } from "../collect/_reader.ts";
+import {
+  assertWithinFile,
+  corpus,
+  corpusFiles,
+  corpusPath,
+  mutatedTexts,
+  pythonJson,
+} from "./_property.ts";
 
-const corpus = new URL("../../shared/corpus/", import.meta.url);
 const fixtures = new URL("./fixtures/uv_config/", import.meta.url);
-
-function corpusFiles(format: string): string[] {
-  const manifest = Deno.readTextFileSync(new URL("MANIFEST.tsv", corpus));
-  return manifest.split("\n").map((row) => row.split("\t"))
-    .filter((columns) => columns[1] === format).map((columns) => columns[0]);
-}
-
-function assertValid(result: ReaderResult, lines: number): void {
-  for (const index of result.indexes ?? []) Index.parse(index);
-  for (const setting of result.settings ?? []) InstallerSetting.parse(setting);
-  for (const problem of result.problems ?? []) {
-    Problem.parse(problem);
-    if (problem.line !== undefined) assert.ok(problem.line <= lines, JSON.stringify(problem));
-  }
-  for (const fact of [...result.indexes ?? [], ...result.settings ?? []]) {
-    const line = (fact as { location: { line?: number } }).location.line;
-    if (line !== undefined) assert.ok(line >= 1 && line <= lines);
-  }
-}
 
 /** uv's index keys read by python3's tomllib, independently of smol-toml. */
 const TOMLLIB_READING = `
@@ -62,15 +49,7 @@ function tomllibReading(
   kind: "uv.toml" | "pyproject",
   paths: string[],
 ): Record<string, { indexes: string[][]; settings: string[][] }> {
-  let output: Deno.CommandOutput;
-  try {
-    output = new Deno.Command("python3", { args: ["-c", TOMLLIB_READING, kind, ...paths] })
-      .outputSync();
-  } catch (error) {
-    throw new Error(`python3 is needed for the independent tomllib reading: ${error}`);
-  }
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout));
+  return pythonJson(TOMLLIB_READING, [kind, ...paths]);
 }
 
 function summary(result: ReaderResult) {
@@ -221,7 +200,7 @@ Deno.test("corpus and fixtures: every uv.toml parses with no problem and matches
   const names = corpusFiles("uv.toml");
   assert.ok(names.length > 0, "no uv.toml in the corpus");
   const paths = [
-    ...names.map((name) => new URL(name, corpus).pathname),
+    ...names.map(corpusPath),
     new URL("uv.toml", fixtures).pathname,
   ];
   const expected = tomllibReading("uv.toml", paths);
@@ -229,7 +208,7 @@ Deno.test("corpus and fixtures: every uv.toml parses with no problem and matches
     const text = Deno.readTextFileSync(file);
     const result = parseUvToml(text, { file: "uv.toml" });
     assert.deepEqual(result.problems, [], file);
-    assertValid(result, text.split("\n").length);
+    assertWithinFile(result, text);
     assert.deepEqual(summary(result), redacted(expected[file]), file);
   }
 });
@@ -238,7 +217,7 @@ Deno.test("corpus: [tool.uv] of every pyproject.toml matches tomllib", () => {
   const names = corpusFiles("pyproject.toml");
   assert.ok(names.length > 0, "no pyproject.toml in the corpus");
   const paths = [
-    ...names.map((name) => new URL(name, corpus).pathname),
+    ...names.map(corpusPath),
     new URL("pyproject.toml", fixtures).pathname,
   ];
   const expected = tomllibReading("pyproject", paths);
@@ -247,7 +226,7 @@ Deno.test("corpus: [tool.uv] of every pyproject.toml matches tomllib", () => {
     const text = Deno.readTextFileSync(file);
     const result = parseUvPyprojectTool(text, { file: "pyproject.toml" });
     assert.deepEqual(result.problems, [], file);
-    assertValid(result, text.split("\n").length);
+    assertWithinFile(result, text);
     assert.deepEqual(summary(result), redacted(expected[file]), file);
     if (result.indexes!.length > 0) withIndexes++;
   }
@@ -260,29 +239,12 @@ Deno.test("property: random text and mutated files never throw; problem lines li
     Deno.readTextFileSync(new URL("pyproject.toml", fixtures)),
     ...corpusFiles("uv.toml").map((name) => Deno.readTextFileSync(new URL(name, corpus))),
   ];
-  const mutated = fc.tuple(
-    fc.constantFrom(...samples),
-    fc.array(fc.tuple(fc.nat(), fc.constantFrom("delete", "duplicate", "flip")), { maxLength: 8 }),
-    fc.string({ minLength: 1, maxLength: 1, unit: "binary" }),
-  ).map(([text, edits, char]) => {
-    const lines = text.split("\n");
-    for (const [at, edit] of edits) {
-      const i = at % lines.length;
-      if (edit === "delete") lines.splice(i, 1);
-      else if (edit === "duplicate") lines.splice(i, 0, lines[i]);
-      else if (lines[i].length > 0) {
-        const j = at % lines[i].length;
-        lines[i] = lines[i].slice(0, j) + char + lines[i].slice(j + 1);
-      }
-      if (lines.length === 0) lines.push("");
-    }
-    return lines.join("\n");
-  });
+  const chars = fc.string({ minLength: 1, maxLength: 1, unit: "binary" });
+  const mutated = mutatedTexts(samples, { chars, maxEdits: 8 });
   fc.assert(
     fc.property(fc.oneof(fc.string({ maxLength: 300 }), mutated), (text) => {
-      const lines = text.split("\n").length;
-      assertValid(parseUvToml(text, { file: "uv.toml" }), lines);
-      assertValid(parseUvPyprojectTool(text, { file: "pyproject.toml" }), lines);
+      assertWithinFile(parseUvToml(text, { file: "uv.toml" }), text);
+      assertWithinFile(parseUvPyprojectTool(text, { file: "pyproject.toml" }), text);
     }),
     { numRuns: 500 },
   );
