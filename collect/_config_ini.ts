@@ -47,7 +47,15 @@ const NON_SPACE = new RegExp(`[^${PY_SPACE}]`);
 const SECTION = /^\[([^\n]+)\]/;
 const OPTION = new RegExp(`^([^\\n]*?)[${PY_SPACE}]*([=:])[${PY_SPACE}]*([^\\n]*)$`);
 
-/** Cap on the lines read from one file. */
+/**
+ * Cap on the lines read from one file.
+ *
+ * @example
+ * ```ts
+ * import { MAX_INI_LINES } from "./_config_ini.ts";
+ * MAX_INI_LINES > 0; // true
+ * ```
+ */
 export const MAX_INI_LINES = 100_000;
 
 /**

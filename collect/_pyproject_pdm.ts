@@ -140,7 +140,7 @@ function readSources(value: unknown, facts: PyprojectFacts): Routing[] {
       ? "primary"
       : "extra";
     const location = facts.at(line);
-    const found: Index = { url, role, name, location };
+    const found: Index = { url, role, name, tool: "pdm", location };
     facts.indexes.push(found);
     if (entry.verify_ssl === false) {
       const host = hostOf(rawUrl);

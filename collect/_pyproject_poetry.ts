@@ -282,7 +282,7 @@ function readSources(value: unknown, facts: PyprojectFacts): Map<string, Source>
     }
     sources.set(name.toLowerCase(), { name, url });
     const role = roleOf(entry, path, line, facts);
-    const configured: Index = { url, role, name, location: facts.at(line) };
+    const configured: Index = { url, role, name, tool: "poetry", location: facts.at(line) };
     facts.indexes.push(configured);
   });
   return sources;

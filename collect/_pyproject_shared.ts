@@ -16,7 +16,15 @@ import {
 import { exactVersion, normaliseName, parsePep508, Pep508Error } from "./_pep508.ts";
 import { directUrlSource } from "./_requirements_target.ts";
 
-/** Most package entries one pyproject.toml may yield; past it the rest is a problem, not read. */
+/**
+ * Most package entries one pyproject.toml may yield; past it the rest is a problem, not read.
+ *
+ * @example
+ * ```ts
+ * import { MAX_PYPROJECT_PACKAGES } from "./_pyproject_shared.ts";
+ * MAX_PYPROJECT_PACKAGES; // 100,000
+ * ```
+ */
 export const MAX_PYPROJECT_PACKAGES = 100_000;
 
 /**

@@ -177,6 +177,7 @@ function readIndexes(value: unknown, facts: PyprojectFacts): Map<string, string>
       url,
       role: roleOf(entry, path, line, facts),
       ...(name !== undefined ? { name } : {}),
+      tool: "uv",
       location: facts.at(line),
     };
     facts.indexes.push(configured);

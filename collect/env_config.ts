@@ -15,7 +15,15 @@ import {
   redactValue,
 } from "./_config_pip.ts";
 
-/** uv's index strategies (`--index-strategy`). */
+/**
+ * uv's index strategies (`--index-strategy`).
+ *
+ * @example
+ * ```ts
+ * import { UV_INDEX_STRATEGIES } from "./env_config.ts";
+ * UV_INDEX_STRATEGIES.includes("unsafe-best-match"); // true
+ * ```
+ */
 export const UV_INDEX_STRATEGIES = ["first-index", "unsafe-first-match", "unsafe-best-match"];
 /** uv index names: ASCII letters, digits, `-`, `_` and `.`. */
 const INDEX_NAME = /^[A-Za-z0-9._-]+$/;

@@ -5,7 +5,12 @@
  * @module
  */
 import * as path from "node:path";
-import { emptySnapshot, type Problem, type Snapshot } from "../core/snapshot.ts";
+import {
+  emptySnapshot,
+  type InstallerTool,
+  type Problem,
+  type Snapshot,
+} from "../core/snapshot.ts";
 import { ReadError, readTextInRoot } from "./_fs.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import { walkProject } from "./walk.ts";
@@ -103,7 +108,10 @@ export const READERS: readonly FileReader[] = [
       const reported = new Set(project.problems.map((p) => p.line));
       return {
         packages: project.packages,
-        indexes: [...project.indexes, ...tool.indexes ?? []],
+        indexes: [
+          ...project.indexes,
+          ...(tool.indexes ?? []).map((i) => ({ ...i, tool: "uv" as const })),
+        ],
         settings: [...project.settings, ...tool.settings ?? []],
         problems: [
           ...project.problems,
@@ -173,6 +181,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       if (inputs.get(file) === reader.format) continue; // already read as an include
       try {
         const result = await reader.read(file, context);
+        tagTools(result, reader.format);
         add(result);
         const found = Object.values(result).some((v) => Array.isArray(v) && v.length > 0);
         // Python sources count as inputs only when they hold something, to keep coverage useful.
@@ -200,6 +209,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       env: options.machine.env,
       home: options.machine.home,
     });
+    for (const index of machine.indexes ?? []) {
+      index.tool ??= index.location.file.startsWith("env:UV_") ? "uv" : "pip";
+    }
     add(machine);
     for (const input of machine.inputs) inputs.set(input.file, input.format);
   }
@@ -224,6 +236,25 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   snapshot.inputs = [...inputs].map(([file, format]) => ({ file, format }))
     .sort((a, b) => compare(a.file, b.file));
   return snapshot;
+}
+
+/** The installer each reader's indexes belong to, where the format alone decides it. */
+const TOOL_BY_FORMAT: Readonly<Record<string, InstallerTool>> = {
+  "requirements": "pip",
+  "pip.conf": "pip",
+  "uv.toml": "uv",
+  "Pipfile": "pipenv",
+  "Pipfile.lock": "pipenv",
+};
+
+function tagTools(result: ReaderResult, format: string): void {
+  for (const index of result.indexes ?? []) {
+    if (index.tool) continue;
+    if (format === "environment.yml" || format === "conda-lock.yml") {
+      // Channels are conda's; options in an environment file's pip: section are pip's.
+      index.tool = index.role === "conda-channel" ? "conda" : "pip";
+    } else if (Object.hasOwn(TOOL_BY_FORMAT, format)) index.tool = TOOL_BY_FORMAT[format];
+  }
 }
 
 /**

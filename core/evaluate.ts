@@ -231,6 +231,16 @@ function statusOf(findings: Finding[], failOn: Severity): CheckResult["status"] 
   return "pass";
 }
 
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => compareText(a, b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -239,8 +249,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** sha256 of the snapshot as canonical JSON (keys sorted), so key order never changes it. */
 async function digestOf(snapshot: Snapshot): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(snapshot));
+  const bytes = new TextEncoder().encode(canonicalJson(snapshot));
   const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return "sha256:" + Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("");
 }
