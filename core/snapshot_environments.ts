@@ -16,10 +16,26 @@ import { Location } from "./location.ts";
  * ```
  */
 export const RecordDiscrepancy = z.object({
-  path: z.string(),
-  kind: z.enum(["hash-mismatch", "size-mismatch", "missing", "unrecorded", "escapes-environment"]),
-  expected: z.string().optional(),
+  path: z.string().describe("As written in RECORD (or found on disk, for unrecorded files)"),
+  kind: z.enum([
+    "hash-mismatch",
+    "size-mismatch",
+    "missing",
+    "unrecorded",
+    "unhashed",
+    "unknown-algorithm",
+    "escapes-environment",
+    "unreadable",
+    "malformed-entry",
+  ]).describe(
+    "unrecorded: a .py file or executable inside the distribution's directories that RECORD " +
+      "does not list; unhashed: listed without a hash (RECORD itself and __pycache__ are " +
+      "expected and not reported); escapes-environment: a path that leaves the environment, " +
+      "refused and never read",
+  ),
+  expected: z.string().optional().describe("sha256=<urlsafe-b64> or size, from RECORD"),
   actual: z.string().optional(),
+  line: z.number().int().min(1).optional().describe("Line of the RECORD entry"),
 });
 /** One file of an installed distribution whose state differs from its RECORD. */
 export type RecordDiscrepancy = z.infer<typeof RecordDiscrepancy>;
@@ -40,13 +56,32 @@ export const Distribution = z.object({
   requested: z.boolean().optional(),
   directUrl: z.record(z.string(), z.unknown()).optional().describe("PEP 610 direct_url.json"),
   record: z.object({
-    verifiedFiles: z.number().int().min(0),
+    entries: z.number().int().min(0).describe("Rows in RECORD"),
+    verifiedFiles: z.number().int().min(0).describe("Files whose hash and size matched"),
     discrepancies: z.array(RecordDiscrepancy),
-  }).optional(),
-  location: Location,
+  }).optional().describe("Absent when RECORD was not verified (or the distribution has none)"),
+  location: Location.describe("The .dist-info directory's METADATA"),
 });
 /** A distribution installed in an environment. */
 export type Distribution = z.infer<typeof Distribution>;
+
+/**
+ * A `.pth` file in site-packages: Python runs its `import` lines at every interpreter start.
+ *
+ * @example
+ * ```ts
+ * import { StartupFile } from "./snapshot_environments.ts";
+ * StartupFile.parse({ path: ".venv/lib/python3.11/site-packages/x.pth", executesCode: true });
+ * ```
+ */
+export const StartupFile = z.object({
+  path: z.string(),
+  executesCode: z.boolean().describe("Has lines starting with `import`, which Python executes"),
+  owner: z.string().optional().describe("The distribution whose RECORD lists it"),
+  line: z.number().int().min(1).optional().describe("First executing line"),
+});
+/** A `.pth` file in site-packages. */
+export type StartupFile = z.infer<typeof StartupFile>;
 
 /**
  * A Python environment found in or for the project.
@@ -61,11 +96,16 @@ export type Distribution = z.infer<typeof Distribution>;
  * ```
  */
 export const Environment = z.object({
-  path: z.string().describe("Directory relative to the project root ('.' style), or absolute"),
+  path: z.string().describe("Directory relative to the project root, or '~/…' / absolute"),
   kind: z.enum(["venv", "conda", "system"]),
+  creator: z.string().optional().describe("venv, virtualenv, uv, conda… as the environment says"),
   includeSystemSitePackages: z.boolean(),
   pythonVersion: z.string().optional(),
   home: z.string().optional(),
+  externallyManaged: z.boolean().optional()
+    .describe("The base interpreter carries a PEP 668 EXTERNALLY-MANAGED marker"),
+  sitePackages: z.array(z.string()).optional().describe("Site-packages directories read"),
+  startupFiles: z.array(StartupFile).optional().describe(".pth files in site-packages"),
   distributions: z.array(Distribution),
   location: Location.describe("Where the environment is described (pyvenv.cfg)"),
 });
