@@ -50,6 +50,7 @@ const EVAL_OPTIONS = {
   offline: { type: "boolean" },
   "expand-env": { type: "boolean" },
   "no-machine-config": { type: "boolean" },
+  "no-verify-installed": { type: "boolean" },
   now: { type: "string" },
   strict: { type: "boolean" },
   "fail-on": { type: "string" },
@@ -67,6 +68,7 @@ const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
     output: { type: "string" },
     "expand-env": { type: "boolean" },
     "no-machine-config": { type: "boolean" },
+    "no-verify-installed": { type: "boolean" },
     now: { type: "string" },
     debug: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -328,7 +330,36 @@ async function collectProject(dir: string, now: Date | undefined, values: Values
   const machine = values["no-machine-config"] === true
     ? undefined
     : { env: Deno.env.toObject(), home: Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") };
-  return await collect({ root: await projectDir(dir), now, env: expansionEnv(values), machine });
+  const progress = Deno.stderr.isTerminal() ? progressLine() : undefined;
+  const snapshot = await collect({
+    root: await projectDir(dir),
+    now,
+    env: expansionEnv(values),
+    machine,
+    verifyInstalled: values["no-verify-installed"] !== true,
+    onProgress: progress?.update,
+  });
+  progress?.done();
+  return snapshot;
+}
+
+/** Progress on stderr while installed files are hashed: only on a terminal, one line, erased. */
+function progressLine() {
+  const encoder = new TextEncoder();
+  let last = 0;
+  let shown = false;
+  return {
+    update: (done: number, total: number) => {
+      const now = Date.now();
+      if (now - last < 200 && done !== total) return;
+      last = now;
+      shown = true;
+      Deno.stderr.writeSync(encoder.encode(`\rverifying installed files: ${done}/${total}\x1b[K`));
+    },
+    done: () => {
+      if (shown) Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
+    },
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Package } from "../core/snapshot.ts";
+import type { Index, Package } from "../core/snapshot.ts";
 import type { Reference } from "../core/check.ts";
 
 /**
@@ -39,7 +39,8 @@ const CONDA_CHANNEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /**
  * Normalise an index URL for comparison: lower-case scheme and host, no credentials, no default
  * port, no trailing slash, no query or fragment. A bare conda channel name (`conda-forge`) becomes
- * its anaconda.org URL, so names and URLs of the same channel compare equal. Non-URLs (conda channel names, paths) come back trimmed.
+ * its anaconda.org URL, so names and URLs of the same channel compare equal; other non-URLs
+ * (paths) come back trimmed.
  *
  * @example
  * ```ts
@@ -67,4 +68,22 @@ export function normaliseIndexUrl(url: string): string {
   // Credentials are not part of an index's identity: allow-list entries never carry them.
   const path = parsed.pathname.replace(/\/+$/, "");
   return `${parsed.protocol}//${parsed.hostname.toLowerCase()}${port}${path}`;
+}
+
+/**
+ * Normalise a configured index for comparison: like {@linkcode normaliseIndexUrl}, but a bare
+ * name is a conda channel only when the index is one (`-f wheels` is a directory, not a channel).
+ *
+ * @example
+ * ```ts
+ * import { normaliseIndex } from "./_shared.ts";
+ * normaliseIndex({ url: "wheels", role: "find-links" }); // "wheels"
+ * normaliseIndex({ url: "conda-forge", role: "conda-channel" }); // "https://conda.anaconda.org/conda-forge"
+ * ```
+ */
+export function normaliseIndex(index: Pick<Index, "url" | "role">): string {
+  if (index.role !== "conda-channel" && CONDA_CHANNEL_NAME.test(index.url.trim())) {
+    return index.url.trim();
+  }
+  return normaliseIndexUrl(index.url);
 }

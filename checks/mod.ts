@@ -6,6 +6,8 @@
 import type { z } from "zod";
 import type { CheckFactory } from "../core/check.ts";
 import { hashPinned } from "./signature.ts";
+import { installedIntegrity } from "./signature_installed.ts";
+import { matchesLock } from "./venv_lock.ts";
 import {
   allowedIndexes,
   httpsOnly,
@@ -26,9 +28,9 @@ import { noRemoteCode, revisionPinned } from "./hub.ts";
  * ```
  */
 export const checks = {
-  signature: { hashPinned },
+  signature: { hashPinned, installedIntegrity },
   source: { allowedIndexes, httpsOnly, lookalikePackages, noDependencyConfusion, vcsPinned },
-  venv: { isolated },
+  venv: { isolated, matchesLock },
   hub: { revisionPinned, noRemoteCode },
 } as const;
 

@@ -76,7 +76,8 @@ export const hashPinned = defineCheck({
         findings.push({
           subject,
           location,
-          message: `${pkg.name} is installed from ${pkg.source.vcs}, which pip cannot hash-check.`,
+          message: `${pkg.name} is installed from a ${pkg.source.vcs} checkout, which cannot be ` +
+            "hash-checked.",
           fix:
             "Build a wheel from a reviewed commit, publish it to your index, and pin it with a hash.",
         });

@@ -58,12 +58,19 @@ export const noDependencyConfusion = defineCheck({
     "everything else from one primary index (or one mirror that serves both).",
   run(snapshot, params) {
     const internalName = params.internalPackages.map((g) => globToRegExp(g));
-    const internalIndex = params.internalIndexes.map((g) => globToRegExp(normaliseIndexUrl(g)));
+    const internalIndex = params.internalIndexes.map((g) =>
+      globToRegExp(normaliseIndexUrl(g), { path: true })
+    );
     const isInternalIndex = (url: string) =>
       internalIndex.some((re) => re.test(normaliseIndexUrl(url)));
     return [
       ...sharedIndexFindings(snapshot),
-      ...lockedElsewhereFindings(snapshot),
+      // An internal name locked from a public index is reported once, by (c).
+      ...lockedElsewhereFindings(snapshot, {
+        skip: (pkg) =>
+          internalName.some((re) => re.test(pkg.name)) && pkg.source.kind === "index" &&
+          pkg.source.url !== undefined && !isInternalIndex(pkg.source.url),
+      }),
       ...internalFindings(snapshot, {
         isInternal: (name) => internalName.some((re) => re.test(name)),
         isInternalIndex,
@@ -90,12 +97,15 @@ function sharedIndexFindings(snapshot: Snapshot): FindingDraft[] {
       });
     } else if (index.role === "extra" && tool === "uv") {
       const name = index.name ?? "internal";
+      const from = index.location.file.startsWith("env:") ? `${index.location.file.slice(4)} ` : "";
       findings.push({
         ...base,
         message: `uv index ${label} is not explicit: uv looks every package up on it, so which ` +
           "index serves a name depends on index order and strategy, not on your intent.",
-        fix: `In [[tool.uv.index]] (or uv.toml [[index]]) set name = "${name}" and explicit = ` +
-          `true, and route each package to it: [tool.uv.sources] <package> = { index = "${name}" }.`,
+        fix: (from ? `Instead of ${from}, declare it` : "Declare it") + ` as a named index ` +
+          `([[tool.uv.index]] in pyproject.toml, or [[index]] in uv.toml) with name = "${name}" ` +
+          `and explicit = true, and route each package to it: [tool.uv.sources] <package> = ` +
+          `{ index = "${name}" }.`,
       });
     } else if (index.role === "extra" && tool === "pdm") {
       findings.push({
@@ -103,6 +113,16 @@ function sharedIndexFindings(snapshot: Snapshot): FindingDraft[] {
         message: `PDM source ${label} is searched for every package alongside the others.`,
         fix: `Bind packages to it with include_packages = ["<name>", …] on [[tool.pdm.source]] ` +
           `"${index.name ?? "internal"}", and keep public names off it with exclude_packages.`,
+      });
+    } else if (index.role === "extra" && tool === "pipenv") {
+      findings.push({
+        ...base,
+        message: `Pipfile source ${label} is searched for every package ` +
+          "(install_search_all_sources = true), so any source can serve any name.",
+        fix: "Remove install_search_all_sources from [pipenv] in the Pipfile and give each " +
+          `package from this source its index: <package> = { version = "…", index = "${
+            index.name ?? "internal"
+          }" }.`,
       });
     } else if (index.role === "supplemental" && tool === "poetry") {
       const name = index.name ?? "internal";
@@ -130,27 +150,47 @@ function sharedIndexFindings(snapshot: Snapshot): FindingDraft[] {
 }
 
 /** (b) A lock entry resolved from another index than its manifest routes it to. */
-function lockedElsewhereFindings(snapshot: Snapshot): FindingDraft[] {
+function lockedElsewhereFindings(
+  snapshot: Snapshot,
+  options: { skip: (pkg: Package) => boolean },
+): FindingDraft[] {
   const findings: FindingDraft[] = [];
-  const routes = new Map<string, { url: string; pkg: Package }>();
+  // A name may have several routes (per extra, group or marker): a lock entry must match one.
+  const routes = new Map<string, Array<{ url: string; pkg: Package }>>();
   for (const pkg of snapshot.packages) {
     if (pkg.layer === "lock" || pkg.source.kind !== "index") continue;
+    const key = `${dirOf(pkg)}|${pkg.ecosystem}|${pkg.name}`;
     const url = pkg.source.url ?? urlOfNamedIndex(snapshot, pkg.source.name);
-    if (url) routes.set(`${dirOf(pkg)}|${pkg.ecosystem}|${pkg.name}`, { url, pkg });
+    // An unrouted declaration may take the name from the default index: no route to enforce.
+    if (!url) {
+      if (pkg.source.name === undefined) {
+        routes.set(key, [...routes.get(key) ?? [], { url: "*", pkg }]);
+      }
+      continue;
+    }
+    routes.set(key, [...routes.get(key) ?? [], { url, pkg }]);
   }
   for (const pkg of snapshot.packages) {
     if (pkg.layer !== "lock" || pkg.source.kind !== "index" || !pkg.source.url) continue;
-    const route = routes.get(`${dirOf(pkg)}|${pkg.ecosystem}|${pkg.name}`);
-    if (!route || normaliseIndexUrl(route.url) === normaliseIndexUrl(pkg.source.url)) continue;
-    const routed = route.pkg.locations[0];
+    if (options.skip(pkg)) continue;
+    const candidates = routes.get(`${dirOf(pkg)}|${pkg.ecosystem}|${pkg.name}`) ?? [];
+    const locked = normaliseIndexUrl(pkg.source.url);
+    if (
+      candidates.length === 0 ||
+      candidates.some((r) => r.url === "*" || normaliseIndexUrl(r.url) === locked)
+    ) {
+      continue;
+    }
+    const routed = candidates[0].pkg.locations[0];
+    const urls = [...new Set(candidates.map((r) => r.url))];
     findings.push({
       subject: packageSubject(pkg),
       location: pkg.locations[0],
       message: `${pkg.name} is locked from ${pkg.source.url}, but ${routed.file}` +
-        `${routed.line ? `:${routed.line}` : ""} routes it to ${route.url}.`,
-      evidence: { locked: pkg.source.url, routed: route.url },
+        `${routed.line ? `:${routed.line}` : ""} routes it to ${urls.join(" or ")}.`,
+      evidence: { locked: pkg.source.url, routed: urls },
       fix: `Re-lock (uv lock / poetry lock / pipenv lock) so ${pkg.name} resolves from ` +
-        `${route.url}, and review how the lock came to name another index.`,
+        `${urls.join(" or ")}, and review how the lock came to name another index.`,
     });
   }
   return findings;

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { defineCheck, type FindingDraft } from "../core/check.ts";
 import { globToRegExp } from "../core/glob.ts";
-import { normaliseIndexUrl, OWASP_ML06, packageSubject } from "./_shared.ts";
+import { normaliseIndex, normaliseIndexUrl, OWASP_ML06, packageSubject } from "./_shared.ts";
 
 /**
  * The indexes allowed when a policy names none: PyPI and conda-forge.
@@ -45,14 +45,18 @@ export const allowedIndexes = defineCheck({
   references: [OWASP_ML06],
   params: z.object({
     indexes: z.array(z.string().min(1)).default([...DEFAULT_ALLOWED_INDEXES])
-      .describe("Allowed index URLs or channel names; '*' matches any run of characters"),
+      .describe(
+        "Allowed index URLs or channel names (globs: '*' within a path segment, '**' across)",
+      ),
   }).strict(),
   needs: ["indexes"],
   remedy: "Remove the index, or add it to the policy's allow list after review.",
   run(snapshot, params) {
-    const allowed = params.indexes.map((glob) => globToRegExp(normaliseIndexUrl(glob)));
+    const allowed = params.indexes.map((glob) =>
+      globToRegExp(normaliseIndexUrl(glob), { path: true })
+    );
     return snapshot.indexes.filter((index) => {
-      const url = normaliseIndexUrl(index.url);
+      const url = normaliseIndex(index);
       return !allowed.some((re) => re.test(url));
     }).map((index) => ({
       subject: `index:${index.url}`,
@@ -60,11 +64,39 @@ export const allowedIndexes = defineCheck({
       message: `${describeRole(index.role)} ${index.url} is not on the allowed list.`,
       evidence: { role: index.role, allowed: params.indexes },
       fix: `Remove it from ${index.location.file}, or add "${
-        normaliseIndexUrl(index.url)
+        normaliseIndex(index)
       }" to source.allowed-indexes.indexes once it is reviewed.`,
     }));
   },
 });
+
+/** How each installer spells "do not verify TLS for this host", by where it was configured. */
+function insecureOrigin(file: string): { what: string; remove: string; ca: string } {
+  const base = file.slice(file.lastIndexOf("/") + 1);
+  if (base === "Pipfile" || base === "pyproject.toml") {
+    return {
+      what: "verify_ssl = false",
+      remove: `Set verify_ssl = true on the source in ${file}`,
+      ca: "REQUESTS_CA_BUNDLE",
+    };
+  }
+  if (file === "env:UV_INSECURE_HOST" || base === "uv.toml") {
+    return {
+      what: "uv allow-insecure-host",
+      remove: file.startsWith("env:")
+        ? "Unset UV_INSECURE_HOST"
+        : `Remove allow-insecure-host from ${file}`,
+      ca: "SSL_CERT_FILE, or native-tls = true",
+    };
+  }
+  return {
+    what: "pip --trusted-host",
+    remove: file.startsWith("env:")
+      ? `Unset ${file.slice(4)}`
+      : `Remove --trusted-host from ${file}`,
+    ca: "--cert / PIP_CERT",
+  };
+}
 
 function describeRole(role: string): string {
   switch (role) {
@@ -131,12 +163,13 @@ export const httpsOnly = defineCheck({
       if (setting.name !== "trusted-host" || params.allowHosts.includes(setting.value ?? "")) {
         continue;
       }
+      const origin = insecureOrigin(setting.location.file);
       findings.push({
         subject: `host:${setting.value ?? ""}`,
         location: setting.location,
-        message: `--trusted-host ${setting.value} turns off TLS verification for that host.`,
-        fix: `Remove --trusted-host from ${setting.location.file} and give the host a valid ` +
-          "certificate (or point pip at your CA bundle with --cert / PIP_CERT).",
+        message: `${origin.what} turns off TLS verification for ${setting.value}.`,
+        fix: `${origin.remove} and give the host a valid certificate (or trust your CA bundle: ` +
+          `${origin.ca}).`,
       });
     }
     for (const pkg of snapshot.packages) {

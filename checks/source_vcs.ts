@@ -41,6 +41,12 @@ export const vcsPinned = defineCheck({
   remedy: "Pin VCS dependencies to a full commit id (…@<40-hex>) and hash URL archives.",
   run(snapshot, params) {
     const findings: FindingDraft[] = [];
+    // A manifest may name a tag when the lock beside it records the resolved commit.
+    const lockedCommits = new Set(
+      snapshot.packages.filter((p) =>
+        p.layer === "lock" && p.source.kind === "vcs" && FULL_COMMIT.test(p.source.commit ?? "")
+      ).map((p) => `${dirOf(p)}|${p.name}`),
+    );
     for (const pkg of snapshot.packages) {
       const { source } = pkg;
       const base = { subject: packageSubject(pkg), location: pkg.locations[0] };
@@ -50,6 +56,7 @@ export const vcsPinned = defineCheck({
         ) {
           continue;
         }
+        if (pkg.layer === "manifest" && lockedCommits.has(`${dirOf(pkg)}|${pkg.name}`)) continue;
         findings.push({
           ...base,
           message: source.ref
@@ -58,11 +65,15 @@ export const vcsPinned = defineCheck({
             : `${pkg.name} is installed from ${source.url} with no revision: whatever the ` +
               "default branch holds at install time.",
           evidence: { url: source.url, ref: source.ref ?? null },
-          fix: `Pin it to a reviewed commit: ${source.vcs}+${source.url}@<full commit id>` +
-            (pkg.layer === "lock" ? ", then re-lock." : "."),
+          fix: pkg.locations[0].file.endsWith("pyproject.toml")
+            ? `Pin it to a reviewed commit — uv: [tool.uv.sources] ${pkg.name} = { git = ` +
+              `"${source.url}", rev = "<full commit id>" }; Poetry: rev = "<full commit id>" — ` +
+              "or commit the lock file, which records the resolved commit."
+            : `Pin it to a reviewed commit: ${source.vcs}+${source.url}@<full commit id>` +
+              (pkg.layer === "lock" ? ", then re-lock." : "."),
         });
       } else if (source.kind === "url") {
-        if (pkg.hashes.length > 0) continue;
+        if (pkg.hashes.some((h) => /^sha(?:256|384|512):/.test(h))) continue;
         if (params.allowLocal && /^file:/i.test(source.url)) continue;
         findings.push({
           ...base,
@@ -76,3 +87,8 @@ export const vcsPinned = defineCheck({
     return findings;
   },
 });
+
+function dirOf(pkg: { locations: Array<{ file: string }> }): string {
+  const file = pkg.locations[0].file;
+  return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
+}

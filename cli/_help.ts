@@ -12,6 +12,8 @@ const COMMON = `Common options:
                        (off by default: a scanned project could print your secrets into the report)
   --no-machine-config  read only the project: not pip's global/user/site config files nor the
                        PIP_* / UV_* environment variables that pip and uv would use on this machine
+  --no-verify-installed  do not hash installed files against their RECORD (faster; the
+                       signature.installed-integrity check then errors: unverified is not clean)
   --now DATE           evaluation time (ISO 8601 or YYYY-MM-DD), for reproducible reports
   --strict             ignore all waivers
   --fail-on SEVERITY   error | warning | info: lowest severity that fails (overrides the policy)
@@ -63,6 +65,7 @@ every input that could not be read. Validate it with 'tollgate schema snapshot'.
   --output FILE        write to FILE instead of stdout
   --expand-env         expand \${VAR} in requirements files from the environment, as pip does
   --no-machine-config  leave out this machine's pip config files and PIP_* / UV_* variables
+  --no-verify-installed  do not hash installed files against their RECORD
   --now DATE           collection time written into the snapshot
   --debug              print stack traces for unexpected errors`,
   eval: `Usage: tollgate eval SNAPSHOT [options]

@@ -70,12 +70,15 @@ export function readUv(document: Table, facts: PyprojectFacts, routed: Package[]
     if (same) same.push(pkg);
     else byName.set(pkg.name, [pkg]);
   }
+  const alternatives: Package[] = [];
   for (const [name, value] of Object.entries(sources)) {
     const path = keyPath("tool.uv.sources", name);
     const line = facts.locate([sourcesHeader, keyPattern(name)]) ??
       facts.locate([uvHeader, keyPattern(name)]);
     const entries = Array.isArray(value) ? value : [value];
-    const read: Array<{ source: PackageSource; editable: boolean; when?: string }> = [];
+    const read: Array<
+      { source: PackageSource; editable: boolean; when?: string; marker?: string }
+    > = [];
     entries.forEach((entry, index) => {
       const entryPath = Array.isArray(value) ? `${path}[${index}]` : path;
       const found = readSource(entry, entryPath, line, facts, indexUrls);
@@ -83,15 +86,29 @@ export function readUv(document: Table, facts: PyprojectFacts, routed: Package[]
     });
     for (const pkg of byName.get(normaliseName(name)) ?? []) {
       if (pkg.source.kind !== "index" || pkg.source.name !== undefined) continue;
-      // A source limited to an extra or group applies to that extra's or group's entry; the
-      // first unconditional source (else the first) stands for the rest.
-      const chosen = read.find((r) => r.when !== undefined && pkg.groups.includes(r.when)) ??
-        read.find((r) => r.when === undefined) ?? read[0];
-      if (chosen === undefined) continue;
-      pkg.source = chosen.source;
-      pkg.editable = chosen.editable;
+      // A source limited to an extra or group applies to that extra's or group's entry; else
+      // every unconditional source applies (each under its own marker), else the first.
+      const forGroup = read.filter((r) => r.when !== undefined && pkg.groups.includes(r.when));
+      const unconditional = read.filter((r) => r.when === undefined);
+      const chosen = forGroup.length
+        ? forGroup
+        : unconditional.length
+        ? unconditional
+        : read.slice(0, 1);
+      chosen.forEach((alternative, i) => {
+        const target = i === 0 ? pkg : { ...pkg, groups: [...pkg.groups] };
+        target.source = alternative.source;
+        target.editable = alternative.editable;
+        if (alternative.marker !== undefined) {
+          target.markers = pkg.markers
+            ? `(${pkg.markers}) and (${alternative.marker})`
+            : alternative.marker;
+        }
+        if (i > 0) alternatives.push(target);
+      });
     }
   }
+  for (const pkg of alternatives) facts.addPackage(pkg);
 }
 
 function readSource(
@@ -119,7 +136,11 @@ function readSource(
     );
   }
   const when = text("extra") ?? text("group");
-  const conditional = when === undefined ? {} : { when };
+  const marker = text("marker");
+  const conditional = {
+    ...(when === undefined ? {} : { when }),
+    ...(marker === undefined ? {} : { marker }),
+  };
   const index = text("index"), git = text("git"), url = text("url"), local = text("path");
   if (index !== undefined) {
     const indexUrl = indexUrls.get(index);

@@ -59,6 +59,19 @@ function looksLikeToken(segment: string): boolean {
 }
 
 /**
+ * Redact every URL inside free text (a problem message, a config value), wherever it stands.
+ *
+ * @example
+ * ```ts
+ * import { redactUrlsIn } from "./_url.ts";
+ * redactUrlsIn("expected an option, found 'https://u:pw@host/x'"); // "expected an option, found 'https://***@host/x'"
+ * ```
+ */
+export function redactUrlsIn(text: string): string {
+  return text.replace(/[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s'"`<>]+/g, (url) => redactUrl(url));
+}
+
+/**
  * Whether text looks like an absolute URL with a scheme (`https://`, `git+ssh://`, `file://`).
  *
  * @example

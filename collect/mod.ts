@@ -11,12 +11,13 @@ import {
   type Problem,
   type Snapshot,
 } from "../core/snapshot.ts";
-import { ReadError, readTextInRoot } from "./_fs.ts";
+import { ReadError } from "./_fs.ts";
+import { redactUrlsIn } from "./_url.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import { walkProject } from "./walk.ts";
 import { readRequirementsFile } from "./requirements.ts";
 import { parsePyproject } from "./pyproject.ts";
-import { parsePyvenvCfg } from "./venv.ts";
+import { collectEnvironments } from "./environments.ts";
 import { findModelReferences } from "./model_refs.ts";
 import { pipfileLockReader, pipfileReader } from "./pipfile.ts";
 import { condaEnvironmentReader, condaLockReader } from "./conda.ts";
@@ -52,6 +53,10 @@ export interface CollectOptions {
    * Off unless given: a snapshot then depends on the machine as well as the project.
    */
   machine?: { env: Record<string, string | undefined>; home?: string };
+  /** Verify every installed file against its distribution's RECORD (streaming sha256). */
+  verifyInstalled?: boolean;
+  /** Progress of that verification (files hashed, of total). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const REQUIREMENTS_NAME = /^(?:.*[-_.])?requirements?(?:[-_.].*)?\.(?:txt|in)$/i;
@@ -168,7 +173,10 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     snapshot.settings.push(...result.settings ?? []);
     snapshot.environments.push(...result.environments ?? []);
     snapshot.models.push(...result.models ?? []);
-    snapshot.problems.push(...result.problems ?? []);
+    // Defence in depth: whatever a reader quoted from its input, no URL leaves unredacted.
+    snapshot.problems.push(
+      ...(result.problems ?? []).map((p) => ({ ...p, message: redactUrlsIn(p.message) })),
+    );
   };
   const unreadable = (error: unknown, file: string) => {
     if (!(error instanceof ReadError)) throw error;
@@ -186,23 +194,31 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
         const found = Object.values(result).some((v) => Array.isArray(v) && v.length > 0);
         // Python sources count as inputs only when they hold something, to keep coverage useful.
         if (reader.format !== "python" || found) {
-          for (const read of result.files ?? [file]) inputs.set(read, reader.format);
+          for (const read of result.files ?? [file]) {
+            // Files pulled in by another format's include (a conda pip: -r) are requirements.
+            inputs.set(
+              read,
+              read === file || reader.format === "requirements" ? reader.format : "requirements",
+            );
+          }
         }
       } catch (error) {
         unreadable(error, file);
       }
     }
   }
-  for (const envPath of walk.environments) {
-    const file = envPath === "." ? "pyvenv.cfg" : `${envPath}/pyvenv.cfg`;
-    try {
-      const text = await readTextInRoot({ root, file, maxBytes: 64 * 1024 });
-      add(toResult(parsePyvenvCfg(text, { file, envPath })));
-      inputs.set(file, "pyvenv.cfg");
-    } catch (error) {
-      unreadable(error, file);
-    }
-  }
+  const environments = await collectEnvironments({
+    root,
+    envDirs: walk.environments,
+    // $VIRTUAL_ENV and $CONDA_PREFIX describe this machine: read only with machine config.
+    env: options.machine?.env ?? {},
+    home: options.machine?.home,
+    verifyRecords: options.verifyInstalled ?? false,
+    onProgress: options.onProgress,
+  });
+  add({ environments: environments.environments, problems: environments.problems });
+  for (const input of environments.inputs) inputs.set(input.file, input.format);
+  if (options.verifyInstalled) snapshot.collected.push("records");
 
   if (options.machine) {
     const machine = await readMachineConfig({
@@ -222,7 +238,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
   snapshot.packages = unique(
     snapshot.packages,
-    (p) => `${where(p.locations[0])}|${p.name}|${p.layer}`,
+    (p) => `${where(p.locations[0])}|${p.name}|${p.layer}|${JSON.stringify(p.source)}`,
     // The same line reached through two dependency groups belongs to both.
     (kept, again) => {
       kept.groups = [...new Set([...kept.groups, ...again.groups])].sort();
@@ -279,10 +295,6 @@ function markDirectDependencies(snapshot: Snapshot): void {
 
 function dirOf(file: string): string {
   return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
-}
-
-function toResult(parsed: ReturnType<typeof parsePyvenvCfg>): ReaderResult {
-  return { environments: [parsed.environment], problems: parsed.problems };
 }
 
 function where(location: { file: string; line?: number }): string {

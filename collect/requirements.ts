@@ -13,7 +13,7 @@ import { normaliseRelative, ReadError, readTextInRoot } from "./_fs.ts";
 import { logicalLines, shellWords, splitArgsAndOptions } from "./_requirements_lines.ts";
 import { type ParsedOption, parseOptions } from "./_requirements_options.ts";
 import { describeEditable, describeRequirement, type Target } from "./_requirements_target.ts";
-import { isUrl, redactUrl } from "./_url.ts";
+import { isUrl, redactUrl, redactUrlsIn } from "./_url.ts";
 
 /**
  * One `-r` or `-c` reference to another requirements file.
@@ -127,7 +127,9 @@ export function parseRequirements(
     const parsed = parseOptions(words.words);
     parsed.errors.forEach(problem);
     if (parsed.leftovers.length > 0) {
-      problem(`expected an option, found '${parsed.leftovers.join(" ")}' (pip ignores it)`);
+      problem(
+        `expected an option, found '${redactUrlsIn(parsed.leftovers.join(" "))}' (pip ignores it)`,
+      );
     }
     const named = (name: string) => parsed.options.filter((option) => option.name === name);
 

@@ -1,6 +1,8 @@
 /**
- * A deliberately small glob: `*` matches any run of characters (including `/`), `?` one
- * character, everything else literally. Waiver subjects and allow lists use it.
+ * A deliberately small glob: `*` matches any run of characters, `?` one character, everything
+ * else literally. For URLs and paths (`{ path: true }`), `*` and `?` stop at `/` and `**` crosses
+ * it, so `https://*.corp.example/*` cannot match `https://evil.example/x.corp.example/simple`.
+ * Waiver subjects use the plain form; index allow lists the path form.
  *
  * @module
  */
@@ -8,24 +10,35 @@
 /**
  * Compile a glob into an anchored regular expression.
  *
+ * @param glob The pattern.
+ * @param options `path`: `*` and `?` do not match `/`; `**` does.
  * @example
  * ```ts
  * import { globToRegExp } from "./glob.ts";
  * globToRegExp("pkg:pypi/torch@*").test("pkg:pypi/torch@2.3.1"); // true
+ * const url = { path: true };
+ * globToRegExp("https://*.corp.example/*", url).test("https://evil.example/x.corp.example/s"); // false
+ * globToRegExp("https://pypi.corp.example/**", url).test("https://pypi.corp.example/a/simple"); // true
  * ```
  */
-export function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string, options: { path?: boolean } = {}): RegExp {
+  const any = options.path ? "[^/]" : ".";
   let source = "";
-  for (const char of glob) {
-    if (char === "*") source += ".*";
-    else if (char === "?") source += ".";
+  const chars = [...glob];
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i];
+    if (char === "*" && chars[i + 1] === "*") {
+      source += ".*";
+      i++;
+    } else if (char === "*") source += `${any}*`;
+    else if (char === "?") source += any;
     else source += char.replace(/[.+^${}()|[\]\\/-]/g, "\\$&");
   }
   return new RegExp(`^${source}$`, "s");
 }
 
 /**
- * Whether `text` matches `glob`.
+ * Whether `text` matches `glob` (plain form: `*` matches anything).
  *
  * @example
  * ```ts

@@ -34,7 +34,8 @@ export * from "./snapshot_registry.ts";
 export const SNAPSHOT_SCHEMA = "tollgate.snapshot/v1" as const;
 
 /**
- * Names of the snapshot sections a check may need; listed in `collected` when filled.
+ * Names of the snapshot sections a check may need; listed in `collected` when filled. `records`
+ * means installed files were verified against each distribution's RECORD.
  *
  * @example
  * ```ts
@@ -47,6 +48,7 @@ export const Section = z.enum([
   "indexes",
   "settings",
   "environments",
+  "records",
   "models",
   "artifacts",
   "signatures",

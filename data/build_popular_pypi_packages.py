@@ -44,7 +44,8 @@ torch torchvision torchaudio tensorflow keras jax jaxlib flax transformers token
 accelerate diffusers safetensors huggingface-hub sentence-transformers peft trl bitsandbytes vllm
 xformers onnx onnxruntime scikit-learn scipy numpy pandas polars xgboost lightgbm catboost mlflow
 wandb ray langchain openai anthropic tiktoken spacy nltk gensim opencv-python pillow matplotlib
-seaborn plotly streamlit gradio fastapi pydantic jupyter notebook ipykernel
+seaborn plotly streamlit gradio fastapi pydantic jupyter notebook ipykernel pytorch-lightning
+lightning django timm einops optuna dvc
 """.split()
 
 NAME = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")

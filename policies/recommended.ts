@@ -43,6 +43,8 @@ export const PREVENTION_BY_CHECK: Readonly<Record<string, string>> = {
   "source.vcs-pinned": ML06_PREVENTION.verifySignatures,
   "source.lookalike-packages": ML06_PREVENTION.secureRepositories,
   "venv.isolated": ML06_PREVENTION.virtualEnvironments,
+  "venv.matches-lock": ML06_PREVENTION.virtualEnvironments,
+  "signature.installed-integrity": ML06_PREVENTION.verificationTools,
   "hub.revision-pinned": ML06_PREVENTION.verificationTools,
   "hub.no-remote-code": ML06_PREVENTION.codeReview,
 };
@@ -68,6 +70,8 @@ export const recommended: Policy = definePolicy({
     checks.source.vcsPinned({}, why("source.vcs-pinned")),
     checks.source.lookalikePackages({}, why("source.lookalike-packages")),
     checks.venv.isolated({}, why("venv.isolated")),
+    checks.venv.matchesLock({}, why("venv.matches-lock")),
+    checks.signature.installedIntegrity({}, why("signature.installed-integrity")),
     checks.hub.revisionPinned({}, why("hub.revision-pinned")),
     checks.hub.noRemoteCode({}, why("hub.no-remote-code")),
   ],

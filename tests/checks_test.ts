@@ -54,7 +54,7 @@ Deno.test("signature.hash-pinned: unhashed, unpinned, VCS, covered and exempt pa
         "requirements.txt",
         5,
         "pkg:pypi/lib",
-        "lib is installed from git, which pip cannot hash-check.",
+        "lib is installed from a git checkout, which cannot be hash-checked.",
       ],
     ],
   );
@@ -72,7 +72,7 @@ Deno.test("source.allowed-indexes: normalised comparison, globs, roles in messag
   assert.equal(normaliseIndexUrl("https://***@Host/simple/"), "https://host/simple");
   const findings = await runCheck(
     checks.source.allowedIndexes({
-      indexes: ["https://pypi.org/simple", "https://pypi.corp.example/*"],
+      indexes: ["https://pypi.org/simple", "https://pypi.corp.example/**"],
     }),
     snapshotOf({
       indexes: [
@@ -97,6 +97,17 @@ Deno.test("source.allowed-indexes: normalised comparison, globs, roles in messag
       line: 4,
     }],
   ]);
+  // `*` stays within a path segment, so a host glob cannot be satisfied through the path.
+  const hosts = await runCheck(
+    checks.source.allowedIndexes({ indexes: ["https://*.jfrog.io/**"] }),
+    snapshotOf({
+      indexes: [
+        index("https://acme.jfrog.io/artifactory/api/pypi/simple"),
+        index("https://evil.example/x.jfrog.io/simple"),
+      ],
+    }),
+  );
+  assert.deepEqual(hosts.map((f) => f.subject), ["index:https://evil.example/x.jfrog.io/simple"]);
   const defaults = await runCheck(
     checks.source.allowedIndexes(),
     snapshotOf({ indexes: [index("https://pypi.org/simple/")] }),

@@ -99,7 +99,7 @@ Deno.test("a clean project passes with exit 0", async () => {
   });
   const run = await tollgate(["check", dir, "--offline"]);
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 9 passed/m);
+  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 11 passed/m);
 });
 
 Deno.test("configuration errors exit 2 with one message naming file and key or line", async () => {
@@ -279,12 +279,14 @@ Deno.test("checks lists every check; explain shows params, fix and the ML06 item
     "hub.no-remote-code",
     "hub.revision-pinned",
     "signature.hash-pinned",
+    "signature.installed-integrity",
     "source.allowed-indexes",
     "source.https-only",
     "source.lookalike-packages",
     "source.no-dependency-confusion",
     "source.vcs-pinned",
     "venv.isolated",
+    "venv.matches-lock",
   ]);
   const explain = await tollgate(["explain", "source.allowed-indexes"]);
   assert.equal(explain.code, 0);
@@ -332,10 +334,12 @@ Deno.test("YAML extends by relative path merges in order; a cycle is a configura
     "hub.no-remote-code",
     "hub.revision-pinned",
     "signature.hash-pinned",
+    "signature.installed-integrity",
     "source.allowed-indexes",
     "source.lookalike-packages",
     "source.no-dependency-confusion",
     "source.vcs-pinned",
+    "venv.matches-lock",
   ]);
   const cycle = await project({
     "a.yaml": "extends: [b.yaml]\n",

@@ -149,3 +149,15 @@ Deno.test("credentialed indexes still match a credential-free allow list", async
   const { report } = await checkJson(dir);
   assert.equal(report.results.find((r) => r.check === "source.allowed-indexes")!.status, "pass");
 });
+
+Deno.test("URLs quoted in problem messages are redacted too", async () => {
+  const dir = await project({
+    "requirements.txt": `baz==1.0 --hash=sha256:${
+      "0".repeat(64)
+    } https://x:PrObLeMsEcReT99@y.example/s\n`,
+  });
+  const snapshot = await collect({ root: dir, env: {} });
+  assert.equal(snapshot.problems.length, 1);
+  assert.ok(!JSON.stringify(snapshot).includes("PrObLeMsEcReT99"), snapshot.problems[0].message);
+  assert.match(snapshot.problems[0].message, /https:\/\/\*\*\*@y\.example/);
+});

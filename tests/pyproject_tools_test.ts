@@ -282,6 +282,8 @@ Deno.test("uv sources route [project], extras, groups and dev-dependencies; inde
         name: "pytorch-gpu",
       },
       groups: ["gpu"],
+      // The source's marker narrows when the entry applies.
+      markers: "sys_platform == 'linux'",
       line: 15,
     }),
     pkg({ name: "ruff", source: internal, groups: ["lint"], line: 18 }),

@@ -244,3 +244,160 @@ Deno.test("hash-pinned covers conda: environment.yml specs need a conda-lock wit
   ]);
   assert.match(findings[1].fix!, /conda-lock/);
 });
+
+Deno.test("no-dependency-confusion (b): several routes per name (extras, markers) are all allowed", async () => {
+  const cpu = "https://download.pytorch.org/whl/cpu", cu = "https://download.pytorch.org/whl/cu128";
+  const findings = await runCheck(
+    checks.source.noDependencyConfusion(),
+    snapshotOf({
+      indexes: [
+        index(cpu, { role: "explicit", name: "cpu", tool: "uv" }),
+        index(cu, { role: "explicit", name: "cu128", tool: "uv" }),
+      ],
+      packages: [
+        pkg("torch>=2", {
+          layer: "manifest",
+          source: { kind: "index", name: "cpu", url: cpu },
+          groups: ["cpu"],
+          locations: [at("pyproject.toml", 4)],
+        }),
+        pkg("torch>=2", {
+          layer: "manifest",
+          source: { kind: "index", name: "cu128", url: cu },
+          groups: ["gpu"],
+          locations: [at("pyproject.toml", 5)],
+        }),
+        pkg("torch==2.8.0", {
+          layer: "lock",
+          source: { kind: "index", url: cpu },
+          locations: [at("uv.lock", 10)],
+        }),
+        pkg("torch==2.8.0+cu128", {
+          layer: "lock",
+          source: { kind: "index", url: cu },
+          locations: [at("uv.lock", 20)],
+        }),
+        pkg("torch==2.8.0", {
+          layer: "lock",
+          source: { kind: "index", url: "https://evil.example/simple" },
+          locations: [at("uv.lock", 30)],
+        }),
+      ],
+    }),
+  );
+  assert.deepEqual(findings.map((f) => f.location), [at("uv.lock", 30)]);
+  assert.match(findings[0].message, /routes it to .*cpu or .*cu128/);
+});
+
+Deno.test("no-dependency-confusion: pipenv searching all sources, and one finding per internal lock entry", async () => {
+  const findings = await runCheck(
+    checks.source.noDependencyConfusion({
+      internalPackages: ["acme-*"],
+      internalIndexes: [INTERNAL],
+    }),
+    snapshotOf({
+      indexes: [
+        index(INTERNAL, {
+          role: "extra",
+          name: "acme",
+          tool: "pipenv",
+          location: at("Pipfile", 6),
+        }),
+      ],
+      packages: [
+        pkg("acme-features>=0.4", {
+          layer: "manifest",
+          source: { kind: "index", name: "acme", url: INTERNAL },
+          locations: [at("Pipfile", 12)],
+        }),
+        pkg("acme-features==0.4.2", {
+          layer: "lock",
+          source: { kind: "index", url: "https://pypi.org/simple" },
+          locations: [at("Pipfile.lock", 20)],
+        }),
+      ],
+    }),
+  );
+  assert.deepEqual(findings.map((f) => `${f.location?.file}:${f.location?.line}`), [
+    "Pipfile:6",
+    "Pipfile.lock:20",
+  ]);
+  assert.match(findings[0].fix!, /install_search_all_sources.*index = "acme"/);
+});
+
+Deno.test("https-only: the fix names each installer's own TLS switch", async () => {
+  const findings = await runCheck(
+    checks.source.httpsOnly(),
+    snapshotOf({
+      settings: [
+        { name: "trusted-host", value: "a.example", location: at("requirements.txt", 1) },
+        { name: "trusted-host", value: "b.example", location: at("Pipfile", 3) },
+        { name: "trusted-host", value: "c.example", location: { file: "env:UV_INSECURE_HOST" } },
+        { name: "trusted-host", value: "d.example", location: { file: "env:PIP_TRUSTED_HOST" } },
+      ],
+    }),
+  );
+  const fixes = Object.fromEntries(findings.map((f) => [f.subject, f.fix]));
+  assert.match(fixes["host:a.example"]!, /^Remove --trusted-host from requirements\.txt/);
+  assert.match(fixes["host:b.example"]!, /^Set verify_ssl = true on the source in Pipfile/);
+  assert.match(fixes["host:c.example"]!, /^Unset UV_INSECURE_HOST/);
+  assert.match(fixes["host:d.example"]!, /^Unset PIP_TRUSTED_HOST/);
+});
+
+Deno.test("vcs-pinned: a manifest tag passes when the lock beside it records the commit; md5 is no hash", async () => {
+  const commit = "0123456789abcdef0123456789abcdef01234567";
+  const findings = await runCheck(
+    checks.source.vcsPinned(),
+    snapshotOf({
+      packages: [
+        pkg("mylib", {
+          layer: "manifest",
+          source: { kind: "vcs", vcs: "git", url: "https://github.com/o/mylib", ref: "v1.0" },
+          locations: [at("pyproject.toml", 4)],
+        }),
+        pkg("mylib==1.0", {
+          layer: "lock",
+          source: {
+            kind: "vcs",
+            vcs: "git",
+            url: "https://github.com/o/mylib",
+            ref: "v1.0",
+            commit,
+          },
+          locations: [at("uv.lock", 8)],
+        }),
+        pkg("other", {
+          layer: "manifest",
+          source: { kind: "vcs", vcs: "git", url: "https://github.com/o/other", ref: "main" },
+          locations: [at("pyproject.toml", 5)],
+        }),
+        pkg("arch", {
+          source: { kind: "url", url: "https://x.example/arch-1.0.tar.gz" },
+          hashes: ["md5:" + "0".repeat(32)],
+          locations: [at("r.txt", 1)],
+        }),
+      ],
+    }),
+  );
+  assert.deepEqual(findings.map((f) => f.subject), ["pkg:pypi/other", "pkg:pypi/arch"]);
+  assert.match(
+    findings[0].fix!,
+    /\[tool\.uv\.sources\] other = \{ git = .*rev = "<full commit id>"/,
+  );
+});
+
+Deno.test("allowed-indexes: a bare find-links directory is a path, not a conda channel", async () => {
+  const findings = await runCheck(
+    checks.source.allowedIndexes({
+      indexes: ["https://pypi.org/simple", "https://conda.anaconda.org/*"],
+    }),
+    snapshotOf({
+      indexes: [
+        index("wheels", { role: "find-links" }),
+        index("bioconda", { role: "conda-channel" }),
+      ],
+    }),
+  );
+  assert.deepEqual(findings.map((f) => f.subject), ["index:wheels"]);
+  assert.match(findings[0].fix!, /add "wheels"/);
+});

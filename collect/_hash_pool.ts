@@ -1,0 +1,208 @@
+/**
+ * A small, bounded pool of Deno Workers that hash files by streaming them. Shared by RECORD
+ * verification and signature work: hand it absolute paths (optionally confined to a directory)
+ * and it returns digests, with at most a few files open at any time.
+ *
+ * @module
+ */
+import { hashConfined } from "./_hash.ts";
+import type { HashAlgorithm, HashOutcome } from "./_hash.ts";
+
+/** One file to hash. */
+export interface HashRequest {
+  /** Absolute path. */
+  file: string;
+  /** Resolved (realPath) directory the file must stay inside, symlinks followed; never read otherwise. */
+  confineTo?: string;
+  /** Default sha256. */
+  algorithm?: HashAlgorithm;
+}
+
+interface Pending {
+  id: number;
+  request: HashRequest;
+  resolve: (outcome: HashOutcome) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: Map<number, Pending>;
+}
+
+/** Jobs handed to one worker ahead of time, so it never waits for the next message. */
+const PER_WORKER = 4;
+
+/**
+ * Default pool size: two workers, or fewer on a single-core machine.
+ *
+ * @example
+ * ```ts
+ * import { defaultPoolSize } from "./_hash_pool.ts";
+ * defaultPoolSize() <= 2; // true
+ * ```
+ */
+export function defaultPoolSize(): number {
+  return Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
+}
+
+/**
+ * Hashes files on worker threads. `size: 0` hashes on the calling thread (no workers). Close it
+ * (or `using` it) to terminate the workers.
+ *
+ * @example
+ * ```ts ignore
+ * import { HashPool } from "./_hash_pool.ts";
+ * using pool = new HashPool();
+ * const outcome = await pool.hash({ file: "/srv/app/.venv/bin/tool", confineTo: "/srv/app/.venv" });
+ * ```
+ */
+export class HashPool {
+  #slots: Slot[] = [];
+  #queue: Pending[] = [];
+  #nextId = 1;
+  #size: number;
+  #closed = false;
+
+  /** @param options `size`: number of workers (default {@linkcode defaultPoolSize}). */
+  constructor(options: { size?: number } = {}) {
+    this.#size = options.size ?? defaultPoolSize();
+  }
+
+  /** Number of workers (0: hashing on the calling thread). */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * Hash one file. Requests beyond what the workers hold wait in an in-memory queue; use
+   * {@linkcode hashFiles} to keep that queue bounded for large batches.
+   *
+   * @example
+   * ```ts ignore
+   * import { HashPool } from "./_hash_pool.ts";
+   * using pool = new HashPool({ size: 1 });
+   * await pool.hash({ file: "/etc/hostname" });
+   * ```
+   */
+  hash(request: HashRequest): Promise<HashOutcome> {
+    if (this.#closed) return Promise.reject(new Error("hash pool is closed"));
+    if (this.#size === 0) return hashConfined(request.file, request);
+    return new Promise((resolve) => {
+      this.#queue.push({ id: this.#nextId++, request, resolve });
+      this.#dispatch();
+    });
+  }
+
+  /**
+   * Terminate the workers; pending requests resolve as unreadable.
+   *
+   * @example
+   * ```ts ignore
+   * import { HashPool } from "./_hash_pool.ts";
+   * const pool = new HashPool();
+   * pool.close();
+   * ```
+   */
+  close(): void {
+    this.#closed = true;
+    for (const slot of this.#slots) {
+      slot.worker.terminate();
+      for (const pending of slot.inFlight.values()) pending.resolve(closedOutcome());
+    }
+    for (const pending of this.#queue) pending.resolve(closedOutcome());
+    this.#slots = [];
+    this.#queue = [];
+  }
+
+  /** Same as {@linkcode close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #dispatch(): void {
+    while (this.#slots.length < this.#size && this.#slots.length < this.#queue.length) {
+      this.#slots.push(this.#spawn());
+    }
+    for (const slot of this.#slots) {
+      while (slot.inFlight.size < PER_WORKER && this.#queue.length > 0) {
+        const pending = this.#queue.shift()!;
+        slot.inFlight.set(pending.id, pending);
+        slot.worker.postMessage({ id: pending.id, ...pending.request });
+      }
+    }
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(new URL("./_hash_worker.ts", import.meta.url).href, {
+      type: "module",
+    });
+    const slot: Slot = { worker, inFlight: new Map() };
+    worker.onmessage = (event: MessageEvent<{ id: number; outcome: HashOutcome }>) => {
+      const pending = slot.inFlight.get(event.data.id);
+      if (!pending) return;
+      slot.inFlight.delete(event.data.id);
+      pending.resolve(event.data.outcome);
+      this.#dispatch();
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      // A crashed worker fails what it held and is replaced; the pool keeps going.
+      worker.terminate();
+      this.#slots = this.#slots.filter((s) => s !== slot);
+      for (const pending of slot.inFlight.values()) {
+        pending.resolve({
+          ok: false,
+          reason: "unreadable",
+          message: `hashing failed: ${event.message}`,
+        });
+      }
+      if (!this.#closed) this.#dispatch();
+    };
+    return slot;
+  }
+}
+
+function closedOutcome(): HashOutcome {
+  return { ok: false, reason: "unreadable", message: "hash pool closed before the file was read" };
+}
+
+/**
+ * Hash many files through `pool`, keeping at most a few requests outstanding per worker so memory
+ * stays bounded whatever the batch size. Results arrive through `onResult` as they complete.
+ *
+ * @param pool The pool to use.
+ * @param items What to hash; `toRequest` turns one into a {@linkcode HashRequest}.
+ * @param options `toRequest`, `onResult`, `onProgress(done, total)`.
+ * @returns When every item has been hashed (or has failed).
+ * @example
+ * ```ts ignore
+ * import { HashPool, hashFiles } from "./_hash_pool.ts";
+ * using pool = new HashPool();
+ * await hashFiles(pool, ["/a", "/b"], {
+ *   toRequest: (file) => ({ file }),
+ *   onResult: (file, outcome) => console.log(file, outcome),
+ * });
+ * ```
+ */
+export async function hashFiles<T>(
+  pool: HashPool,
+  items: readonly T[],
+  options: {
+    toRequest: (item: T) => HashRequest;
+    onResult: (item: T, outcome: HashOutcome) => void;
+    onProgress?: (done: number, total: number) => void;
+  },
+): Promise<void> {
+  const limit = Math.max(1, pool.size) * PER_WORKER * 2;
+  let next = 0;
+  let done = 0;
+  const runner = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      const outcome = await pool.hash(options.toRequest(item));
+      options.onResult(item, outcome);
+      options.onProgress?.(++done, items.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, runner));
+}
