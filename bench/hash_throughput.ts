@@ -4,9 +4,9 @@
  * the peak RSS of our runs. A benchmark, not a test:
  *
  * ```sh
- * deno run -A bench/hash_bench.ts                       # 256 MiB over 2,000 files + one 256 MiB file
- * TOLLGATE_BENCH_SIZE=full deno run -A bench/hash_bench.ts   # the issue's 2 GiB over 20,000 files + 2 GiB file
- * TOLLGATE_BENCH_MIB=512 TOLLGATE_BENCH_FILES=5000 deno run -A bench/hash_bench.ts
+ * deno run -A bench/hash_throughput.ts                       # 256 MiB over 2,000 files + one 256 MiB file
+ * TOLLGATE_BENCH_SIZE=full deno run -A bench/hash_throughput.ts   # the issue's 2 GiB over 20,000 files + 2 GiB file
+ * TOLLGATE_BENCH_MIB=512 TOLLGATE_BENCH_FILES=5000 deno run -A bench/hash_throughput.ts
  * ```
  *
  * @module
