@@ -280,23 +280,30 @@ export function buildNameMatcher(popular: Iterable<string>): NameMatcher {
   const names = [...new Set([...popular].map(normalisePackageName))].sort();
   const known = new Set(names);
   const bySkeleton = new Map<string, string>();
-  const byLength = new Map<number, Array<{ name: string; points: string[] }>>();
+  const byLength = new Map<
+    number,
+    Array<{ name: string; points: string[]; counts: Int16Array }>
+  >();
   for (const name of names) {
     const skeleton = confusableSkeleton(name);
     if (!bySkeleton.has(skeleton)) bySkeleton.set(skeleton, name);
     const points = Array.from(name);
-    byLength.set(points.length, [...(byLength.get(points.length) ?? []), { name, points }]);
+    const entry = { name, points, counts: characterCounts(points) };
+    byLength.set(points.length, [...(byLength.get(points.length) ?? []), entry]);
   }
 
   const nearestByEdits = (candidate: string, limit: number): NameMatch | undefined => {
     const candidatePoints = Array.from(candidate);
+    const candidateCounts = characterCounts(candidatePoints);
     const length = candidatePoints.length;
     let best: NameMatch | undefined;
     for (let other = length - limit; other <= length + limit; other++) {
       const allowed = Math.min(limit, editsAllowed(Math.min(length, other)));
       if (Math.abs(length - other) > allowed) continue;
-      for (const { name, points } of byLength.get(other) ?? []) {
+      for (const { name, points, counts } of byLength.get(other) ?? []) {
         const bound = best ? Math.min(allowed, best.distance) : allowed;
+        // Each edit changes the character counts by at most 2: a cheap test before the real one.
+        if (countsDiffer(candidateCounts, counts, 2 * bound)) continue;
         const distance = boundedOsa(candidatePoints, points, bound);
         if (distance > bound || distance === 0 || isDifferentWord(candidate, name, distance)) {
           continue;
@@ -338,4 +345,30 @@ export function buildNameMatcher(popular: Iterable<string>): NameMatcher {
       return close;
     },
   };
+}
+
+/** Slots: a–z, 0–9, "-", and one for anything else. */
+function characterCounts(points: readonly string[]): Int16Array {
+  const counts = new Int16Array(38);
+  for (const point of points) {
+    const code = point.charCodeAt(0);
+    const slot = code >= 97 && code <= 122
+      ? code - 97
+      : code >= 48 && code <= 57
+      ? 26 + code - 48
+      : point === "-"
+      ? 36
+      : 37;
+    counts[slot]++;
+  }
+  return counts;
+}
+
+function countsDiffer(a: Int16Array, b: Int16Array, limit: number): boolean {
+  let total = 0;
+  for (let i = 0; i < a.length; i++) {
+    total += Math.abs(a[i] - b[i]);
+    if (total > limit) return true;
+  }
+  return false;
 }

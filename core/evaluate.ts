@@ -24,7 +24,7 @@ import {
   type WaivedFinding,
   WAIVERS_CHECK_ID,
 } from "./report.ts";
-import { type Section, type Snapshot, TOOL } from "./snapshot.ts";
+import { type Section, Snapshot, TOOL } from "./snapshot.ts";
 
 /** What `evaluate` takes. */
 export interface EvaluateOptions {
@@ -64,9 +64,20 @@ export interface EvaluateOptions {
  */
 export async function evaluate(options: EvaluateOptions): Promise<Report> {
   const { policy } = options;
-  // Each check gets the same frozen copy: a check cannot change what later checks see, nor the
-  // caller's snapshot.
-  const snapshot = deepFreeze(structuredClone(options.snapshot));
+  // Parsing validates the snapshot and yields a copy with keys in schema order: frozen, it is what
+  // every check sees (none can change it for the next, nor the caller's), and its JSON is the
+  // canonical form the report's digest is taken over.
+  const parsed = Snapshot.safeParse(options.snapshot);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TypeError(
+      `evaluate: not a valid snapshot at ${
+        formatKeyPath(issue.path as PropertyKey[]) || "top level"
+      }: ` +
+        cleanZodMessage(issue.message),
+    );
+  }
+  const snapshot = deepFreeze(parsed.data);
   const now = options.now ?? new Date();
   const timeoutMs = options.checkTimeoutMs ?? 120_000;
   const offline = options.offline ?? false;
@@ -124,7 +135,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     project: snapshot.root,
     policy: policy.name,
     evaluatedAt: now.toISOString(),
-    snapshot: { collectedAt: snapshot.collectedAt, digest: await digestOf(options.snapshot) },
+    snapshot: { collectedAt: snapshot.collectedAt, digest: await digestOf(snapshot) },
     failOn: policy.failOn,
     strict,
     verdict,
@@ -231,16 +242,6 @@ function statusOf(findings: Finding[], failOn: Severity): CheckResult["status"] 
   return "pass";
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => compareText(a, b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -249,9 +250,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** sha256 of the snapshot as canonical JSON (keys sorted), so key order never changes it. */
+/** sha256 of the parsed snapshot's JSON: keys come in schema order, so producers' order never matters. */
 async function digestOf(snapshot: Snapshot): Promise<string> {
-  const bytes = new TextEncoder().encode(canonicalJson(snapshot));
+  const bytes = new TextEncoder().encode(JSON.stringify(snapshot));
   const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return "sha256:" + Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("");
 }
