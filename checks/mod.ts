@@ -17,6 +17,7 @@ import {
 } from "./source.ts";
 import { isolated } from "./venv.ts";
 import { noRemoteCode, revisionPinned } from "./hub.ts";
+import { lookalikePublishers, trustedPublishers } from "./hub_publishers.ts";
 
 /**
  * Built-in check factories grouped by family.
@@ -31,7 +32,7 @@ export const checks = {
   signature: { hashPinned, installedIntegrity },
   source: { allowedIndexes, httpsOnly, lookalikePackages, noDependencyConfusion, vcsPinned },
   venv: { isolated, matchesLock },
-  hub: { revisionPinned, noRemoteCode },
+  hub: { revisionPinned, noRemoteCode, trustedPublishers, lookalikePublishers },
 } as const;
 
 /**

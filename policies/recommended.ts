@@ -47,6 +47,8 @@ export const PREVENTION_BY_CHECK: Readonly<Record<string, string>> = {
   "signature.installed-integrity": ML06_PREVENTION.verificationTools,
   "hub.revision-pinned": ML06_PREVENTION.verificationTools,
   "hub.no-remote-code": ML06_PREVENTION.codeReview,
+  "hub.trusted-publishers": ML06_PREVENTION.secureRepositories,
+  "hub.lookalike-publishers": ML06_PREVENTION.secureRepositories,
 };
 
 const why = (id: string) => ({ rationale: PREVENTION_BY_CHECK[id] });
@@ -74,6 +76,8 @@ export const recommended: Policy = definePolicy({
     checks.signature.installedIntegrity({}, why("signature.installed-integrity")),
     checks.hub.revisionPinned({}, why("hub.revision-pinned")),
     checks.hub.noRemoteCode({}, why("hub.no-remote-code")),
+    checks.hub.trustedPublishers({}, why("hub.trusted-publishers")),
+    checks.hub.lookalikePublishers({}, why("hub.lookalike-publishers")),
   ],
   failOn: "error",
 });

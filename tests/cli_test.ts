@@ -93,13 +93,14 @@ Deno.test("a clean project passes with exit 0", async () => {
   const dir = await project({
     "requirements.txt": `numpy==1.26.4 --hash=sha256:${SHA}\n`,
     ".venv/pyvenv.cfg": "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.7\n",
-    "train.py": `from transformers import AutoModel\nAutoModel.from_pretrained("org/m", revision="${
-      "b".repeat(40)
-    }")\n`,
+    "train.py":
+      `from transformers import AutoModel\nAutoModel.from_pretrained("google/m", revision="${
+        "b".repeat(40)
+      }")\n`,
   });
   const run = await tollgate(["check", dir, "--offline"]);
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 11 passed/m);
+  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 13 passed/m);
 });
 
 Deno.test("configuration errors exit 2 with one message naming file and key or line", async () => {
@@ -276,8 +277,10 @@ Deno.test("checks lists every check; explain shows params, fix and the ML06 item
   const list = await tollgate(["checks", "--format", "json"]);
   const ids = JSON.parse(list.stdout).map((c: { id: string }) => c.id);
   assert.deepEqual(ids, [
+    "hub.lookalike-publishers",
     "hub.no-remote-code",
     "hub.revision-pinned",
+    "hub.trusted-publishers",
     "signature.hash-pinned",
     "signature.installed-integrity",
     "source.allowed-indexes",
@@ -331,8 +334,10 @@ Deno.test("YAML extends by relative path merges in order; a cycle is a configura
   assert.equal(code, 0, stderr);
   assert.equal(report.failOn, "warning");
   assert.deepEqual(report.results.map((r) => r.check), [
+    "hub.lookalike-publishers",
     "hub.no-remote-code",
     "hub.revision-pinned",
+    "hub.trusted-publishers",
     "signature.hash-pinned",
     "signature.installed-integrity",
     "source.allowed-indexes",
