@@ -18,6 +18,7 @@ import { walkProject } from "./walk.ts";
 import { readRequirementsFile } from "./requirements.ts";
 import { parsePyproject } from "./pyproject.ts";
 import { collectEnvironments } from "./environments.ts";
+import { modelConfigReader } from "./model_config.ts";
 import { findModelReferences } from "./model_refs.ts";
 import { pipfileLockReader, pipfileReader } from "./pipfile.ts";
 import { condaEnvironmentReader, condaLockReader } from "./conda.ts";
@@ -134,6 +135,7 @@ export const READERS: readonly FileReader[] = [
   pylockReader,
   pipConfigReader,
   uvTomlReader,
+  modelConfigReader,
   textReader({
     format: "python",
     matches: (file) => file.endsWith(".py"),
@@ -192,8 +194,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
         tagTools(result, reader.format);
         add(result);
         const found = Object.values(result).some((v) => Array.isArray(v) && v.length > 0);
-        // Python sources count as inputs only when they hold something, to keep coverage useful.
-        if (reader.format !== "python" || found) {
+        // Sources and config files count as inputs only when they hold something, to keep
+        // coverage useful.
+        if (!REPORTED_ONLY_WHEN_FOUND.has(reader.format) || found) {
           for (const read of result.files ?? [file]) {
             // Files pulled in by another format's include (a conda pip: -r) are requirements.
             inputs.set(
@@ -253,6 +256,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     .sort((a, b) => compare(a.file, b.file));
   return snapshot;
 }
+
+/** Readers scanning ordinary project files: listed in coverage only when they found something. */
+const REPORTED_ONLY_WHEN_FOUND = new Set(["python", "model config"]);
 
 /** The installer each reader's indexes belong to, where the format alone decides it. */
 const TOOL_BY_FORMAT: Readonly<Record<string, InstallerTool>> = {

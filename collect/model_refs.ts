@@ -153,6 +153,11 @@ const LOADERS = new Map<string, Loader>([
   ["hf_hub_download", loader("download", 0, "repo_id")],
   ["snapshot_download", loader("download", 0, "repo_id")],
   ["create_model", loader("timm", 0, "model_name")],
+  // open_clip: create_model_and_transforms("hf-hub:org/name"), create_model_from_pretrained(…)
+  ["create_model_and_transforms", loader("timm", 0, "model_name")],
+  ["create_model_from_pretrained", loader("timm", 0, "model_name")],
+  // vLLM: LLM(model="org/name", revision=…, trust_remote_code=…)
+  ["LLM", loader("transformers", 0, "model")],
   ["load", loader("torch-hub", 0, "repo_or_dir")],
 ]);
 
@@ -165,6 +170,9 @@ function loaderFor(parts: string[]): Loader | undefined {
   }
   if (last === "load" && qualifier !== "hub") return undefined;
   if (last === "create_model" && qualifier !== undefined && qualifier !== "timm") return undefined;
+  if (last.startsWith("create_model_") && qualifier !== undefined && qualifier !== "open_clip") {
+    return undefined;
+  }
   return LOADERS.get(last);
 }
 
@@ -227,8 +235,17 @@ function describe(
   return reference;
 }
 
-/** Whether a literal names a hub repository rather than a local path, URL or file. */
-function isHubId(id: string): boolean {
+/**
+ * Whether a literal names a hub repository rather than a local path, URL or file.
+ *
+ * @example
+ * ```ts
+ * import { isHubId } from "./model_refs.ts";
+ * isHubId("meta-llama/Llama-3-8B"); // true
+ * isHubId("./checkpoints/best"); // false
+ * ```
+ */
+export function isHubId(id: string): boolean {
   if (!HUB_ID.test(id) || id.includes("..") || FILE_EXTENSION.test(id)) return false;
   return id.includes("/") || !LOCAL_DIRECTORY_NAMES.has(id.toLowerCase());
 }

@@ -25,7 +25,11 @@ export const ModelReference = z.object({
   revision: z.string().optional().describe("revision= as written, absent when not given"),
   revisionDynamic: z.boolean().optional().describe("revision= given but not a literal"),
   trustRemoteCode: z.union([z.boolean(), z.literal("dynamic")]).optional(),
-  loader: z.string().describe("The call, e.g. 'AutoModel.from_pretrained'"),
+  useSafetensors: z.union([z.boolean(), z.literal("dynamic")]).optional(),
+  unresolved: z.string().optional().describe(
+    "When the model id is computed at run time: the expression as written (repoId is then '?')",
+  ),
+  loader: z.string().describe("The call, e.g. 'AutoModel.from_pretrained', or 'config:<key>'"),
   location: Location,
 });
 /** A model the project loads from a hub. */
