@@ -19,8 +19,14 @@ const FULL_COMMIT = /^[0-9a-f]{40}$/;
  * modelSubject({ hub: "huggingface", repoId: "org/m" }); // "hf:org/m"
  * ```
  */
-export function modelSubject(ref: Pick<ModelReference, "hub" | "repoId">): string {
-  return `${ref.hub === "huggingface" ? "hf" : "torchhub"}:${ref.repoId}`;
+export function modelSubject(ref: Pick<ModelReference, "hub" | "repoId" | "unresolved">): string {
+  const id = ref.unresolved !== undefined ? `?(${ref.unresolved})` : ref.repoId;
+  return `${ref.hub === "huggingface" ? "hf" : "torchhub"}:${id}`;
+}
+
+/** How a model is named in messages: its id, or the expression that computes it. */
+function modelLabel(ref: Pick<ModelReference, "repoId" | "unresolved">): string {
+  return ref.unresolved !== undefined ? `The model chosen by ${ref.unresolved}` : ref.repoId;
 }
 
 /**
@@ -53,15 +59,17 @@ export const revisionPinned = defineCheck({
     const findings: FindingDraft[] = [];
     for (const ref of snapshot.models) {
       const subject = modelSubject(ref);
-      const fix =
-        `Pass revision="<40-hex commit id>" to ${ref.loader}(…) for ${ref.repoId}; take the id ` +
-        "from the model's commit history after reviewing it.";
+      const name = modelLabel(ref);
+      const fix = `Pass revision="<40-hex commit id>" to ${ref.loader}(…) for ${name}; take the ` +
+        "id from the model's commit history after reviewing it.";
+      // A model chosen at run time cannot be judged fully: unpinned loads of it are warnings.
+      const severity = ref.unresolved !== undefined ? "warning" as const : undefined;
       if (ref.revisionDynamic) {
         findings.push({
           subject,
           location: ref.location,
           severity: "warning",
-          message: `${ref.repoId} is loaded with a revision computed at run time; it cannot be ` +
+          message: `${name} is loaded with a revision computed at run time; it cannot be ` +
             "shown to be a commit.",
           fix,
         });
@@ -69,14 +77,16 @@ export const revisionPinned = defineCheck({
         findings.push({
           subject,
           location: ref.location,
-          message: `${ref.repoId} is loaded without a revision, so it follows the default branch.`,
+          severity,
+          message: `${name} is loaded without a revision, so it follows the default branch.`,
           fix,
         });
       } else if (!FULL_COMMIT.test(ref.revision)) {
         findings.push({
           subject,
           location: ref.location,
-          message: `${ref.repoId} is loaded at "${ref.revision}", a branch, tag or short id that ` +
+          severity,
+          message: `${name} is loaded at "${ref.revision}", a branch, tag or short id that ` +
             "can move.",
           evidence: { revision: ref.revision },
           fix,
@@ -118,8 +128,9 @@ export const noRemoteCode = defineCheck({
         location: ref.location,
         severity: ref.trustRemoteCode === true ? undefined : "warning" as const,
         message: ref.trustRemoteCode === true
-          ? `${ref.repoId} is loaded with trust_remote_code=True, running code from the hub repository.`
-          : `${ref.repoId} is loaded with a trust_remote_code value computed at run time.`,
+          ? `${modelLabel(ref)} is loaded with trust_remote_code=True, running code from the hub ` +
+            "repository."
+          : `${modelLabel(ref)} is loaded with a trust_remote_code value computed at run time.`,
         fix: "Remove trust_remote_code=True; if the architecture needs custom code, vendor the " +
           "reviewed code into the project and pin the model revision.",
       }));

@@ -128,7 +128,8 @@ export function findModelReferences(
     if (!loader || (before?.kind === "name" && /^(?:def|class)$/.test(before.text))) continue;
     const args = callArguments(tokens, i + 1, brackets);
     const value = (span: Span | undefined) => evaluate(tokens, span, constants);
-    const reference = describe(loader, args, value);
+    const text = (span: Span) => expressionText(tokens, span);
+    const reference = describe(loader, args, value, text);
     if (!reference) continue;
     const callee = tokens[start];
     models.push({
@@ -181,12 +182,26 @@ function describe(
   loader: Loader,
   args: CallArguments,
   value: (span: Span | undefined) => ArgumentValue,
+  text: (span: Span) => string,
 ): Facts | undefined {
   const keyword = loader.idKeywords.map((k) => args.keywords.get(k)).find((s) => s);
   const position = loader.idPosition < args.positionalKnown
     ? args.positional[loader.idPosition]
     : undefined;
-  const id = value(keyword ?? position);
+  const idSpan = keyword ?? position;
+  const id = value(idSpan);
+  if (
+    id.kind === "dynamic" && idSpan &&
+    (loader.kind === "transformers" || loader.kind === "download")
+  ) {
+    // Computed at run time: recorded, not dropped, so revision and remote-code rules still apply.
+    return withLoadOptions(
+      { hub: "huggingface", repoId: "?", unresolved: text(idSpan) },
+      loader,
+      args,
+      value,
+    );
+  }
   if (id.kind !== "literal") return undefined;
   const literal = (name: string) => {
     const v = value(args.keywords.get(name));
@@ -222,7 +237,16 @@ function describe(
   if (slash > 0) reference.publisher = repo.slice(0, slash);
   if (revision !== undefined) reference.revision = revision;
   if (loader.kind === "timm") return reference;
+  return withLoadOptions(reference, loader, args, value);
+}
 
+/** Adds what the call says about revision and remote code. */
+function withLoadOptions(
+  reference: Facts,
+  loader: Loader,
+  args: CallArguments,
+  value: (span: Span | undefined) => ArgumentValue,
+): Facts {
   const rev = args.keywords.get("revision");
   const revisionValue = value(rev);
   if (revisionValue.kind === "literal") reference.revision = revisionValue.value;
@@ -316,4 +340,12 @@ function evaluate(
   if (name === "None") return { kind: "none" };
   const constant = constants.get(name);
   return constant === undefined ? { kind: "dynamic" } : { kind: "literal", value: constant };
+}
+
+/** The source text of an argument, shortened: what a person recognises in a report. */
+function expressionText(tokens: PythonToken[], span: Span): string {
+  const text = tokens.slice(span.from, Math.min(span.to, span.from + 40)).map((t) => t.text).join(
+    "",
+  );
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

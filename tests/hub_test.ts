@@ -50,3 +50,25 @@ Deno.test("lookalike-publishers: confusable letters, digits and separators of kn
   assert.ok(findings.every((f) => f.severity === "error"));
   assert.match(findings[2].fix!, /load meta-llama\/Llama-3-8B/);
 });
+
+Deno.test("a model id computed at run time is recorded and judged, as a warning", async () => {
+  const { findModelReferences } = await import("../collect/model_refs.ts");
+  const { models } = findModelReferences(
+    'from transformers import AutoModel\nAutoModel.from_pretrained(cfg["model"], trust_remote_code=True)\n',
+    { file: "app.py" },
+  );
+  assert.deepEqual(models.map((m) => [m.repoId, m.unresolved, m.trustRemoteCode]), [[
+    "?",
+    'cfg["model"]',
+    true,
+  ]]);
+  const pinned = await runCheck(checks.hub.revisionPinned(), snapshotOf({ models }));
+  assert.deepEqual(pinned.map((f) => [f.severity, f.subject]), [["warning", 'hf:?(cfg["model"])']]);
+  assert.match(
+    pinned[0].message,
+    /^The model chosen by cfg\["model"\] is loaded without a revision/,
+  );
+  const remote = await runCheck(checks.hub.noRemoteCode(), snapshotOf({ models }));
+  assert.equal(remote[0].severity, "error");
+  assert.deepEqual(await runCheck(checks.hub.trustedPublishers(), snapshotOf({ models })), []);
+});
