@@ -37,6 +37,7 @@ export const isolated = defineCheck({
   remedy: "python3 -m venv .venv (without --system-site-packages) and install into it.",
   run(snapshot, params) {
     const findings: FindingDraft[] = [];
+    const isolated = snapshot.environments.filter((e) => e.kind !== "system");
     if (snapshot.environments.length === 0 && params.requireEnvironment) {
       findings.push({
         subject: `project:${snapshot.root}`,
@@ -48,11 +49,17 @@ export const isolated = defineCheck({
     }
     for (const env of snapshot.environments) {
       if (env.kind === "system") {
+        const names = env.distributions.slice(0, 5).map((d) => d.name).join(", ");
         findings.push({
           subject: `env:${env.path}`,
           location: env.location,
-          message: `Packages are installed into the system interpreter at ${env.path}.`,
-          fix: "Install into a project virtualenv instead: python3 -m venv .venv.",
+          // Without a project virtualenv the project is likely what installed them: an error.
+          severity: isolated.length === 0 ? "error" : "warning",
+          message: `pip installed packages into the system interpreter at ${env.path} ` +
+            `(${names}${env.distributions.length > 5 ? ", …" : ""}).`,
+          evidence: { distributions: env.distributions.map((d) => `${d.name}==${d.version}`) },
+          fix: "Install into a project virtualenv instead (python3 -m venv .venv), and remove " +
+            "them from the system interpreter (pip uninstall, as the user who installed them).",
         });
       } else if (env.includeSystemSitePackages) {
         findings.push({

@@ -29,8 +29,9 @@ interface Slot {
   inFlight: Map<number, Pending>;
 }
 
-/** Jobs handed to one worker ahead of time, so it never waits for the next message. */
-const PER_WORKER = 4;
+/** Jobs sent to a worker in one message; a worker holds at most two such batches. */
+const BATCH_FILES = 32;
+const BATCHES_PER_WORKER = 2;
 
 /**
  * Default pool size: two workers, or fewer on a single-core machine.
@@ -62,6 +63,7 @@ export class HashPool {
   #nextId = 1;
   #size: number;
   #closed = false;
+  #dispatchScheduled = false;
 
   /** @param options `size`: number of workers (default {@linkcode defaultPoolSize}). */
   constructor(options: { size?: number } = {}) {
@@ -89,7 +91,7 @@ export class HashPool {
     if (this.#size === 0) return hashConfined(request.file, request);
     return new Promise((resolve) => {
       this.#queue.push({ id: this.#nextId++, request, resolve });
-      this.#dispatch();
+      this.#scheduleDispatch();
     });
   }
 
@@ -119,15 +121,39 @@ export class HashPool {
     this.close();
   }
 
+  /** Requests made in the same turn (a batch of callers, or of results) go out together. */
+  #scheduleDispatch(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    queueMicrotask(() => {
+      this.#dispatchScheduled = false;
+      if (!this.#closed) this.#dispatch();
+    });
+  }
+
   #dispatch(): void {
     while (this.#slots.length < this.#size && this.#slots.length < this.#queue.length) {
       this.#slots.push(this.#spawn());
     }
-    for (const slot of this.#slots) {
-      while (slot.inFlight.size < PER_WORKER && this.#queue.length > 0) {
-        const pending = this.#queue.shift()!;
-        slot.inFlight.set(pending.id, pending);
-        slot.worker.postMessage({ id: pending.id, ...pending.request });
+    // Top a worker up with a whole batch once it holds one batch or less, so it never waits for
+    // this thread; a short queue is shared out evenly rather than all sent to the first worker.
+    for (let sent = true; sent && this.#queue.length > 0;) {
+      sent = false;
+      for (const slot of this.#slots) {
+        if (slot.inFlight.size > BATCH_FILES * (BATCHES_PER_WORKER - 1)) continue;
+        const count = Math.min(BATCH_FILES, Math.ceil(this.#queue.length / this.#slots.length));
+        const batch = this.#queue.splice(0, count);
+        if (batch.length === 0) break;
+        for (const pending of batch) slot.inFlight.set(pending.id, pending);
+        slot.worker.postMessage({
+          jobs: batch.map(({ id, request }) => ({
+            id,
+            file: request.file,
+            confineTo: request.confineTo,
+            algorithm: request.algorithm,
+          })),
+        });
+        sent = true;
       }
     }
   }
@@ -137,12 +163,16 @@ export class HashPool {
       type: "module",
     });
     const slot: Slot = { worker, inFlight: new Map() };
-    worker.onmessage = (event: MessageEvent<{ id: number; outcome: HashOutcome }>) => {
-      const pending = slot.inFlight.get(event.data.id);
-      if (!pending) return;
-      slot.inFlight.delete(event.data.id);
-      pending.resolve(event.data.outcome);
-      this.#dispatch();
+    worker.onmessage = (
+      event: MessageEvent<{ results: Array<{ id: number; outcome: HashOutcome }> }>,
+    ) => {
+      for (const { id, outcome } of event.data.results) {
+        const pending = slot.inFlight.get(id);
+        if (!pending) continue;
+        slot.inFlight.delete(id);
+        pending.resolve(outcome);
+      }
+      this.#scheduleDispatch();
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
@@ -156,7 +186,7 @@ export class HashPool {
           message: `hashing failed: ${event.message}`,
         });
       }
-      if (!this.#closed) this.#dispatch();
+      if (!this.#closed) this.#scheduleDispatch();
     };
     return slot;
   }
@@ -167,8 +197,9 @@ function closedOutcome(): HashOutcome {
 }
 
 /**
- * Hash many files through `pool`, keeping at most a few requests outstanding per worker so memory
- * stays bounded whatever the batch size. Results arrive through `onResult` as they complete.
+ * Hash many files through `pool`, keeping a bounded number of requests outstanding (a few batches
+ * per worker) so memory stays bounded whatever the number of items. Results arrive through
+ * `onResult` as they complete.
  *
  * @param pool The pool to use.
  * @param items What to hash; `toRequest` turns one into a {@linkcode HashRequest}.
@@ -193,7 +224,9 @@ export async function hashFiles<T>(
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<void> {
-  const limit = Math.max(1, pool.size) * PER_WORKER * 2;
+  // Enough outstanding to keep every worker's batches full with a batch to spare; on the calling
+  // thread (size 0) each outstanding request holds an open file and a buffer, so only a few.
+  const limit = pool.size === 0 ? 8 : pool.size * BATCH_FILES * (BATCHES_PER_WORKER + 1);
   let next = 0;
   let done = 0;
   const runner = async () => {

@@ -2,8 +2,9 @@
  * Finds the project's Python environments (virtualenvs from `pyvenv.cfg`, `$VIRTUAL_ENV`, conda
  * environments) and reads what is installed in them: every `*.dist-info` (PEP 376/627/610), the
  * `.pth` startup files, and — when asked — verifies each RECORD by hashing the installed files.
- * Reads stay inside each environment; the only look outside is whether the base interpreter
- * carries a PEP 668 `EXTERNALLY-MANAGED` marker.
+ * Reads stay inside each environment; the only looks outside are whether the base interpreter
+ * carries a PEP 668 `EXTERNALLY-MANAGED` marker and, with machine configuration, which packages
+ * someone pip-installed into a system interpreter or the user's site-packages.
  *
  * @module
  */
@@ -14,15 +15,16 @@ import { describeFsError } from "./_fs.ts";
 import { hashFiles, HashPool } from "./_hash_pool.ts";
 import { readConfinedText as readConfined } from "./_hash.ts";
 import { isExternallyManaged, parsePyvenvCfg, readDistInfo, readStartupFiles } from "./venv.ts";
-import { SKIPPED_DIRECTORIES } from "./walk.ts";
-import {
-  compareWithRecord,
-  findUnrecordedFiles,
-  parseRecord,
-  planRecordChecks,
-  recordTopLevelDirectories,
-} from "./record.ts";
+import { compareWithRecord, parseRecord, planRecordChecks } from "./record.ts";
 import type { RecordCheck, RecordEntry } from "./record.ts";
+import { reportUnrecordedFiles } from "./_record_unrecorded.ts";
+import {
+  discoverEnvironments,
+  type Place,
+  readSystemEnvironments,
+  redactHome,
+  systemSitePackagesCandidates,
+} from "./_environments_discover.ts";
 
 /** Options for {@linkcode collectEnvironments}. */
 export interface CollectEnvironmentsOptions {
@@ -32,8 +34,17 @@ export interface CollectEnvironmentsOptions {
   envDirs: string[];
   /** Conda environments (directories with `conda-meta/`) relative to the root; default: searched. */
   condaDirs?: string[];
-  /** Process environment, for `$VIRTUAL_ENV` and `$CONDA_PREFIX`. */
+  /**
+   * Process environment, for `$VIRTUAL_ENV` and `$CONDA_PREFIX`. Not empty means machine
+   * configuration is read, and with it the system and user site-packages.
+   */
   env: Record<string, string | undefined>;
+  /**
+   * System and user site-packages to look at for packages someone pip- or uv-installed there
+   * (only when `env` is not empty); default: the usual places (see
+   * `systemSitePackagesCandidates`).
+   */
+  systemSitePackages?: string[];
   /** The user's home directory, written as `~` in paths outside the project. */
   home?: string;
   /** Hash every file a RECORD lists and compare. */
@@ -44,17 +55,8 @@ export interface CollectEnvironmentsOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Limits: directories of distributions per environment, entries listed per site-packages. */
+/** Distributions read per environment at most. */
 const MAX_DISTRIBUTIONS = 20_000;
-const MAX_CONDA_SEARCH_DIRS = 5_000;
-const MAX_CONDA_SEARCH_DEPTH = 3;
-
-interface Place {
-  real: string; // resolved absolute path of the environment root
-  display: string; // as written in the snapshot: relative, "~/…" or absolute
-  kind: "venv" | "conda";
-  via?: string; // env:VIRTUAL_ENV / env:CONDA_PREFIX
-}
 
 interface DistState {
   distribution: Distribution;
@@ -86,7 +88,14 @@ export async function collectEnvironments(options: CollectEnvironmentsOptions): 
   const inputs: Array<{ file: string; format: string }> = [];
   const home = options.home ?? options.env.HOME ?? options.env.USERPROFILE;
   const rootReal = await Deno.realPath(options.root);
-  const places = await discover(options, rootReal, home, problems);
+  const places = await discoverEnvironments({
+    rootReal,
+    envDirs: options.envDirs,
+    condaDirs: options.condaDirs,
+    env: options.env,
+    home,
+    problems,
+  });
   const states: Array<{ place: Place; environment: Environment; dists: DistState[] }> = [];
   for (const place of places) {
     const state = await readEnvironment(place, {
@@ -119,7 +128,12 @@ export async function collectEnvironments(options: CollectEnvironmentsOptions): 
       });
     }
     for (const { place, dists } of states) {
-      await reportUnrecorded(place, dists, problems);
+      await reportUnrecordedFiles({
+        envReal: place.real,
+        show: (relative) => place.display === "." ? relative : `${place.display}/${relative}`,
+        distributions: dists,
+        problems,
+      });
     }
   }
   for (const { environment, dists } of states) {
@@ -131,95 +145,21 @@ export async function collectEnvironments(options: CollectEnvironmentsOptions): 
       environment.distributions.push(distribution);
     }
   }
-  const environments = states.map((s) => s.environment)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const environments = states.map((s) => s.environment);
+  if (Object.values(options.env).some((value) => value !== undefined)) {
+    const system = await readSystemEnvironments({
+      directories: options.systemSitePackages ?? await systemSitePackagesCandidates(home),
+      rootReal,
+      home,
+      problems,
+    });
+    for (const environment of system) {
+      inputs.push({ file: environment.path, format: "site-packages" });
+      environments.push(environment);
+    }
+  }
+  environments.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { environments, problems, inputs };
-}
-
-async function discover(
-  options: CollectEnvironmentsOptions,
-  rootReal: string,
-  home: string | undefined,
-  problems: Problem[],
-): Promise<Place[]> {
-  const places = new Map<string, Place>();
-  const add = async (absolute: string, kind: Place["kind"], via?: string) => {
-    let real: string;
-    try {
-      real = await Deno.realPath(absolute);
-    } catch (error) {
-      const shown = via
-        ? `${via}: ${displayPath(absolute, rootReal, home)}`
-        : displayPath(absolute, rootReal, home);
-      problems.push({ file: via ?? shown, message: `${shown}: ${describeFsError(error)}` });
-      return;
-    }
-    if (places.has(real)) return;
-    places.set(real, { real, display: displayPath(real, rootReal, home), kind, via });
-  };
-  for (const dir of options.envDirs) await add(path.join(rootReal, dir), "venv");
-  for (const dir of options.condaDirs ?? await findCondaDirs(rootReal, options.envDirs)) {
-    await add(path.join(rootReal, dir), "conda");
-  }
-  for (const [variable, kind] of [["VIRTUAL_ENV", "venv"], ["CONDA_PREFIX", "conda"]] as const) {
-    const value = options.env[variable];
-    if (!value) continue;
-    if (!path.isAbsolute(value)) {
-      problems.push({ file: `env:${variable}`, message: `$${variable} is not an absolute path` });
-      continue;
-    }
-    // A conda prefix activated with a venv inside it, or the reverse: trust what is on disk.
-    const hasCfg = await exists(path.join(value, "pyvenv.cfg"));
-    await add(value, hasCfg ? "venv" : kind, `env:${variable}`);
-  }
-  return [...places.values()];
-}
-
-/** Directories with `conda-meta/` near the top of the project, bounded in depth and count. */
-async function findCondaDirs(rootReal: string, envDirs: string[]): Promise<string[]> {
-  const found: string[] = [];
-  const skip = new Set(envDirs);
-  const queue: Array<{ dir: string; depth: number }> = [{ dir: ".", depth: 0 }];
-  let visited = 0;
-  while (queue.length > 0 && visited++ < MAX_CONDA_SEARCH_DIRS) {
-    const { dir, depth } = queue.shift()!;
-    let names: Deno.DirEntry[];
-    try {
-      names = await Array.fromAsync(Deno.readDir(path.join(rootReal, dir)));
-    } catch {
-      continue; // the project walk reports unlistable directories
-    }
-    if (names.some((e) => e.name === "conda-meta" && e.isDirectory)) {
-      found.push(dir);
-      continue;
-    }
-    if (depth >= MAX_CONDA_SEARCH_DEPTH) continue;
-    for (const entry of names.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const child = dir === "." ? entry.name : `${dir}/${entry.name}`;
-      if (!entry.isDirectory || SKIPPED_DIRECTORIES.has(entry.name) || skip.has(child)) continue;
-      queue.push({ dir: child, depth: depth + 1 });
-    }
-  }
-  return found;
-}
-
-/** Relative to the project root when inside it; otherwise absolute with the home directory as `~`. */
-function displayPath(absolute: string, rootReal: string, home: string | undefined): string {
-  const relative = path.relative(rootReal, absolute);
-  if (relative === "") return ".";
-  if (!relative.startsWith("..") && !path.isAbsolute(relative)) return toSlash(relative);
-  return redactHome(absolute, home);
-}
-
-function redactHome(absolute: string, home: string | undefined): string {
-  if (home && home !== "/" && (absolute === home || absolute.startsWith(home + path.sep))) {
-    return toSlash(`~${absolute.slice(home.length)}`);
-  }
-  return toSlash(absolute);
-}
-
-function toSlash(file: string): string {
-  return file.replaceAll("\\", "/");
 }
 
 async function readEnvironment(
@@ -399,36 +339,5 @@ async function condaPythonVersions(envReal: string): Promise<string[]> {
       .filter((v): v is string => v !== undefined).sort();
   } catch {
     return [];
-  }
-}
-
-async function reportUnrecorded(
-  place: Place,
-  dists: DistState[],
-  problems: Problem[],
-): Promise<void> {
-  const bySitePackages = Map.groupBy(dists, (d) => d.sitePackages);
-  for (const [sp, group] of bySitePackages) {
-    const withRecord = group.filter((d) => d.distribution.record);
-    const tops = withRecord.map((d) => recordTopLevelDirectories(d.entries, d.distInfo));
-    const found = await findUnrecordedFiles({
-      envReal: place.real,
-      sitePackages: sp,
-      distributions: withRecord.map((d, i) => ({ entries: d.entries, topLevel: tops[i] })),
-      problems,
-      show: (relative) => place.display === "." ? relative : `${place.display}/${relative}`,
-    });
-    for (const { owner, path: file } of found) {
-      withRecord[owner].distribution.record!.discrepancies.push({ path: file, kind: "unrecorded" });
-    }
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await Deno.lstat(file);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -299,6 +299,7 @@ Deno.test("$VIRTUAL_ENV outside the project is named from ~; conda-meta, egg-inf
     envDirs: [],
     env: { VIRTUAL_ENV: virtualEnv },
     home,
+    systemSitePackages: [], // this machine's own are not the test's business
     verifyRecords: true,
   });
   assert.deepEqual(environments.map((e) => [e.path, e.kind, e.creator, e.pythonVersion]), [
@@ -316,4 +317,67 @@ Deno.test("$VIRTUAL_ENV outside the project is named from ~; conda-meta, egg-inf
   ]);
   assert.match(problems[0].message, /not valid JSON/);
   assert.match(problems[1].message, /egg-info install has no RECORD/);
+});
+
+/** A fake system site-packages holding one `*.dist-info` per entry of `installs`. */
+async function systemSitePackages(
+  installs: Array<{ name: string; installer?: string; requested?: boolean }>,
+): Promise<string> {
+  const site = path.join(await tempDir("tollgate-system-"), "lib/python3.11/site-packages");
+  for (const { name, installer, requested } of installs) {
+    const distInfo = path.join(site, `${name}-1.0.dist-info`);
+    await Deno.mkdir(distInfo, { recursive: true });
+    await Deno.writeTextFile(path.join(distInfo, "METADATA"), `Name: ${name}\nVersion: 1.0\n`);
+    await Deno.writeTextFile(path.join(distInfo, "RECORD"), `${name}/__init__.py,sha256=x,1\n`);
+    if (installer !== undefined) {
+      await Deno.writeTextFile(path.join(distInfo, "INSTALLER"), `${installer}\n`);
+    }
+    if (requested) await Deno.writeTextFile(path.join(distInfo, "REQUESTED"), "");
+  }
+  return site;
+}
+
+Deno.test("with machine configuration, pip installs someone requested in a system site-packages are reported", async () => {
+  const root = await tempDir("tollgate-project-");
+  const site = await systemSitePackages([
+    { name: "asked", installer: "pip", requested: true },
+    { name: "dependency", installer: "pip" },
+    { name: "distro", installer: "debian", requested: true },
+    { name: "unknown", requested: true },
+  ]);
+  const distroOnly = await systemSitePackages([{ name: "apt", installer: "debian" }]);
+  const absent = path.join(root, "no-such-site-packages");
+  const home = path.dirname(path.dirname(path.dirname(path.dirname(site))));
+  const collectWith = (env: Record<string, string>) =>
+    collectEnvironments({
+      root,
+      envDirs: [],
+      condaDirs: [],
+      env,
+      home,
+      systemSitePackages: [site, distroOnly, absent],
+      verifyRecords: true,
+    });
+  const { environments, problems, inputs } = await collectWith({ PATH: "/usr/bin" });
+  assert.deepEqual(problems, []);
+  const shown = `~${(await Deno.realPath(site)).slice((await Deno.realPath(home)).length)}`;
+  assert.deepEqual(environments, [{
+    path: shown,
+    kind: "system",
+    includeSystemSitePackages: false,
+    sitePackages: [shown],
+    distributions: [{
+      name: "asked",
+      version: "1.0",
+      installer: "pip",
+      requested: true,
+      location: { file: `${shown}/asked-1.0.dist-info/METADATA` },
+    }],
+    location: { file: shown },
+  }]);
+  EnvironmentSchema.parse(environments[0]);
+  assert.deepEqual(inputs, [{ file: shown, format: "site-packages" }]);
+  const none = await collectWith({});
+  assert.deepEqual(none.environments, []);
+  assert.deepEqual(none.problems, []);
 });

@@ -76,6 +76,37 @@ Deno.test("the worker pool hashes the same, reports progress, and closes its wor
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("many small files go out in batches and each result reaches its own caller", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tollgate-batch-" });
+  const files: Array<{ file: string; hex: string }> = [];
+  for (let i = 0; i < 300; i++) {
+    const text = `file ${i}\n`.repeat(i % 7);
+    const file = path.join(dir, `f${i}.txt`);
+    await Deno.writeTextFile(file, text);
+    files.push({ file, hex: createHash("sha256").update(text).digest("hex") });
+  }
+  const missing = path.join(dir, "absent.txt");
+  {
+    using pool = new HashPool({ size: 2 });
+    const results = new Map<string, string>();
+    let calls = 0;
+    await hashFiles(pool, [...files, { file: missing, hex: "missing" }], {
+      toRequest: ({ file }) => ({ file }),
+      onResult: ({ file }, outcome) => {
+        calls++;
+        results.set(file, outcome.ok ? outcome.digest : outcome.reason);
+      },
+    });
+    assert.equal(calls, files.length + 1);
+    for (const { file, hex } of files) assert.equal(results.get(file), hex, file);
+    assert.equal(results.get(missing), "missing");
+    // Requests made in one turn, without hashFiles, are batched the same way.
+    const direct = await Promise.all(files.slice(0, 70).map(({ file }) => pool.hash({ file })));
+    assert.deepEqual(direct.map((o) => o.ok && o.digest), files.slice(0, 70).map((f) => f.hex));
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("confined hashing refuses escapes and reports missing files, loops, directories", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tollgate-confine-" });
   const inside = path.join(dir, "inside");

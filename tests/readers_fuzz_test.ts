@@ -7,6 +7,8 @@ import { READERS } from "../collect/mod.ts";
 import { ReadError } from "../collect/_fs.ts";
 
 const CORPUS = new URL("../../shared/corpus/", import.meta.url);
+/** Where Python's str.splitlines() breaks lines (pip reads requirements that way). */
+const PYTHON_LINE_BREAK = new RegExp("\\r\\n|[\\n\\r\\v\\f\\u001c\\u001d\\u001e\\u0085\\u2028\\u2029]");
 const EXAMPLE = new URL("../examples/ml-app/", import.meta.url);
 
 /** A real sample for each reader: the file name it reads under, and its text. */
@@ -71,9 +73,7 @@ for (const sample of samples()) {
       await Deno.writeFile(path.join(root, sample.name), bytes);
       try {
         const result = await reader.read(sample.name, context);
-        // Python's splitlines() breaks lines at more characters than \n (pip reads that way).
-        const lines = new TextDecoder().decode(bytes)
-          .split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/).length;
+        const lines = new TextDecoder().decode(bytes).split(PYTHON_LINE_BREAK).length;
         for (const p of result.problems ?? []) {
           if (p.file === sample.name && p.line !== undefined) {
             assert.ok(

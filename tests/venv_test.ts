@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { parsePyvenvCfg } from "../collect/venv.ts";
 import { collect } from "../collect/mod.ts";
 import { checks } from "../checks/mod.ts";
-import { runCheck } from "../testing.ts";
+import { runCheck, snapshotOf, venv } from "../testing.ts";
 
 Deno.test("pyvenv.cfg: keys, case, the line of include-system-site-packages, bad values", () => {
   const { environment, problems } = parsePyvenvCfg(
@@ -55,6 +55,14 @@ async function makeVenv(dir: string, systemSitePackages: boolean) {
 
 Deno.test("real virtualenvs made by python3 -m venv: isolated passes, --system-site-packages fails", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tollgate-venv-" });
+  try {
+    await checkVenvs(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+async function checkVenvs(dir: string) {
   await makeVenv(path.join(dir, ".venv"), false);
   await makeVenv(path.join(dir, "tools", "env"), true);
   const snapshot = await collect({ root: dir, env: {} });
@@ -69,4 +77,28 @@ Deno.test("real virtualenvs made by python3 -m venv: isolated passes, --system-s
     "tools/env/pyvenv.cfg",
   ]]);
   assert.equal(typeof findings[0].location?.line, "number");
+}
+
+Deno.test("venv.isolated: pip installs into the system interpreter, error without a venv", async () => {
+  const system = {
+    path: "/usr/local/lib/python3.11/site-packages",
+    kind: "system" as const,
+    includeSystemSitePackages: false,
+    distributions: [{
+      name: "torch",
+      version: "2.3.1",
+      installer: "pip",
+      requested: true,
+      location: { file: "/usr/local/lib/python3.11/site-packages" },
+    }],
+    location: { file: "/usr/local/lib/python3.11/site-packages" },
+  };
+  const alone = await runCheck(checks.venv.isolated(), snapshotOf({ environments: [system] }));
+  assert.deepEqual(alone.map((f) => [f.severity, f.subject]), [["error", `env:${system.path}`]]);
+  assert.match(alone[0].message, /pip installed packages into the system interpreter .* \(torch\)/);
+  const beside = await runCheck(
+    checks.venv.isolated(),
+    snapshotOf({ environments: [system, venv(".venv")] }),
+  );
+  assert.deepEqual(beside.map((f) => f.severity), ["warning"]);
 });
