@@ -18,6 +18,7 @@ import {
 import { isolated } from "./venv.ts";
 import { noRemoteCode, revisionPinned } from "./hub.ts";
 import { lookalikePublishers, trustedPublishers } from "./hub_publishers.ts";
+import { noUnsafePickle, safeFormat } from "./artifact.ts";
 
 /**
  * Built-in check factories grouped by family.
@@ -33,6 +34,7 @@ export const checks = {
   source: { allowedIndexes, httpsOnly, lookalikePackages, noDependencyConfusion, vcsPinned },
   venv: { isolated, matchesLock },
   hub: { revisionPinned, noRemoteCode, trustedPublishers, lookalikePublishers },
+  artifact: { noUnsafePickle, safeFormat },
 } as const;
 
 /**

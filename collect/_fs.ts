@@ -98,16 +98,41 @@ export async function readTextInRoot(
 export async function readBytesInRoot(
   options: { root: string; file: string; maxBytes?: number },
 ): Promise<Uint8Array> {
-  const { root, file } = options;
   const maxBytes = options.maxBytes ?? MAX_TEXT_BYTES;
+  const { real, relative, size } = await resolveInRoot(options);
+  if (size > maxBytes) {
+    throw new ReadError(relative, `${relative}: is ${size} bytes, over the ${maxBytes}-byte limit`);
+  }
+  try {
+    return await Deno.readFile(real);
+  } catch (error) {
+    throw new ReadError(relative, `${relative}: ${describeFsError(error)}`);
+  }
+}
+
+/**
+ * Resolve a project file to its real path, refusing paths (or symlink targets) outside the root
+ * and anything that is not a regular file: for readers that open large files and seek.
+ *
+ * @returns The real path, the normalised relative path and the size.
+ * @throws {ReadError} naming the file.
+ * @example
+ * ```ts ignore
+ * import { resolveInRoot } from "./_fs.ts";
+ * const { real, size } = await resolveInRoot({ root: "/srv/project", file: "models/x.pt" });
+ * ```
+ */
+export async function resolveInRoot(
+  options: { root: string; file: string },
+): Promise<{ real: string; relative: string; size: number }> {
+  const { root, file } = options;
   const relative = normaliseRelative(file);
   if (relative === undefined) {
     throw new ReadError(file, `${file}: refers outside the project root`);
   }
-  const absolute = path.join(root, relative);
   let real: string;
   try {
-    real = await Deno.realPath(absolute);
+    real = await Deno.realPath(path.join(root, relative));
   } catch (error) {
     throw new ReadError(relative, `${relative}: ${describeFsError(error)}`);
   }
@@ -122,17 +147,7 @@ export async function readBytesInRoot(
     throw new ReadError(relative, `${relative}: ${describeFsError(error)}`);
   }
   if (!stat.isFile) throw new ReadError(relative, `${relative}: is not a regular file`);
-  if (stat.size > maxBytes) {
-    throw new ReadError(
-      relative,
-      `${relative}: is ${stat.size} bytes, over the ${maxBytes}-byte limit`,
-    );
-  }
-  try {
-    return await Deno.readFile(real);
-  } catch (error) {
-    throw new ReadError(relative, `${relative}: ${describeFsError(error)}`);
-  }
+  return { real, relative, size: stat.size };
 }
 
 /**

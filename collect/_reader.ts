@@ -4,6 +4,7 @@
  * @module
  */
 import type {
+  Artifact,
   Environment,
   Index,
   InstallerSetting,
@@ -33,6 +34,8 @@ export interface ReaderResult {
   environments?: Environment[];
   /** Model references. */
   models?: ModelReference[];
+  /** Model files. */
+  artifacts?: Artifact[];
   /** What could not be read or understood, with file and line. */
   problems?: Problem[];
   /** Every project file read (relative), when more than the one given (includes). */

@@ -11,7 +11,8 @@ import {
   type Problem,
   type Snapshot,
 } from "../core/snapshot.ts";
-import { ReadError } from "./_fs.ts";
+import { ReadError, resolveInRoot } from "./_fs.ts";
+import { readModelFileAt } from "./model_files.ts";
 import { redactUrlsIn } from "./_url.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import { walkProject } from "./walk.ts";
@@ -142,6 +143,14 @@ export const READERS: readonly FileReader[] = [
     parse: (text, { file }) => findModelReferences(text, { file }),
     maxBytes: 2 * 1024 * 1024,
   }),
+  {
+    format: "model file",
+    matches: (file) => MODEL_FILE.test(file),
+    read: async (file, context) => {
+      const { real, relative } = await resolveInRoot({ root: context.root, file });
+      return { artifacts: [await readModelFileAt(real, { path: relative })] };
+    },
+  },
 ];
 
 /**
@@ -163,7 +172,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     root: path.basename(root),
     collectedAt: (options.now ?? new Date()).toISOString(),
   });
-  snapshot.collected = ["packages", "indexes", "settings", "environments", "models"];
+  snapshot.collected = ["packages", "indexes", "settings", "environments", "models", "artifacts"];
   const walk = await walkProject({ root, maxFiles: options.maxFiles });
   snapshot.problems.push(...walk.problems);
   const inputs = new Map<string, string>();
@@ -175,6 +184,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     snapshot.settings.push(...result.settings ?? []);
     snapshot.environments.push(...result.environments ?? []);
     snapshot.models.push(...result.models ?? []);
+    snapshot.artifacts.push(...result.artifacts ?? []);
     // Defence in depth: whatever a reader quoted from its input, no URL leaves unredacted.
     snapshot.problems.push(
       ...(result.problems ?? []).map((p) => ({ ...p, message: redactUrlsIn(p.message) })),
@@ -250,12 +260,17 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   snapshot.indexes = unique(snapshot.indexes, (i) => `${where(i.location)}|${i.role}|${i.url}`);
   snapshot.settings = unique(snapshot.settings, (s) => `${where(s.location)}|${s.name}|${s.value}`);
   snapshot.environments = unique(snapshot.environments, (e) => e.path);
+  snapshot.artifacts = unique(snapshot.artifacts, (a) => a.path);
   snapshot.models = unique(snapshot.models, (m) => `${where(m.location)}|${m.location.column}`);
   snapshot.problems = unique(snapshot.problems, (p: Problem) => `${where(p)}|${p.message}`);
   snapshot.inputs = [...inputs].map(([file, format]) => ({ file, format }))
     .sort((a, b) => compare(a.file, b.file));
   return snapshot;
 }
+
+/** Files that may hold model weights; their content, not the name, decides the format. */
+const MODEL_FILE =
+  /\.(?:pt|pth|bin|ckpt|pkl|pickle|joblib|npy|npz|safetensors|onnx|gguf|h5|keras|model)$/i;
 
 /** Readers scanning ordinary project files: listed in coverage only when they found something. */
 const REPORTED_ONLY_WHEN_FOUND = new Set(["python", "model config"]);

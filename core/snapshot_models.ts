@@ -65,6 +65,7 @@ export const Artifact = z.object({
     "pytorch-legacy",
     "joblib",
     "npy",
+    "npy-pickle",
     "npz",
     "safetensors",
     "onnx",

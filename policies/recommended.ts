@@ -49,6 +49,8 @@ export const PREVENTION_BY_CHECK: Readonly<Record<string, string>> = {
   "hub.no-remote-code": ML06_PREVENTION.codeReview,
   "hub.trusted-publishers": ML06_PREVENTION.secureRepositories,
   "hub.lookalike-publishers": ML06_PREVENTION.secureRepositories,
+  "artifact.no-unsafe-pickle": ML06_PREVENTION.verificationTools,
+  "artifact.safe-format": ML06_PREVENTION.verificationTools,
 };
 
 const why = (id: string) => ({ rationale: PREVENTION_BY_CHECK[id] });
@@ -78,6 +80,8 @@ export const recommended: Policy = definePolicy({
     checks.hub.noRemoteCode({}, why("hub.no-remote-code")),
     checks.hub.trustedPublishers({}, why("hub.trusted-publishers")),
     checks.hub.lookalikePublishers({}, why("hub.lookalike-publishers")),
+    checks.artifact.noUnsafePickle({}, why("artifact.no-unsafe-pickle")),
+    checks.artifact.safeFormat({}, why("artifact.safe-format")),
   ],
   failOn: "error",
 });

@@ -8,7 +8,9 @@ import { ReadError } from "../collect/_fs.ts";
 
 const CORPUS = new URL("../../shared/corpus/", import.meta.url);
 /** Where Python's str.splitlines() breaks lines (pip reads requirements that way). */
-const PYTHON_LINE_BREAK = new RegExp("\\r\\n|[\\n\\r\\v\\f\\u001c\\u001d\\u001e\\u0085\\u2028\\u2029]");
+const PYTHON_LINE_BREAK = new RegExp(
+  "\\r\\n|[\\n\\r\\v\\f\\u001c\\u001d\\u001e\\u0085\\u2028\\u2029]",
+);
 const EXAMPLE = new URL("../examples/ml-app/", import.meta.url);
 
 /** A real sample for each reader: the file name it reads under, and its text. */

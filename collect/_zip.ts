@@ -1,0 +1,218 @@
+/**
+ * A bounded, read-only ZIP reader: the central directory, then single members on demand (stored or
+ * deflate). It reads only what it is asked for, so a large archive costs its directory plus the
+ * members a caller wants. ZIP64, encryption and other methods are refused with a problem.
+ *
+ * @module
+ */
+
+/** Random access to a file's bytes (a buffer in memory, or an open file). */
+export interface ByteSource {
+  /** Total size in bytes. */
+  size: number;
+  /** Read `length` bytes at `offset` (fewer at the end of the source). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/**
+ * A {@linkcode ByteSource} over a buffer in memory.
+ *
+ * @example
+ * ```ts
+ * import { bufferSource } from "./_zip.ts";
+ * await bufferSource(new Uint8Array([1, 2, 3])).read(1, 5); // Uint8Array [2, 3]
+ * ```
+ */
+export function bufferSource(bytes: Uint8Array): ByteSource {
+  return {
+    size: bytes.length,
+    read: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
+  };
+}
+
+/** One member as the central directory lists it. */
+export interface ZipEntry {
+  /** Path inside the archive. */
+  name: string;
+  /** 0 stored, 8 deflate. */
+  method: number;
+  /** General-purpose flags (bit 0: encrypted). */
+  flags: number;
+  /** Bytes as stored. */
+  compressedSize: number;
+  /** Bytes once inflated, as declared. */
+  uncompressedSize: number;
+  /** Offset of the member's local header. */
+  headerOffset: number;
+}
+
+/** Limits for reading an archive. */
+export interface ZipLimits {
+  /** Members listed before giving up (default 10,000). */
+  maxMembers?: number;
+  /** Largest member inflated (default 256 MiB). */
+  maxMemberBytes?: number;
+  /** Largest declared inflated/stored ratio (default 200). */
+  maxRatio?: number;
+}
+
+const EOCD = 0x06054b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+const MAX_DIRECTORY_BYTES = 64 * 1024 * 1024;
+
+function u16(b: Uint8Array, at: number): number {
+  return b[at] | (b[at + 1] << 8);
+}
+function u32(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 0x1000000;
+}
+
+/**
+ * Read the central directory: the archive's member list.
+ *
+ * @param source The archive.
+ * @param limits `maxMembers`.
+ * @returns Entries and problems (no entries when the directory is unusable).
+ * @example
+ * ```ts
+ * import { bufferSource, readZipDirectory } from "./_zip.ts";
+ * (await readZipDirectory(bufferSource(new Uint8Array(4)))).problems; // ["no ZIP end-of-central-directory record"]
+ * ```
+ */
+export async function readZipDirectory(
+  source: ByteSource,
+  limits: ZipLimits = {},
+): Promise<{ entries: ZipEntry[]; problems: string[] }> {
+  const maxMembers = limits.maxMembers ?? 10_000;
+  const tailLength = Math.min(source.size, 22 + 0xffff);
+  const tailStart = source.size - tailLength;
+  const tail = await source.read(tailStart, tailLength);
+  let at = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (u32(tail, i) === EOCD) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) return { entries: [], problems: ["no ZIP end-of-central-directory record"] };
+  const total = u16(tail, at + 10);
+  const directorySize = u32(tail, at + 12);
+  const directoryOffset = u32(tail, at + 16);
+  // PyTorch writes ZIP64 records into every archive; only saturated classic fields need them.
+  if (total === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
+    return { entries: [], problems: ["ZIP64 archive not supported"] };
+  }
+  if (total > maxMembers) {
+    return { entries: [], problems: [`ZIP has ${total} members, more than ${maxMembers}`] };
+  }
+  const directoryEnd = tailStart + at - (at >= 20 && u32(tail, at - 20) === ZIP64_LOCATOR ? 76 : 0);
+  if (directoryOffset + directorySize > directoryEnd || directorySize > MAX_DIRECTORY_BYTES) {
+    return { entries: [], problems: ["ZIP central directory out of bounds"] };
+  }
+  const directory = await source.read(directoryOffset, directorySize);
+  const entries: ZipEntry[] = [];
+  const problems: string[] = [];
+  const decoder = new TextDecoder();
+  let pos = 0;
+  while (entries.length < total) {
+    if (pos + 46 > directory.length || u32(directory, pos) !== CENTRAL) {
+      problems.push(`ZIP central directory damaged after ${entries.length} members`);
+      break;
+    }
+    const nameLength = u16(directory, pos + 28);
+    const skip = nameLength + u16(directory, pos + 30) + u16(directory, pos + 32);
+    const entry: ZipEntry = {
+      name: decoder.decode(directory.subarray(pos + 46, pos + 46 + nameLength)),
+      method: u16(directory, pos + 10),
+      flags: u16(directory, pos + 8),
+      compressedSize: u32(directory, pos + 20),
+      uncompressedSize: u32(directory, pos + 24),
+      headerOffset: u32(directory, pos + 42),
+    };
+    if (pos + 46 + skip > directory.length) {
+      problems.push(`ZIP central directory damaged after ${entries.length} members`);
+      break;
+    }
+    pos += 46 + skip;
+    if ([entry.compressedSize, entry.uncompressedSize, entry.headerOffset].includes(0xffffffff)) {
+      problems.push(`${entry.name}: ZIP64 member not supported`);
+      continue;
+    }
+    entries.push(entry);
+  }
+  return { entries, problems };
+}
+
+/**
+ * Read and inflate one member, within the size and ratio limits.
+ *
+ * @param source The archive.
+ * @param entry A member from {@linkcode readZipDirectory}.
+ * @param limits `maxMemberBytes`, `maxRatio`.
+ * @returns The member's bytes, or a problem saying why not.
+ * @example
+ * ```ts ignore
+ * import { readZipDirectory, readZipMember } from "./_zip.ts";
+ * const { entries } = await readZipDirectory(source);
+ * const { bytes } = await readZipMember(source, entries[0]);
+ * ```
+ */
+export async function readZipMember(
+  source: ByteSource,
+  entry: ZipEntry,
+  limits: ZipLimits = {},
+): Promise<{ bytes?: Uint8Array; problem?: string }> {
+  const maxBytes = limits.maxMemberBytes ?? 256 * 1024 * 1024;
+  const maxRatio = limits.maxRatio ?? 200;
+  const fail = (why: string) => ({ problem: `${entry.name}: ${why}` });
+  if (entry.flags & 1) return fail("encrypted member not read");
+  if (entry.uncompressedSize > maxBytes) {
+    return fail(`member of ${entry.uncompressedSize} bytes exceeds the ${maxBytes}-byte limit`);
+  }
+  if (entry.method === 8 && entry.uncompressedSize > maxRatio * Math.max(entry.compressedSize, 1)) {
+    return fail(`compression ratio exceeds ${maxRatio}:1 (possible zip bomb)`);
+  }
+  if (entry.method !== 0 && entry.method !== 8) {
+    return fail(`compression method ${entry.method} not supported`);
+  }
+  const header = await source.read(entry.headerOffset, 30);
+  if (header.length < 30 || u32(header, 0) !== LOCAL) return fail("bad local header");
+  const start = entry.headerOffset + 30 + u16(header, 26) + u16(header, 28);
+  if (start + entry.compressedSize > source.size) return fail("member truncated");
+  const stored = await source.read(start, entry.compressedSize);
+  if (entry.method === 0) {
+    return entry.compressedSize === entry.uncompressedSize
+      ? { bytes: stored }
+      : fail("stored member sizes disagree");
+  }
+  return await inflate(stored, entry.uncompressedSize, fail);
+}
+
+async function inflate(
+  stored: Uint8Array,
+  declared: number,
+  fail: (why: string) => { problem: string },
+): Promise<{ bytes?: Uint8Array; problem?: string }> {
+  const out = new Uint8Array(declared);
+  let filled = 0;
+  const stream = new Blob([stored as Uint8Array<ArrayBuffer>]).stream()
+    .pipeThrough(new DecompressionStream("deflate-raw"));
+  const reader = stream.getReader();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (filled + value.length > declared) {
+        await reader.cancel();
+        return fail("inflates past its declared size (possible zip bomb)");
+      }
+      out.set(value, filled);
+      filled += value.length;
+    }
+  } catch {
+    return fail("deflate data damaged");
+  }
+  return filled === declared ? { bytes: out } : fail("inflates short of its declared size");
+}
