@@ -3,32 +3,36 @@ import { z } from "zod";
 import { defineCheck, definePolicy, disable, evaluate, WAIVERS_CHECK_ID } from "../mod.ts";
 import { index, pkg, runPolicy, snapshotOf, TEST_NOW } from "../testing.ts";
 import { checks } from "../checks/mod.ts";
+import type { CheckDefinition, CheckFactory } from "../core/check.ts";
+import type { Section } from "../core/snapshot.ts";
 
-const throwing = defineCheck({
+/** A throwaway check for exercising the runtime: only what the test is about is given. */
+function customCheck(
+  options: { id: string; needs: Section[]; run: CheckDefinition["run"] },
+): CheckFactory<z.ZodType> {
+  return defineCheck({
+    ...options,
+    title: options.id,
+    description: "",
+    family: "custom",
+    severity: "error",
+    references: [],
+    params: z.object({}),
+    remedy: "",
+  });
+}
+
+const throwing = customCheck({
   id: "custom.throws",
-  title: "Throws",
-  description: "Always throws.",
-  family: "custom",
-  severity: "error",
-  references: [],
-  params: z.object({}),
   needs: ["packages"],
-  remedy: "",
   run: () => {
     throw new Error("boom at line 3");
   },
 });
 
-const malformed = defineCheck({
+const malformed = customCheck({
   id: "custom.malformed",
-  title: "Malformed",
-  description: "Returns a finding without a message.",
-  family: "custom",
-  severity: "error",
-  references: [],
-  params: z.object({}),
   needs: [],
-  remedy: "",
   run: () => [{ subject: "x", message: "" }],
 });
 
@@ -63,16 +67,9 @@ Deno.test("malformed findings are an error, not a crash", async () => {
 });
 
 Deno.test("a section that was not collected is an error; registry data offline is skipped", async () => {
-  const needsRegistry = defineCheck({
+  const needsRegistry = customCheck({
     id: "custom.needs-registry",
-    title: "Needs registry",
-    description: "",
-    family: "custom",
-    severity: "error",
-    references: [],
-    params: z.object({}),
     needs: ["registry.pypi"],
-    remedy: "",
     run: () => [],
   });
   const policy = definePolicy({ name: "p", checks: [needsRegistry(), checks.venv.isolated()] });
@@ -255,31 +252,17 @@ Deno.test("evaluate defaults to the current time and does not mutate the snapsho
 });
 
 Deno.test("a check cannot change what later checks see; a hung check times out as error", async () => {
-  const mutating = defineCheck({
+  const mutating = customCheck({
     id: "aaa.mutate",
-    title: "Mutates",
-    description: "",
-    family: "custom",
-    severity: "error",
-    references: [],
-    params: z.object({}),
     needs: ["packages"],
-    remedy: "",
     run: (snapshot) => {
       (snapshot.packages as unknown[]).length = 0;
       return [];
     },
   });
-  const hung = defineCheck({
+  const hung = customCheck({
     id: "custom.hangs",
-    title: "Hangs",
-    description: "",
-    family: "custom",
-    severity: "error",
-    references: [],
-    params: z.object({}),
     needs: [],
-    remedy: "",
     run: () => new Promise(() => {}),
   });
   const report = await evaluate({
