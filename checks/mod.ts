@@ -19,6 +19,7 @@ import { isolated } from "./venv.ts";
 import { noRemoteCode, revisionPinned } from "./hub.ts";
 import { lookalikePublishers, trustedPublishers } from "./hub_publishers.ts";
 import { noUnsafePickle, safeFormat } from "./artifact.ts";
+import { safeLoaders } from "./artifact_loaders.ts";
 
 /**
  * Built-in check factories grouped by family.
@@ -34,7 +35,7 @@ export const checks = {
   source: { allowedIndexes, httpsOnly, lookalikePackages, noDependencyConfusion, vcsPinned },
   venv: { isolated, matchesLock },
   hub: { revisionPinned, noRemoteCode, trustedPublishers, lookalikePublishers },
-  artifact: { noUnsafePickle, safeFormat },
+  artifact: { noUnsafePickle, safeFormat, safeLoaders },
 } as const;
 
 /**

@@ -8,6 +8,7 @@ import type {
   Environment,
   Index,
   InstallerSetting,
+  LoaderCall,
   ModelReference,
   Package,
   Problem,
@@ -36,6 +37,8 @@ export interface ReaderResult {
   models?: ModelReference[];
   /** Model files. */
   artifacts?: Artifact[];
+  /** Deserialising calls in code. */
+  loaderCalls?: LoaderCall[];
   /** What could not be read or understood, with file and line. */
   problems?: Problem[];
   /** Every project file read (relative), when more than the one given (includes). */

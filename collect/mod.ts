@@ -185,6 +185,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     snapshot.environments.push(...result.environments ?? []);
     snapshot.models.push(...result.models ?? []);
     snapshot.artifacts.push(...result.artifacts ?? []);
+    snapshot.loaderCalls.push(...result.loaderCalls ?? []);
     // Defence in depth: whatever a reader quoted from its input, no URL leaves unredacted.
     snapshot.problems.push(
       ...(result.problems ?? []).map((p) => ({ ...p, message: redactUrlsIn(p.message) })),

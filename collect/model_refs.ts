@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ModelReference, Problem } from "../core/snapshot.ts";
+import type { LoaderCall, ModelReference, Problem } from "../core/snapshot.ts";
 import { isOp, literalValue, moduleConstants } from "./_python_constants.ts";
 import { type PythonToken, PythonTokenLimitError, tokenizePython } from "./_python_tokens.ts";
 
@@ -14,6 +14,8 @@ import { type PythonToken, PythonTokenLimitError, tokenizePython } from "./_pyth
 export interface ModelReferenceScan {
   /** References in source order. */
   models: ModelReference[];
+  /** Calls that deserialise files (torch.load, pickle.load…), in source order. */
+  loaderCalls: LoaderCall[];
   /** Parts of the file that could not be read. */
   problems: Problem[];
 }
@@ -117,17 +119,38 @@ export function findModelReferences(
   const brackets = matchBrackets(tokens);
   const constants = moduleConstants(tokens);
   const models: ModelReference[] = [];
+  const loaderCalls: LoaderCall[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].kind !== "name" || !isOp(tokens[i + 1], "(")) continue;
     let start = i;
     while (isOp(tokens[start - 1], ".") && tokens[start - 2]?.kind === "name") start -= 2;
-    const parts = [];
+    const parts: string[] = [];
     for (let k = start; k <= i; k += 2) parts.push(tokens[k].text);
     const loader = loaderFor(parts);
+    const unpickler = UNPICKLERS.find((u) => u.matches(parts));
     const before = tokens[start - 1];
-    if (!loader || (before?.kind === "name" && /^(?:def|class)$/.test(before.text))) continue;
+    if (!loader && !unpickler) continue;
+    if (before?.kind === "name" && /^(?:def|class)$/.test(before.text)) continue;
     const args = callArguments(tokens, i + 1, brackets);
     const value = (span: Span | undefined) => evaluate(tokens, span, constants);
+    if (unpickler) {
+      const options: Record<string, boolean | "dynamic"> = {};
+      for (const option of unpickler.options) {
+        const found = value(args.keywords.get(option));
+        if (found.kind === "boolean") options[option] = found.value;
+        else if (found.kind !== "none" || args.spread) options[option] = "dynamic";
+      }
+      const callee = tokens[start];
+      const written = parts.join(".");
+      loaderCalls.push({
+        call: unpickler.call(parts),
+        ...(written !== unpickler.call(parts) ? { written } : {}),
+        options,
+        location: { file, line: callee.line, column: callee.column },
+      });
+      continue;
+    }
+    if (!loader) continue;
     const text = (span: Span) => expressionText(tokens, span);
     const reference = describe(loader, args, value, text);
     if (!reference) continue;
@@ -138,7 +161,44 @@ export function findModelReferences(
       location: { file, line: callee.line, column: callee.column },
     });
   }
-  return { models, problems };
+  return { models, loaderCalls, problems };
+}
+
+/** Calls that deserialise with pickle (or can), and the keyword options that decide it. */
+const UNPICKLERS: Array<{
+  matches: (parts: string[]) => boolean;
+  call: (parts: string[]) => string;
+  options: string[];
+}> = [
+  { matches: (p) => tail(p, "torch", "load"), call: () => "torch.load", options: ["weights_only"] },
+  {
+    matches: (p) =>
+      /^(?:pickle|cPickle|_pickle|dill|cloudpickle)$/.test(p.at(-2) ?? "") &&
+      /^loads?$/.test(p.at(-1) ?? ""),
+    call: (p) =>
+      `${p.at(-2) === "cPickle" || p.at(-2) === "_pickle" ? "pickle" : p.at(-2)}.${p.at(-1)}`,
+    options: [],
+  },
+  { matches: (p) => tail(p, "joblib", "load"), call: () => "joblib.load", options: [] },
+  {
+    matches: (p) => /^(?:np|numpy)$/.test(p.at(-2) ?? "") && p.at(-1) === "load",
+    call: () => "numpy.load",
+    options: ["allow_pickle"],
+  },
+  {
+    matches: (p) => /^(?:pd|pandas)$/.test(p.at(-2) ?? "") && p.at(-1) === "read_pickle",
+    call: () => "pandas.read_pickle",
+    options: [],
+  },
+  {
+    matches: (p) => p.at(-1) === "load_model" && /^(?:keras|models|saving)$/.test(p.at(-2) ?? ""),
+    call: () => "keras.models.load_model",
+    options: ["safe_mode"],
+  },
+];
+
+function tail(parts: string[], qualifier: string, name: string): boolean {
+  return parts.at(-2) === qualifier && parts.at(-1) === name;
 }
 
 const loader = (kind: Loader["kind"], idPosition: number, ...idKeywords: string[]): Loader => ({

@@ -13,7 +13,14 @@ import { z } from "zod";
 import { Problem } from "./location.ts";
 import { Index, InstallerSetting, Package } from "./snapshot_packages.ts";
 import { Environment } from "./snapshot_environments.ts";
-import { Artifact, ModelReference, OwnerRule, Service, Signature } from "./snapshot_models.ts";
+import {
+  Artifact,
+  LoaderCall,
+  ModelReference,
+  OwnerRule,
+  Service,
+  Signature,
+} from "./snapshot_models.ts";
 import { DataSource, RegistryData } from "./snapshot_registry.ts";
 
 export * from "./location.ts";
@@ -85,6 +92,8 @@ export const Snapshot = z.object({
   settings: z.array(InstallerSetting),
   environments: z.array(Environment),
   models: z.array(ModelReference),
+  loaderCalls: z.array(LoaderCall).default([])
+    .describe("Deserialising calls in code (absent in snapshots from before this field)"),
   artifacts: z.array(Artifact),
   signatures: z.array(Signature),
   services: z.array(Service),
@@ -132,6 +141,7 @@ export function emptySnapshot(options: { root: string; collectedAt: string }): S
     settings: [],
     environments: [],
     models: [],
+    loaderCalls: [],
     artifacts: [],
     signatures: [],
     services: [],

@@ -36,6 +36,26 @@ export const ModelReference = z.object({
 export type ModelReference = z.infer<typeof ModelReference>;
 
 /**
+ * A call in the project's code that deserialises a model or data file, with the options that
+ * decide whether it can run code (`weights_only`, `allow_pickle`, `safe_mode`).
+ *
+ * @example
+ * ```ts
+ * import { LoaderCall } from "./snapshot_models.ts";
+ * LoaderCall.parse({ call: "torch.load", options: {}, location: { file: "serve.py", line: 4 } });
+ * ```
+ */
+export const LoaderCall = z.object({
+  call: z.string().describe("Canonical name: torch.load, pickle.load, numpy.load, joblib.load…"),
+  written: z.string().optional().describe("The callee as written, when it differs (np.load)"),
+  options: z.record(z.string(), z.union([z.boolean(), z.literal("dynamic")]))
+    .describe("Keyword options that matter, as literal booleans or 'dynamic'; absent = not given"),
+  location: Location,
+});
+/** A call that deserialises a file. */
+export type LoaderCall = z.infer<typeof LoaderCall>;
+
+/**
  * A Python global a pickle imports (module + qualified name).
  *
  * @example

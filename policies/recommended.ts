@@ -51,6 +51,7 @@ export const PREVENTION_BY_CHECK: Readonly<Record<string, string>> = {
   "hub.lookalike-publishers": ML06_PREVENTION.secureRepositories,
   "artifact.no-unsafe-pickle": ML06_PREVENTION.verificationTools,
   "artifact.safe-format": ML06_PREVENTION.verificationTools,
+  "artifact.safe-loaders": ML06_PREVENTION.codeReview,
 };
 
 const why = (id: string) => ({ rationale: PREVENTION_BY_CHECK[id] });
@@ -82,6 +83,7 @@ export const recommended: Policy = definePolicy({
     checks.hub.lookalikePublishers({}, why("hub.lookalike-publishers")),
     checks.artifact.noUnsafePickle({}, why("artifact.no-unsafe-pickle")),
     checks.artifact.safeFormat({}, why("artifact.safe-format")),
+    checks.artifact.safeLoaders({}, why("artifact.safe-loaders")),
   ],
   failOn: "error",
 });

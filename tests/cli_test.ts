@@ -100,7 +100,7 @@ Deno.test("a clean project passes with exit 0", async () => {
   });
   const run = await tollgate(["check", dir, "--offline"]);
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 15 passed/m);
+  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 16 passed/m);
 });
 
 Deno.test("configuration errors exit 2 with one message naming file and key or line", async () => {
@@ -279,6 +279,7 @@ Deno.test("checks lists every check; explain shows params, fix and the ML06 item
   assert.deepEqual(ids, [
     "artifact.no-unsafe-pickle",
     "artifact.safe-format",
+    "artifact.safe-loaders",
     "hub.lookalike-publishers",
     "hub.no-remote-code",
     "hub.revision-pinned",
@@ -338,6 +339,7 @@ Deno.test("YAML extends by relative path merges in order; a cycle is a configura
   assert.deepEqual(report.results.map((r) => r.check), [
     "artifact.no-unsafe-pickle",
     "artifact.safe-format",
+    "artifact.safe-loaders",
     "hub.lookalike-publishers",
     "hub.no-remote-code",
     "hub.revision-pinned",
