@@ -18,7 +18,7 @@ import { evaluate } from "./core/evaluate.ts";
 import type { Policy } from "./core/policy.ts";
 import { Report } from "./core/report.ts";
 import { Snapshot } from "./core/snapshot.ts";
-import { collect, ReadError } from "./collect/mod.ts";
+import { collect, ReadError, scanModelPaths } from "./collect/mod.ts";
 import { catalogue } from "./checks/mod.ts";
 import { PREVENTION_BY_CHECK } from "./policies/mod.ts";
 import { formatters } from "./report/mod.ts";
@@ -64,6 +64,7 @@ const EVAL_OPTIONS = {
 const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
   check: EVAL_OPTIONS,
   eval: EVAL_OPTIONS,
+  scan: EVAL_OPTIONS,
   snapshot: {
     output: { type: "string" },
     "expand-env": { type: "boolean" },
@@ -137,6 +138,8 @@ function run(command: string, positionals: string[], values: Values, io: Io): Pr
       return commandCheck(at(0, "."), values, io);
     case "eval":
       return commandEval(at(0, ""), values, io);
+    case "scan":
+      return commandScan(positionals, values, io);
     case "snapshot":
       return commandSnapshot(at(0, "."), values, io);
     case "checks":
@@ -167,6 +170,28 @@ async function commandEval(file: string, values: Values, io: Io): Promise<number
   const now = parseNow(values.now as string | undefined);
   const policy = await choosePolicy({ explicit: values.policy as string | undefined });
   const snapshot = await readSnapshotFile(file);
+  return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
+}
+
+async function commandScan(paths: string[], values: Values, io: Io): Promise<number> {
+  if (paths.length === 0) {
+    throw new UsageError("scan: expected one or more model files or directories");
+  }
+  const outputs = parseFormats(values.format as string[] | undefined);
+  const now = parseNow(values.now as string | undefined);
+  const chosen = await choosePolicy({ explicit: values.policy as string | undefined });
+  // Only the checks that judge model files apply to a scan; a policy file tunes their params.
+  const artifactChecks = chosen.checks.filter((c) => c.definition.family === "artifact");
+  const policy = {
+    ...chosen,
+    name: `${chosen.name} (model files)`,
+    checks: artifactChecks.filter((c) => c.definition.needs.every((n) => n === "artifacts")),
+  };
+  for (const path of paths) {
+    const stat = await Deno.stat(path).catch(() => undefined);
+    if (!stat) throw new UsageError(`scan: ${path}: no such file or directory`);
+  }
+  const snapshot = await scanModelPaths({ paths, now });
   return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
 }
 

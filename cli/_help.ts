@@ -41,6 +41,8 @@ Commands:
   check [DIR]          collect a snapshot of DIR (default .) and evaluate the policy
   snapshot [DIR]       print the snapshot JSON of DIR (or --output FILE)
   eval SNAPSHOT        evaluate a stored snapshot JSON file
+  scan PATH…           judge model files and directories only (pickle, PyTorch, joblib, NumPy,
+                       safetensors): quick triage of a download
   checks               list the built-in checks
   explain CHECK        describe one check: params, fix, the ML06 item it enforces
   init [DIR]           write a starter policy (tollgate.yaml, or --type ts)
@@ -72,6 +74,13 @@ every input that could not be read. Validate it with 'tollgate schema snapshot'.
 
 Evaluates a stored snapshot (from 'tollgate snapshot' or another producer). Without --policy,
 uses the built-in 'recommended' policy.
+
+${COMMON}`,
+  scan: `Usage: tollgate scan PATH… [options]
+
+Judges model files and directories only: every pickle they embed (raw, PyTorch zip and legacy,
+joblib, NumPy object arrays) by its imports, and whether the format can run code at all. Each
+finding's subject is the file path. Uses the artifact checks of --policy, else of 'recommended'.
 
 ${COMMON}`,
   checks: `Usage: tollgate checks [--format text|json]

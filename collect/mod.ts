@@ -341,3 +341,52 @@ function unique<T>(items: T[], key: (item: T) => string, merge?: (kept: T, again
   }
   return [...seen].sort(([a], [b]) => compare(a, b)).map(([, item]) => item);
 }
+
+/**
+ * Snapshot of model files only, for `tollgate scan`: each path is a model file (read whatever its
+ * name) or a directory (searched for model files by name, judged by content). Artifact paths are
+ * the given paths (joined with the file's place inside a given directory).
+ *
+ * @param options The paths, and `now`.
+ * @returns A snapshot whose `collected` is `["artifacts"]`.
+ * @example
+ * ```ts ignore
+ * import { scanModelPaths } from "./mod.ts";
+ * const snapshot = await scanModelPaths({ paths: ["models/"] });
+ * ```
+ */
+export async function scanModelPaths(options: { paths: string[]; now?: Date }): Promise<Snapshot> {
+  const snapshot = emptySnapshot({
+    root: "scan",
+    collectedAt: (options.now ?? new Date()).toISOString(),
+  });
+  snapshot.collected = ["artifacts"];
+  for (const given of options.paths) {
+    const stat = await Deno.stat(given).catch(() => undefined);
+    if (!stat) throw new ReadError(given, `${given}: no such file or directory`);
+    const shown = given.replace(/\/+$/, "");
+    if (stat.isFile) {
+      snapshot.artifacts.push(await readModelFileAt(given, { path: shown }));
+      snapshot.inputs.push({ file: shown, format: "model file" });
+      continue;
+    }
+    const root = path.resolve(given);
+    const walk = await walkProject({ root });
+    snapshot.problems.push(...walk.problems.map((p) => ({ ...p, file: `${shown}/${p.file}` })));
+    for (const file of walk.files.filter((f) => MODEL_FILE.test(f))) {
+      const at = `${shown}/${file}`;
+      try {
+        const { real } = await resolveInRoot({ root, file });
+        snapshot.artifacts.push(await readModelFileAt(real, { path: at }));
+        snapshot.inputs.push({ file: at, format: "model file" });
+      } catch (error) {
+        if (!(error instanceof ReadError)) throw error;
+        snapshot.problems.push({
+          file: at,
+          message: `${at}: ${error.message.replace(`${file}: `, "")}`,
+        });
+      }
+    }
+  }
+  return snapshot;
+}

@@ -133,7 +133,8 @@ function renderResult(result: CheckResult, paint: Paint): string[] {
       ? "yellow"
       : "blue";
     lines.push(
-      `         ${paint(color, finding.severity.padEnd(7))} ${where(finding)}${finding.subject}`,
+      `         ${paint(color, finding.severity.padEnd(7))} ${where(finding)}` +
+        (finding.subject === finding.location?.file ? "" : finding.subject),
       `                 ${finding.message}`,
     );
     if (finding.fix && !sharedFix) lines.push(paint("dim", `                 fix: ${finding.fix}`));

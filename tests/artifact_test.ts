@@ -68,3 +68,32 @@ Deno.test("the CLI fails a project carrying a malicious model, naming the file a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("tollgate scan: model files by path, with the artifact checks only", async () => {
+  const { tollgate } = await import("./_cli.ts");
+  const dir = await Deno.makeTempDir({ prefix: "tollgate-scan-" });
+  try {
+    await Deno.copyFile(path.join(FIXTURES, "malicious_eval.pkl"), path.join(dir, "evil.bin"));
+    await Deno.copyFile(
+      path.join(FIXTURES, "model.safetensors"),
+      path.join(dir, "model.safetensors"),
+    );
+    const run = await tollgate(["scan", dir, "--format", "json"]);
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(report.results.map((r: { check: string }) => r.check), [
+      "artifact.no-unsafe-pickle",
+      "artifact.safe-format",
+    ]);
+    const errors = report.results[0].findings;
+    assert.deepEqual(errors.map((f: { subject: string }) => f.subject), [`${dir}/evil.bin`]);
+    assert.match(errors[0].message, /imports builtins\.eval/);
+    const safe = await tollgate(["scan", path.join(dir, "model.safetensors")]);
+    assert.equal(safe.code, 0, safe.stdout + safe.stderr);
+    const missing = await tollgate(["scan", path.join(dir, "nope.pt")]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.pt: no such file or directory/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
