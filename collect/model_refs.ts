@@ -315,6 +315,9 @@ function withLoadOptions(
     const trust = value(args.keywords.get("trust_remote_code"));
     if (trust.kind === "boolean") reference.trustRemoteCode = trust.value;
     else if (trust.kind !== "none" || args.spread) reference.trustRemoteCode = "dynamic";
+    const safetensors = value(args.keywords.get("use_safetensors"));
+    if (safetensors.kind === "boolean") reference.useSafetensors = safetensors.value;
+    else if (safetensors.kind !== "none") reference.useSafetensors = "dynamic";
   }
   return reference;
 }

@@ -58,3 +58,22 @@ Deno.test("artifact.safe-loaders: unsafe loads are errors, torch.load without th
   );
   assert.ok(!allowed.some((f) => f.subject === "call:joblib.load"));
 });
+
+Deno.test("use_safetensors is recorded on hub loads", () => {
+  const { models } = findModelReferences(
+    [
+      'AutoModel.from_pretrained("org/a", use_safetensors=True)',
+      'AutoModel.from_pretrained("org/b", use_safetensors=False)',
+      'AutoModel.from_pretrained("org/c", use_safetensors=flag)',
+      'AutoModel.from_pretrained("org/d")',
+      "",
+    ].join("\n"),
+    { file: "m.py" },
+  );
+  assert.deepEqual(models.map((m) => [m.repoId, m.useSafetensors]), [
+    ["org/a", true],
+    ["org/b", false],
+    ["org/c", "dynamic"],
+    ["org/d", undefined],
+  ]);
+});
