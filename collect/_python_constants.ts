@@ -80,24 +80,72 @@ export function literalValue(tokens: PythonToken[], from: number, to: number): s
  * ```
  */
 export function moduleConstants(tokens: PythonToken[]): Map<string, string> {
+  return scopeConstants(tokens, { from: 0, to: tokens.length, column: 1 }).constants;
+}
+
+/**
+ * The same rule inside each function: a name bound exactly once in the function (parameters
+ * count as bindings), by `NAME = "literal"` at the function body's own level. `bound` lists every
+ * name the function binds, so a caller knows when a module constant is shadowed.
+ *
+ * @param tokens The file's tokens, comments removed.
+ * @returns One scope per `def`: the token range of its body, its constants and bound names.
+ * @example
+ * ```ts
+ * import { functionScopes } from "./_python_constants.ts";
+ * import { tokenizePython } from "./_python_tokens.ts";
+ * const [scope] = functionScopes(tokenizePython('def f():\n    name = "org/m"\n    g(name)\n'));
+ * scope.constants.get("name"); // "org/m"
+ * ```
+ */
+export function functionScopes(
+  tokens: PythonToken[],
+): Array<{ from: number; to: number; constants: Map<string, string>; bound: Set<string> }> {
+  const scopes = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].kind !== "name" || tokens[i].text !== "def") continue;
+    const head = tokens[i - 1]?.text === "async" ? i - 1 : i;
+    if (head > 0 && tokens[head - 1].kind !== "newline") continue;
+    const defColumn = tokens[head].column;
+    let bodyStart = i;
+    while (bodyStart < tokens.length && tokens[bodyStart].kind !== "newline") bodyStart++;
+    bodyStart++;
+    let end = bodyStart;
+    while (end < tokens.length) {
+      const startsLine = tokens[end - 1]?.kind === "newline";
+      if (startsLine && tokens[end].kind !== "newline" && tokens[end].column <= defColumn) break;
+      end++;
+    }
+    if (bodyStart >= end || tokens[bodyStart].column <= defColumn) continue;
+    const scope = scopeConstants(tokens, { from: head, to: end, column: tokens[bodyStart].column });
+    scopes.push({ from: bodyStart, to: end, constants: scope.constants, bound: scope.bound });
+  }
+  return scopes;
+}
+
+/** Constants of one scope: statements starting at `column` inside tokens [from, to). */
+function scopeConstants(
+  tokens: PythonToken[],
+  scope: { from: number; to: number; column: number },
+): { constants: Map<string, string>; bound: Set<string> } {
   const candidates = new Map<string, string>();
   const bindings = new Map<string, number>();
   const bind = (name: string) => bindings.set(name, (bindings.get(name) ?? 0) + 1);
-  let start = 0;
+  let start = scope.from;
   let depth = 0;
-  let moduleLevel = tokens[0]?.column === 1;
-  for (let i = 0; i <= tokens.length; i++) {
+  let atLevel = tokens[scope.from]?.column === scope.column;
+  for (let i = scope.from; i <= scope.to; i++) {
     const t = tokens[i];
-    if (i === tokens.length || t.kind === "newline" || (depth === 0 && isOp(t, ";"))) {
+    if (i === scope.to || t.kind === "newline" || (depth === 0 && isOp(t, ";"))) {
       if (i > start) {
         const assigns = topLevelAssignments(tokens, start, i);
         markBindings(tokens, start, i, assigns[assigns.length - 1] ?? -1, bind);
-        const constant = moduleLevel ? constantDefinition(tokens, start, i, assigns) : undefined;
+        const constant = atLevel ? constantDefinition(tokens, start, i, assigns) : undefined;
         if (constant) candidates.set(constant.name, constant.value);
         // `if x: A = "a"; B = "b"` — B belongs to the if-suite.
-        if (COMPOUND.has(tokens[start].text)) moduleLevel = false;
+        if (COMPOUND.has(tokens[start].text)) atLevel = false;
       }
-      if (t?.kind === "newline") moduleLevel = tokens[i + 1]?.column === 1;
+      if (t?.kind === "newline") atLevel = tokens[i + 1]?.column === scope.column;
       start = i + 1;
       depth = 0;
     } else if (t.kind === "op" && "([{".includes(t.text)) depth++;
@@ -107,7 +155,7 @@ export function moduleConstants(tokens: PythonToken[]): Map<string, string> {
   for (const [name, value] of candidates) {
     if (bindings.get(name) === 1) constants.set(name, value);
   }
-  return constants;
+  return { constants, bound: new Set(bindings.keys()) };
 }
 
 /** Indexes of the `=` tokens outside brackets in one statement. */

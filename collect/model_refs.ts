@@ -7,7 +7,7 @@
  * @module
  */
 import type { LoaderCall, ModelReference, Problem } from "../core/snapshot.ts";
-import { isOp, literalValue, moduleConstants } from "./_python_constants.ts";
+import { functionScopes, isOp, literalValue, moduleConstants } from "./_python_constants.ts";
 import { type PythonToken, PythonTokenLimitError, tokenizePython } from "./_python_tokens.ts";
 
 /** What {@linkcode findModelReferences} found in one file. */
@@ -118,6 +118,7 @@ export function findModelReferences(
   const tokens = all.filter((t) => t.kind !== "comment");
   const brackets = matchBrackets(tokens);
   const constants = moduleConstants(tokens);
+  const scopes = functionScopes(tokens);
   const models: ModelReference[] = [];
   const loaderCalls: LoaderCall[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -132,7 +133,7 @@ export function findModelReferences(
     if (!loader && !unpickler) continue;
     if (before?.kind === "name" && /^(?:def|class)$/.test(before.text)) continue;
     const args = callArguments(tokens, i + 1, brackets);
-    const value = (span: Span | undefined) => evaluate(tokens, span, constants);
+    const value = (span: Span | undefined) => evaluate(tokens, span, { constants, scopes });
     if (unpickler) {
       const options: Record<string, boolean | "dynamic"> = {};
       for (const option of unpickler.options) {
@@ -392,7 +393,7 @@ function callArguments(tokens: PythonToken[], open: number, brackets: Brackets):
 function evaluate(
   tokens: PythonToken[],
   span: Span | undefined,
-  constants: Map<string, string>,
+  names: { constants: Map<string, string>; scopes: ReturnType<typeof functionScopes> },
 ): ArgumentValue {
   if (!span) return { kind: "none" };
   const literal = literalValue(tokens, span.from, span.to);
@@ -401,7 +402,11 @@ function evaluate(
   const name = tokens[span.from].text;
   if (name === "True" || name === "False") return { kind: "boolean", value: name === "True" };
   if (name === "None") return { kind: "none" };
-  const constant = constants.get(name);
+  // The innermost enclosing function that binds the name decides; else the module's constants.
+  const enclosing = names.scopes.filter((s) => s.from <= span.from && span.from < s.to)
+    .sort((a, b) => (a.to - a.from) - (b.to - b.from));
+  const owner = enclosing.find((s) => s.bound.has(name));
+  const constant = owner ? owner.constants.get(name) : names.constants.get(name);
   return constant === undefined ? { kind: "dynamic" } : { kind: "literal", value: constant };
 }
 

@@ -333,3 +333,34 @@ Deno.test("property: findModelReferences never throws and locations lie inside t
     { numRuns: 500 },
   );
 });
+
+Deno.test("findModelReferences resolves constants of the enclosing function, never shadowed ones", () => {
+  const source = [
+    'MODEL = "org/module"',
+    "",
+    "def load():",
+    '    name = "org/local"',
+    "    AutoModel.from_pretrained(name)",
+    "    AutoModel.from_pretrained(MODEL)",
+    "",
+    "def other(name):",
+    "    AutoModel.from_pretrained(name)",
+    "",
+    "def twice():",
+    '    m = "org/a"',
+    '    m = "org/b"',
+    "    AutoModel.from_pretrained(m)",
+    "",
+    "async def shadow():",
+    '    MODEL = "org/shadowed"',
+    "    AutoModel.from_pretrained(MODEL)",
+    "",
+  ].join("\n");
+  assert.deepEqual(scan(source).models.map((m) => [m.location.line, m.repoId, m.unresolved]), [
+    [5, "org/local", undefined],
+    [6, "?", "MODEL"],
+    [9, "?", "name"],
+    [14, "?", "m"],
+    [18, "org/shadowed", undefined],
+  ]);
+});
