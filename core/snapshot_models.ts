@@ -102,29 +102,71 @@ export const Artifact = z.object({
 export type Artifact = z.infer<typeof Artifact>;
 
 /**
- * A model signature bundle (OpenSSF Model Signing) and the digests of the files it covers,
- * computed at collect time. Cryptographic verification happens in the check, from `bundle`.
+ * One file found under a signed model path, with the digests the signature's serialization needs,
+ * computed at collect time. Nothing here is taken from the (unverified) signature itself.
+ *
+ * @example
+ * ```ts
+ * import { SignedFile } from "./snapshot_models.ts";
+ * SignedFile.parse({ path: "weights/model.safetensors", kind: "file", size: 4, sha256: "ab" });
+ * ```
+ */
+export const SignedFile = z.object({
+  path: z.string().min(1).describe(
+    "POSIX path relative to the model path ('.' when the model is one file)",
+  ),
+  kind: z.enum(["file", "symlink", "other"]).describe(
+    "'symlink': a symbolic link (its target's content is hashed when it is a file inside the " +
+      "model path); 'other': a FIFO, device or socket, never opened",
+  ),
+  size: z.number().int().min(0).optional(),
+  sha256: z.string().optional().describe("Hex digest of the whole content"),
+  shards: z.array(z.object({
+    start: z.number().int().min(0),
+    end: z.number().int().min(0),
+    sha256: z.string(),
+  })).optional().describe("Digests of [start, end) ranges, for the 'shards' serialization"),
+  error: z.string().optional().describe("Why the file could not be hashed"),
+});
+/** One file under a signed model path. */
+export type SignedFile = z.infer<typeof SignedFile>;
+
+/**
+ * A model signature (OpenSSF Model Signing `model.sig`, a Sigstore bundle) and the files on disk
+ * under the model path it covers, hashed at collect time. The bundle is recorded as parsed and is
+ * not trusted: checks verify it cryptographically (pure computation) before reading its claims.
  *
  * @example
  * ```ts
  * import { Signature } from "./snapshot_models.ts";
- * Signature.parse({ path: "model.sig", format: "oms/sigstore-bundle-v0.3", modelPath: ".", bundle: {}, files: [] });
+ * Signature.parse({
+ *   path: "models/bert/model.sig",
+ *   format: "application/vnd.dev.sigstore.bundle.v0.3+json",
+ *   modelPath: "models/bert",
+ *   bundle: {},
+ *   files: [],
+ * });
  * ```
  */
 export const Signature = z.object({
-  path: z.string().min(1),
-  format: z.string().describe("e.g. 'oms/sigstore-bundle-v0.3'"),
-  modelPath: z.string().describe("Directory or file the signature covers"),
-  bundle: z.unknown().describe("The bundle as parsed JSON"),
-  files: z.array(
-    z.object({
-      path: z.string(),
-      signedDigest: z.string().optional(),
-      actualDigest: z.string().optional(),
-    }),
+  path: z.string().min(1).describe("The signature file, relative to the project root"),
+  format: z.string().describe(
+    "The bundle's mediaType, or 'unknown' when the file is not a Sigstore bundle",
+  ),
+  modelPath: z.string().describe(
+    "Directory or file the signature covers, relative to the project root ('.' for the root)",
+  ),
+  modelKind: z.enum(["directory", "file"]).default("directory"),
+  bundle: z.unknown().describe("The bundle as parsed JSON (undefined when unreadable)"),
+  files: z.array(SignedFile).describe("Every entry under modelPath, sorted by path"),
+  truncated: z.boolean().default(false).describe(
+    "True when the file walk stopped at a limit, so `files` is incomplete",
+  ),
+  issues: z.array(z.string()).default([]).describe(
+    "Why the signature or the model path could not be read completely",
   ),
 });
-/** A model signature bundle. */
+/** A model signature bundle and the files it may cover. */
 export type Signature = z.infer<typeof Signature>;
 
 /**
