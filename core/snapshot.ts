@@ -64,6 +64,7 @@ export const Section = z.enum([
   "registry.pypi",
   "registry.advisories",
   "registry.hub",
+  "registry.provenance",
 ]);
 /** A snapshot section name. */
 export type Section = z.infer<typeof Section>;
@@ -146,7 +147,7 @@ export function emptySnapshot(options: { root: string; collectedAt: string }): S
     signatures: [],
     services: [],
     codeowners: [],
-    registry: { pypi: [], advisories: [], hub: [] },
+    registry: { pypi: [], advisories: [], hub: [], provenance: [] },
     data: [],
     problems: [],
   };

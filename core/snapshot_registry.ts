@@ -21,6 +21,12 @@ export const Release = z.object({
   yankedReason: z.string().optional(),
   attested: z.boolean().optional(),
   publisher: z.string().optional().describe("Trusted-publisher repository of the attestation"),
+  files: z.array(z.object({
+    filename: z.string(),
+    sha256: z.string().optional(),
+    uploadedAt: z.string().optional(),
+    yanked: z.boolean().optional(),
+  })).optional().describe("The release's distribution files, when the index lists them"),
 });
 /** One release of a package. */
 export type Release = z.infer<typeof Release>;
@@ -52,14 +58,16 @@ export type Advisory = z.infer<typeof Advisory>;
  * @example
  * ```ts
  * import { RegistryData } from "./snapshot_registry.ts";
- * RegistryData.parse({ pypi: [], advisories: [], hub: [] });
+ * RegistryData.parse({ pypi: [], advisories: [], hub: [], provenance: [] });
  * ```
  */
 export const RegistryData = z.object({
   pypi: z.array(
     z.object({
-      name: z.string(),
-      latest: z.string().optional(),
+      name: z.string().describe("PEP 503-normalised name"),
+      index: z.string().optional().describe("Base URL the facts came from (redacted)"),
+      found: z.boolean().default(true).describe("False when the index does not know the name"),
+      latest: z.string().optional().describe("Newest stable (non-pre-release, not yanked) version"),
       releases: z.array(Release),
     }),
   ),
@@ -67,11 +75,30 @@ export const RegistryData = z.object({
   hub: z.array(
     z.object({
       repoId: z.string(),
+      revision: z.string().optional().describe("The revision asked for (default: main)"),
+      found: z.boolean().default(true).describe("False when the Hub answers 404"),
       author: z.string().optional(),
-      sha: z.string().optional(),
-      gated: z.boolean().optional(),
+      sha: z.string().optional().describe("Commit the revision resolved to"),
+      lastModified: z.string().optional(),
+      gated: z.union([z.boolean(), z.string()]).optional().describe("false, 'auto' or 'manual'"),
+      private: z.boolean().optional(),
+      disabled: z.boolean().optional(),
+      files: z.array(z.string()).optional().describe("File names at that revision"),
     }),
   ),
+  provenance: z.array(
+    z.object({
+      name: z.string().describe("PEP 503-normalised package name"),
+      version: z.string(),
+      filename: z.string(),
+      sha256: z.string().optional().describe("Digest the project pins for this file"),
+      url: z.string().describe("Integrity API URL asked (redacted)"),
+      provenance: z.unknown().describe(
+        "The PEP 740 provenance object as served (null: the index has none). Not trusted: " +
+          "checks verify its attestation bundles",
+      ),
+    }),
+  ).default([]).describe("PEP 740 provenance of locked files (PyPI Integrity API)"),
 });
 /** Registry facts added by enrichment. */
 export type RegistryData = z.infer<typeof RegistryData>;
@@ -86,9 +113,15 @@ export type RegistryData = z.infer<typeof RegistryData>;
  * ```
  */
 export const DataSource = z.object({
-  name: z.string(),
-  url: z.string().optional(),
-  retrievedAt: z.string().optional(),
+  name: z.string().describe("pypi, osv, osv-db, huggingface, pypi-integrity…"),
+  url: z.string().optional().describe("Base URL or database path (redacted)"),
+  retrievedAt: z.string().optional().describe("Newest fetch time among the data used (ISO 8601)"),
+  requests: z.number().int().min(0).optional().describe("Network requests made"),
+  fromCache: z.number().int().min(0).optional().describe("Answers served from the disk cache"),
+  etag: z.string().optional().describe("ETag of a single-document source"),
+  version: z.string().optional().describe(
+    "Version of a local database (e.g. newest modified time, record count and digest)",
+  ),
 });
 /** Where a piece of external data came from. */
 export type DataSource = z.infer<typeof DataSource>;
