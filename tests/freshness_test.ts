@@ -1,0 +1,133 @@
+import { deepStrictEqual, match, rejects } from "node:assert/strict";
+import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "../checks/freshness.ts";
+import { pkg, runCheck, snapshotOf, TEST_NOW } from "../testing.ts";
+import type { Advisory, RegistryData } from "../core/snapshot.ts";
+import { evaluate } from "../core/evaluate.ts";
+import { definePolicy } from "../core/policy.ts";
+
+const ago = (days: number) => new Date(TEST_NOW.getTime() - days * 86_400_000).toISOString();
+
+const pypi: RegistryData["pypi"] = [
+  {
+    name: "torch",
+    found: true,
+    latest: "2.5.0",
+    releases: [
+      { version: "2.1.0", uploadedAt: ago(800), yanked: false },
+      { version: "2.4.0", uploadedAt: ago(100), yanked: false },
+      { version: "2.5.0", uploadedAt: ago(3), yanked: false },
+    ],
+  },
+  {
+    name: "numpy",
+    found: true,
+    latest: "2.0.1",
+    releases: [
+      { version: "1.26.0", uploadedAt: ago(500), yanked: true, yankedReason: "broken wheels" },
+      { version: "2.0.1", uploadedAt: ago(30), yanked: false },
+    ],
+  },
+  { name: "internal-lib", found: false, releases: [] },
+];
+
+const registry = (over: Partial<RegistryData> = {}): RegistryData => ({
+  pypi,
+  advisories: [],
+  hub: [],
+  provenance: [],
+  ...over,
+});
+
+Deno.test("max-age reports each dependency further behind than the limit, with the newest version", async () => {
+  const snapshot = snapshotOf({
+    packages: [pkg("torch==2.1.0"), pkg("numpy==2.0.1"), pkg("internal-lib==1.0")],
+    registry: registry(),
+  });
+  const findings = await runCheck(maxAge({ days: 365 }), snapshot);
+  deepStrictEqual(findings.map((f) => f.subject), ["pkg:pypi/torch@2.1.0"]);
+  match(findings[0].message, /torch 2\.1\.0 is 797 days behind 2\.5\.0/);
+  deepStrictEqual(await runCheck(maxAge({ days: 1000 }), snapshot), []);
+});
+
+Deno.test("max-age bounds total libyears when asked", async () => {
+  const snapshot = snapshotOf({
+    packages: [pkg("torch==2.1.0"), pkg("numpy==1.26.0")],
+    registry: registry(),
+  });
+  const findings = await runCheck(maxAge({ days: 10_000, libyears: 2 }), snapshot);
+  deepStrictEqual(findings.map((f) => f.subject), ["project"]);
+  match(findings[0].message, /3\.5 libyears/);
+});
+
+Deno.test("min-release-age flags versions inside the cool-down", async () => {
+  const snapshot = snapshotOf({
+    packages: [pkg("torch==2.5.0"), pkg("numpy==2.0.1")],
+    registry: registry(),
+  });
+  const findings = await runCheck(minReleaseAge({}), snapshot);
+  deepStrictEqual(findings.map((f) => f.subject), ["pkg:pypi/torch@2.5.0"]);
+  match(findings[0].message, /3 day\(s\) ago \(cool-down 7 days\)/);
+  deepStrictEqual((await runCheck(minReleaseAge({ days: 45 }), snapshot)).length, 2);
+});
+
+Deno.test("not-yanked names the reason and the newest release", async () => {
+  const snapshot = snapshotOf({ packages: [pkg("numpy==1.26.0")], registry: registry() });
+  const [finding] = await runCheck(notYanked({}), snapshot);
+  match(
+    finding.message,
+    /numpy 1\.26\.0 is yanked: broken wheels\. The newest release is 2\.0\.1\./,
+  );
+});
+
+const advisory = (over: Partial<Advisory>): Advisory => ({
+  id: "PYSEC-2024-1",
+  aliases: ["CVE-2024-1"],
+  package: "torch",
+  version: "2.1.0",
+  severity: "critical",
+  fixed: ["2.2.0"],
+  ...over,
+});
+
+Deno.test("no-known-vulnerabilities reports advisories at or above the threshold with fixes", async () => {
+  const snapshot = snapshotOf({
+    packages: [pkg("torch==2.1.0"), pkg("numpy==2.0.1")],
+    registry: registry({
+      advisories: [
+        advisory({ summary: "RCE in torch.load" }),
+        advisory({ id: "GHSA-low", aliases: [], severity: "low", fixed: [] }),
+        advisory({
+          id: "GHSA-unknown",
+          aliases: [],
+          severity: "unknown",
+          package: "numpy",
+          version: "2.0.1",
+        }),
+      ],
+    }),
+  });
+  const findings = await runCheck(noKnownVulnerabilities({ minSeverity: "moderate" }), snapshot);
+  deepStrictEqual(findings.map((f) => f.evidence?.advisory), ["GHSA-unknown", "PYSEC-2024-1"]);
+  match(
+    findings[1].message,
+    /affected by PYSEC-2024-1 \(CVE-2024-1\) \[critical\]: RCE in torch\.load; fixed in 2\.2\.0\./,
+  );
+  deepStrictEqual(findings[1].fix, "Upgrade torch to 2.2.0 or later and re-lock.");
+  const lenient = await runCheck(
+    noKnownVulnerabilities({ failOnUnknownSeverity: false, ignore: ["CVE-2024-1"] }),
+    snapshot,
+  );
+  deepStrictEqual(lenient.map((f) => f.evidence?.advisory), ["GHSA-low"]);
+  match(lenient[0].message, /no fixed version is known/);
+});
+
+Deno.test("without registry data the freshness checks error, or are skipped offline — never a silent pass", async () => {
+  const snapshot = snapshotOf({ packages: [pkg("torch==2.1.0")] });
+  await rejects(runCheck(notYanked({}), snapshot), /registry\.pypi/);
+  const policy = definePolicy({ name: "t", checks: [maxAge({}), noKnownVulnerabilities({})] });
+  const online = await evaluate({ snapshot, policy, now: TEST_NOW });
+  deepStrictEqual(online.results.map((r) => r.status), ["error", "error"]);
+  const offline = await evaluate({ snapshot, policy, now: TEST_NOW, offline: true });
+  deepStrictEqual(offline.results.map((r) => r.status), ["skipped", "skipped"]);
+  for (const r of offline.results) match(r.reason ?? "", /offline/);
+});
