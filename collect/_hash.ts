@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import * as path from "node:path";
 
 /**
@@ -24,17 +24,142 @@ export type HashAlgorithm = "sha256" | "sha384" | "sha512";
 /** Why a file could not be hashed. */
 export type HashFailure = "missing" | "escapes" | "not-file" | "loop" | "unreadable";
 
-/** The result of hashing one file: a hex digest and size, or why not. */
+/**
+ * The result of hashing one file (or a range of it): a hex digest and the bytes read, with the
+ * digest of each shard when shards were asked for; or why not.
+ */
 export type HashOutcome =
-  | { ok: true; digest: string; size: number }
+  | { ok: true; digest: string; size: number; shards?: string[] }
   | { ok: false; reason: HashFailure; message: string };
 
 /**
- * Hash an open-able file by streaming it through `algorithm` in chunks.
+ * Which bytes of a file to hash. Without any field: the whole file.
+ */
+export interface HashRange {
+  /** First byte hashed (default 0). */
+  start?: number;
+  /** End of the range, exclusive (default: the end of the file; a shorter file ends it sooner). */
+  end?: number;
+  /**
+   * Also digest the consecutive `shardSize`-byte pieces of the range (the last one may be
+   * shorter; an empty range has none), in the same pass over the bytes.
+   */
+  shardSize?: number;
+  /**
+   * When the range would need more shards than this, only the whole digest is computed and
+   * `shards` is left out: a bound on work and memory whatever `shardSize` a caller passes on.
+   * Default 1,000,000.
+   */
+  maxShards?: number;
+}
+
+/** Options shared by the hashing functions. */
+export interface HashOptions extends HashRange {
+  /** Digest algorithm (default sha256). */
+  algorithm?: HashAlgorithm;
+  /** A reusable read buffer (default a fresh 1 MiB one). */
+  buffer?: Uint8Array;
+}
+
+const DEFAULT_MAX_SHARDS = 1_000_000;
+
+/**
+ * Throw a RangeError naming the field when a range is not made of non-negative safe integers,
+ * ends before it starts, or has a shard size below 1.
+ *
+ * @example
+ * ```ts
+ * import { checkHashRange } from "./_hash.ts";
+ * checkHashRange({ start: 0, end: 8, shardSize: 4 }); // fine
+ * ```
+ */
+export function checkHashRange(range: HashRange): void {
+  for (const key of ["start", "end", "maxShards"] as const) {
+    const value = range[key];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw new RangeError(`hash range ${key} must be a non-negative integer, got ${value}`);
+    }
+  }
+  if (
+    range.shardSize !== undefined && !(Number.isSafeInteger(range.shardSize) && range.shardSize > 0)
+  ) {
+    throw new RangeError(`hash range shardSize must be a positive integer, got ${range.shardSize}`);
+  }
+  if (range.end !== undefined && range.end < (range.start ?? 0)) {
+    throw new RangeError(`hash range ends (${range.end}) before it starts (${range.start ?? 0})`);
+  }
+}
+
+/**
+ * Feeds the bytes of a range into the whole digest and, when asked, into one digest per shard.
+ * A range that fits in one shard is hashed once: its only shard digest is the whole digest.
+ */
+class RangeDigest {
+  readonly #algorithm: HashAlgorithm;
+  readonly #whole: Hash;
+  readonly #shardSize: number | undefined;
+  readonly #single: boolean;
+  #shard: Hash | undefined;
+  #inShard = 0;
+  #shards: string[] = [];
+  size = 0;
+
+  /** `length`: the range's expected length, from a stat taken just before reading. */
+  constructor(algorithm: HashAlgorithm, options: HashRange & { length: number }) {
+    this.#algorithm = algorithm;
+    this.#whole = createHash(algorithm);
+    const { shardSize, length } = options;
+    const count = shardSize === undefined ? 0 : Math.ceil(length / shardSize);
+    this.#shardSize = count <= (options.maxShards ?? DEFAULT_MAX_SHARDS) ? shardSize : undefined;
+    this.#single = this.#shardSize !== undefined && length <= this.#shardSize;
+  }
+
+  update(bytes: Uint8Array): void {
+    this.#whole.update(bytes);
+    this.size += bytes.length;
+    const shardSize = this.#shardSize;
+    if (shardSize === undefined || this.#single) return;
+    for (let offset = 0; offset < bytes.length;) {
+      const take = Math.min(shardSize - this.#inShard, bytes.length - offset);
+      this.#shard ??= createHash(this.#algorithm);
+      this.#shard.update(bytes.subarray(offset, offset + take));
+      this.#inShard += take;
+      offset += take;
+      if (this.#inShard === shardSize) {
+        this.#shards.push(this.#shard.digest("hex"));
+        this.#shard = undefined;
+        this.#inShard = 0;
+      }
+    }
+  }
+
+  finish(): HashOutcome {
+    const digest = this.#whole.digest("hex");
+    const shardSize = this.#shardSize;
+    if (shardSize === undefined) return { ok: true, digest, size: this.size };
+    if (this.#single) {
+      if (this.size > shardSize) {
+        return { ok: false, reason: "unreadable", message: "file grew while it was being read" };
+      }
+      return { ok: true, digest, size: this.size, shards: this.size === 0 ? [] : [digest] };
+    }
+    if (this.#shard !== undefined) this.#shards.push(this.#shard.digest("hex"));
+    return { ok: true, digest, size: this.size, shards: this.#shards };
+  }
+}
+
+function rangeLength(range: HashRange, fileSize: number): number {
+  const start = range.start ?? 0;
+  return Math.max(0, Math.min(range.end ?? fileSize, fileSize) - start);
+}
+
+/**
+ * Hash an open-able file (or a range of it) by streaming it through `algorithm` in chunks.
  *
  * @param file Absolute path.
- * @param options `algorithm` (default sha256) and a reusable `buffer` (default a fresh 1 MiB one).
- * @returns The hex digest and the number of bytes read.
+ * @param options `algorithm` (default sha256), a reusable `buffer` (default a fresh 1 MiB one),
+ *   and a {@linkcode HashRange} (`start`, `end`, `shardSize`, `maxShards`).
+ * @returns The hex digest, the number of bytes read, and the shard digests when asked for.
  * @example
  * ```ts ignore
  * import { hashFileStreaming } from "./_hash.ts";
@@ -43,19 +168,33 @@ export type HashOutcome =
  */
 export async function hashFileStreaming(
   file: string,
-  options: { algorithm?: HashAlgorithm; buffer?: Uint8Array } = {},
-): Promise<{ digest: string; size: number }> {
-  const hash = createHash(options.algorithm ?? "sha256");
+  options: HashOptions = {},
+): Promise<{ digest: string; size: number; shards?: string[] }> {
+  checkHashRange(options);
+  const outcome = await digestFile(file, options);
+  if (!outcome.ok) throw new Error(`${file}: ${outcome.message}`);
+  const { ok: _, ...result } = outcome;
+  return result;
+}
+
+async function digestFile(file: string, options: HashOptions): Promise<HashOutcome> {
   const buffer = options.buffer ?? new Uint8Array(HASH_CHUNK_BYTES);
   using handle = await Deno.open(file, { read: true });
-  let size = 0;
-  for (;;) {
-    const read = await handle.read(buffer);
+  const length = options.shardSize === undefined
+    ? 0
+    : rangeLength(options, (await handle.stat()).size);
+  const digest = new RangeDigest(options.algorithm ?? "sha256", { ...options, length });
+  if (options.start) await handle.seek(options.start, Deno.SeekMode.Start);
+  let remaining = options.end === undefined ? Infinity : options.end - (options.start ?? 0);
+  while (remaining > 0) {
+    const read = await handle.read(
+      remaining < buffer.length ? buffer.subarray(0, remaining) : buffer,
+    );
     if (read === null) break;
-    hash.update(buffer.subarray(0, read));
-    size += read;
+    digest.update(buffer.subarray(0, read));
+    remaining -= read;
   }
-  return { digest: hash.digest("hex"), size };
+  return digest.finish();
 }
 
 /**
@@ -64,8 +203,8 @@ export async function hashFileStreaming(
  *
  * @param file Absolute path.
  * @param options `confineTo` (absolute, already resolved with realPath; omitted: no confinement),
- *   `algorithm`, reusable `buffer`.
- * @returns The digest and size, or a failure reason with a message for people.
+ *   `algorithm`, reusable `buffer`, and a {@linkcode HashRange}.
+ * @returns The digest and size (and shard digests), or a failure reason with a message for people.
  * @example
  * ```ts ignore
  * import { hashConfined } from "./_hash.ts";
@@ -75,7 +214,7 @@ export async function hashFileStreaming(
  */
 export async function hashConfined(
   file: string,
-  options: { confineTo?: string; algorithm?: HashAlgorithm; buffer?: Uint8Array } = {},
+  options: HashOptions & { confineTo?: string } = {},
 ): Promise<HashOutcome> {
   let real: string;
   try {
@@ -91,8 +230,8 @@ export async function hashConfined(
     // stat before open: opening a FIFO or device could block or never end.
     const info = await Deno.stat(real);
     if (!info.isFile) return { ok: false, reason: "not-file", message: "not a regular file" };
-    const { digest, size } = await hashFileStreaming(real, options);
-    return { ok: true, digest, size };
+    checkHashRange(options);
+    return await digestFile(real, options);
   } catch (error) {
     return failure(error);
   }
@@ -110,26 +249,34 @@ export async function hashConfined(
  */
 export function hashConfinedSync(
   file: string,
-  options: { confineTo?: string; algorithm?: HashAlgorithm; buffer?: Uint8Array } = {},
+  options: HashOptions & { confineTo?: string } = {},
 ): HashOutcome {
   try {
+    checkHashRange(options);
     const real = Deno.realPathSync(file);
     const root = options.confineTo;
     if (root !== undefined && real !== root && !real.startsWith(root + path.sep)) {
       return { ok: false, reason: "escapes", message: "resolves outside the environment" };
     }
-    if (!Deno.statSync(real).isFile) {
-      return { ok: false, reason: "not-file", message: "not a regular file" };
-    }
-    const hash = createHash(options.algorithm ?? "sha256");
+    const info = Deno.statSync(real);
+    if (!info.isFile) return { ok: false, reason: "not-file", message: "not a regular file" };
     const buffer = options.buffer ?? new Uint8Array(HASH_CHUNK_BYTES);
     using handle = Deno.openSync(real, { read: true });
-    let size = 0;
-    for (let read = handle.readSync(buffer); read !== null; read = handle.readSync(buffer)) {
-      hash.update(buffer.subarray(0, read));
-      size += read;
+    const digest = new RangeDigest(options.algorithm ?? "sha256", {
+      ...options,
+      length: rangeLength(options, info.size),
+    });
+    if (options.start) handle.seekSync(options.start, Deno.SeekMode.Start);
+    let remaining = options.end === undefined ? Infinity : options.end - (options.start ?? 0);
+    while (remaining > 0) {
+      const read = handle.readSync(
+        remaining < buffer.length ? buffer.subarray(0, remaining) : buffer,
+      );
+      if (read === null) break;
+      digest.update(buffer.subarray(0, read));
+      remaining -= read;
     }
-    return { ok: true, digest: hash.digest("hex"), size };
+    return digest.finish();
   } catch (error) {
     return failure(error);
   }

@@ -5,11 +5,14 @@
  *
  * @module
  */
-import { hashConfined } from "./_hash.ts";
-import type { HashAlgorithm, HashOutcome } from "./_hash.ts";
+import { checkHashRange, hashConfined } from "./_hash.ts";
+import type { HashAlgorithm, HashOutcome, HashRange } from "./_hash.ts";
 
-/** One file to hash. */
-export interface HashRequest {
+/**
+ * One file to hash: the whole of it, or a range (`start`, `end`), optionally with a digest per
+ * `shardSize` piece of that range computed in the same pass (see {@linkcode HashRange}).
+ */
+export interface HashRequest extends HashRange {
   /** Absolute path. */
   file: string;
   /** Resolved (realPath) directory the file must stay inside, symlinks followed; never read otherwise. */
@@ -88,6 +91,11 @@ export class HashPool {
    */
   hash(request: HashRequest): Promise<HashOutcome> {
     if (this.#closed) return Promise.reject(new Error("hash pool is closed"));
+    try {
+      checkHashRange(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#size === 0) return hashConfined(request.file, request);
     return new Promise((resolve) => {
       this.#queue.push({ id: this.#nextId++, request, resolve });
@@ -151,6 +159,10 @@ export class HashPool {
             file: request.file,
             confineTo: request.confineTo,
             algorithm: request.algorithm,
+            start: request.start,
+            end: request.end,
+            shardSize: request.shardSize,
+            maxShards: request.maxShards,
           })),
         });
         sent = true;

@@ -1,7 +1,8 @@
 /// <reference lib="deno.worker" />
 /**
- * Hashing worker: receives `{ jobs: [{ id, file, confineTo?, algorithm? }, …] }`, streams each
- * file through the hash in 1 MiB chunks and posts `{ results: [{ id, outcome }, …] }` — after a
+ * Hashing worker: receives `{ jobs: [{ id, file, confineTo?, algorithm?, start?, end?,
+ * shardSize?, maxShards? }, …] }`, streams each file (or the range asked for, with its shard
+ * digests) through the hash in 1 MiB chunks and posts `{ results: [{ id, outcome }, …] }` — after a
  * few files or a few MiB, so small files cost one message per batch rather than per file and large
  * ones still report as they finish. I/O is synchronous: this thread does nothing else, and a
  * blocking read per chunk costs less than an asynchronous operation per small file. One job at a
@@ -10,9 +11,9 @@
  * @module
  */
 import { HASH_CHUNK_BYTES, hashConfinedSync } from "./_hash.ts";
-import type { HashAlgorithm, HashOutcome } from "./_hash.ts";
+import type { HashAlgorithm, HashOutcome, HashRange } from "./_hash.ts";
 
-interface HashJob {
+interface HashJob extends HashRange {
   id: number;
   file: string;
   confineTo?: string;

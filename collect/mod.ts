@@ -28,6 +28,7 @@ import { poetryLockReader } from "./poetry_lock.ts";
 import { pylockReader } from "./pylock.ts";
 import { pipConfigReader, readMachineConfig } from "./pip_config.ts";
 import { parseUvPyprojectTool, uvTomlReader } from "./uv_config.ts";
+import { collectSignatures, type SignatureSpec } from "./signatures.ts";
 
 export { walkProject } from "./walk.ts";
 export { parsePyvenvCfg } from "./venv.ts";
@@ -38,6 +39,7 @@ export { hasCredentials, redactUrl } from "./_url.ts";
 export { exactVersion, normaliseName, parsePep508, Pep508Error } from "./_pep508.ts";
 export { ReadError } from "./_fs.ts";
 export type { FileReader, ReaderContext, ReaderResult } from "./_reader.ts";
+export type { SignatureSpec } from "./signatures.ts";
 
 /** What `collect` takes. */
 export interface CollectOptions {
@@ -57,7 +59,17 @@ export interface CollectOptions {
   machine?: { env: Record<string, string | undefined>; home?: string };
   /** Verify every installed file against its distribution's RECORD (streaming sha256). */
   verifyInstalled?: boolean;
-  /** Progress of that verification (files hashed, of total). */
+  /**
+   * Model signatures to collect besides every `model.sig` in the tree: the bundle and, optionally,
+   * the model directory or file it covers (default: the signature's directory, or the single file
+   * its statement names), both relative to `root`. A spec for a `model.sig` found in the tree
+   * replaces the found one.
+   */
+  signatures?: SignatureSpec[];
+  /**
+   * Progress of long hashing work (files hashed, of total): the files under signed model paths,
+   * then installed files when `verifyInstalled` is set; each phase counts from zero.
+   */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -156,7 +168,7 @@ export const READERS: readonly FileReader[] = [
 /**
  * Collect a snapshot of the project at `root`.
  *
- * @param options The root, and `now`, `env`, `maxFiles`.
+ * @param options The root, and `now`, `env`, `maxFiles`, `signatures`…
  * @returns A snapshot; unreadable inputs are listed in `problems`, never dropped.
  * @example
  * ```ts ignore
@@ -221,6 +233,17 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       }
     }
   }
+  const signatures = await collectSignatures({
+    root,
+    files: walk.files,
+    specs: options.signatures,
+    onProgress: options.onProgress,
+  });
+  snapshot.signatures.push(...signatures.signatures);
+  snapshot.collected.push("signatures");
+  add({ problems: signatures.problems });
+  for (const input of signatures.inputs) inputs.set(input.file, input.format);
+
   const environments = await collectEnvironments({
     root,
     envDirs: walk.environments,
