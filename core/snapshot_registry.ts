@@ -48,6 +48,16 @@ export const Advisory = z.object({
   summary: z.string().optional(),
   severity: z.enum(["low", "moderate", "high", "critical", "unknown"]),
   fixed: z.array(z.string()),
+  score: z.number().min(0).max(10).optional().describe("CVSS score behind the severity"),
+  vector: z.string().optional().describe("CVSS vector behind the severity"),
+  severitySource: z.enum(["cvss_v3", "cvss_v4", "database_specific"]).optional(),
+  severityReason: z.string().optional().describe("Why the severity is unknown"),
+  published: z.string().optional().describe("ISO 8601"),
+  modified: z.string().optional().describe("ISO 8601"),
+  references: z.array(z.string()).optional(),
+  database: z.string().optional().describe(
+    "Where the record came from: the OSV API base URL, or the offline database's path and digest",
+  ),
 });
 /** A known vulnerability affecting a package version. */
 export type Advisory = z.infer<typeof Advisory>;
