@@ -18,14 +18,16 @@ import { evaluate } from "./core/evaluate.ts";
 import type { Policy } from "./core/policy.ts";
 import { Report } from "./core/report.ts";
 import { Snapshot } from "./core/snapshot.ts";
-import { collect, ReadError, scanModelPaths } from "./collect/mod.ts";
+import { collect, ReadError, scanModelPaths, type SignatureSpec } from "./collect/mod.ts";
 import { catalogue } from "./checks/mod.ts";
+import { modelSigned } from "./checks/signature_model.ts";
 import { PREVENTION_BY_CHECK } from "./policies/mod.ts";
 import { formatters } from "./report/mod.ts";
 import { EXIT, OutputError, UsageError } from "./cli/_errors.ts";
 import { HELP } from "./cli/_help.ts";
 import { choosePolicy } from "./cli/policy_file.ts";
 import { starterTs, starterYaml } from "./cli/_init.ts";
+import { verifyModel } from "./cli/verify_model.ts";
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -82,6 +84,19 @@ const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
     help: { type: "boolean", short: "h" },
   },
   schema: { help: { type: "boolean", short: "h" } },
+  "verify-model": {
+    signature: { type: "string" },
+    key: { type: "string", multiple: true },
+    "cert-chain": { type: "string", multiple: true },
+    identity: { type: "string", multiple: true },
+    issuer: { type: "string", multiple: true },
+    "trusted-root": { type: "string" },
+    "ignore-paths": { type: "string", multiple: true },
+    format: { type: "string" },
+    now: { type: "string" },
+    debug: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
 };
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -148,6 +163,19 @@ function run(command: string, positionals: string[], values: Values, io: Io): Pr
       return Promise.resolve(commandExplain(at(0, ""), io));
     case "init":
       return commandInit(at(0, "."), values, io);
+    case "verify-model":
+      return verifyModel({
+        model: at(0, "") || usage("verify-model: expected a model directory or file"),
+        signature: values.signature as string | undefined,
+        keys: values.key as string[] | undefined,
+        certChains: values["cert-chain"] as string[] | undefined,
+        identities: values.identity as string[] | undefined,
+        issuers: values.issuer as string[] | undefined,
+        trustedRoot: values["trusted-root"] as string | undefined,
+        ignorePaths: (values["ignore-paths"] as string[] | undefined)?.flatMap((p) => p.split(",")),
+        format: values.format as string | undefined,
+        now: parseNow(values.now as string | undefined),
+      }, io);
     default:
       return Promise.resolve(commandSchema(at(0, ""), io));
   }
@@ -160,7 +188,7 @@ async function commandCheck(dir: string, values: Values, io: Io): Promise<number
     explicit: values.policy as string | undefined,
     projectDir: dir,
   });
-  const snapshot = await collectProject(dir, now, values);
+  const snapshot = await collectProject(dir, now, values, signatureSpecs(policy));
   return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
 }
 
@@ -351,7 +379,19 @@ function commandSchema(kind: string, io: Io): number {
   return EXIT.pass;
 }
 
-async function collectProject(dir: string, now: Date | undefined, values: Values) {
+/** Signature files the policy names (signature.model-signed `signatures`), for the collector. */
+function signatureSpecs(policy: Policy): SignatureSpec[] {
+  return policy.checks.filter((c) => c.id === modelSigned.id).flatMap((c) =>
+    (c.params as { signatures?: SignatureSpec[] }).signatures ?? []
+  );
+}
+
+async function collectProject(
+  dir: string,
+  now: Date | undefined,
+  values: Values,
+  signatures: SignatureSpec[] = [],
+) {
   const machine = values["no-machine-config"] === true
     ? undefined
     : { env: Deno.env.toObject(), home: Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") };
@@ -362,6 +402,7 @@ async function collectProject(dir: string, now: Date | undefined, values: Values
     env: expansionEnv(values),
     machine,
     verifyInstalled: values["no-verify-installed"] !== true,
+    signatures,
     onProgress: progress?.update,
   });
   progress?.done();
@@ -394,6 +435,10 @@ function progressLine() {
  */
 function expansionEnv(values: Values): Record<string, string> {
   return values["expand-env"] === true ? Deno.env.toObject() : {};
+}
+
+function usage(message: string): never {
+  throw new UsageError(message);
 }
 
 async function projectDir(dir: string): Promise<string> {

@@ -7,6 +7,7 @@ import type { z } from "zod";
 import type { CheckFactory } from "../core/check.ts";
 import { hashPinned } from "./signature.ts";
 import { installedIntegrity } from "./signature_installed.ts";
+import { modelSigned } from "./signature_model.ts";
 import { matchesLock } from "./venv_lock.ts";
 import {
   allowedIndexes,
@@ -31,7 +32,7 @@ import { safeLoaders } from "./artifact_loaders.ts";
  * ```
  */
 export const checks = {
-  signature: { hashPinned, installedIntegrity },
+  signature: { hashPinned, installedIntegrity, modelSigned },
   source: { allowedIndexes, httpsOnly, lookalikePackages, noDependencyConfusion, vcsPinned },
   venv: { isolated, matchesLock },
   hub: { revisionPinned, noRemoteCode, trustedPublishers, lookalikePublishers },

@@ -43,6 +43,8 @@ Commands:
   eval SNAPSHOT        evaluate a stored snapshot JSON file
   scan PATH…           judge model files and directories only (pickle, PyTorch, joblib, NumPy,
                        safetensors): quick triage of a download
+  verify-model PATH    verify an OpenSSF Model Signing signature (model.sig) of a model
+                       directory or file against a trusted key, CA or Sigstore identity
   checks               list the built-in checks
   explain CHECK        describe one check: params, fix, the ML06 item it enforces
   init [DIR]           write a starter policy (tollgate.yaml, or --type ts)
@@ -83,6 +85,31 @@ joblib, NumPy object arrays) by its imports, and whether the format can run code
 finding's subject is the file path. Uses the artifact checks of --policy, else of 'recommended'.
 
 ${COMMON}`,
+  "verify-model": `Usage: tollgate verify-model PATH [--signature FILE] TRUST… [options]
+
+Verifies an OpenSSF Model Signing (OMS) signature, as written by model_signing v0.2 to v1.1: the
+Sigstore bundle's DSSE signature against whom you trust, then every file under PATH against the
+signed sha256 digests. PATH is a model directory, or a file signed on its own.
+
+Trust (at least one):
+  --key PEM            a trusted public key (ECDSA P-256/P-384/P-521 or Ed25519); repeatable
+  --cert-chain PEM     trusted CA certificate(s) for certificate signing; repeatable
+  --identity ID --issuer URL
+                       a trusted Sigstore keyless signer: certificate identity (e-mail, workflow
+                       URI) and its OIDC issuer, matched exactly; repeatable in pairs
+  --trusted-root FILE  Sigstore trusted_root.json for keyless verification (default: the bundled
+                       public-good root; pin your own for air-gapped or private Sigstore)
+
+Options:
+  --signature FILE     the bundle (default: model.sig in PATH, or beside a file PATH)
+  --ignore-paths P     paths under PATH that may exist unsigned (repeatable or comma-separated);
+                       the signature's own ignore_paths, model.sig and git's files always are
+  --format text|json   output (default text)
+  --now DATE           time at which certificates must be valid (default: now)
+
+Verdicts: valid · unsigned · malformed · bad-signature · untrusted-signer · digest-mismatch (names
+the files) · unsigned-extra-files · incomplete.
+Exit codes: 0 valid · 1 invalid (the verdict says why) · 2 usage · 3 could not complete`,
   checks: `Usage: tollgate checks [--format text|json]
 
 Lists the built-in checks: id, family, default severity and title.`,
