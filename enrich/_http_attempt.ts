@@ -8,6 +8,7 @@ import { redactUrlsIn } from "../collect/_url.ts";
 import type { CacheEntry } from "./_http_cache.ts";
 import { describeStatus, type HttpErrorKind } from "./_http_errors.ts";
 import { parseRetryAfter } from "./_http_retry.ts";
+import type { RequestOptions } from "./_http_types.ts";
 
 /** A request as the client prepared it. */
 export interface AttemptRequest {
@@ -21,7 +22,7 @@ export interface AttemptRequest {
   body?: string;
   /** The cached entry to revalidate, if any. */
   cached?: CacheEntry;
-  options: { allowMissing?: boolean };
+  options: RequestOptions;
 }
 
 /** The limits and tools of an attempt. */

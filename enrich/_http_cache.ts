@@ -69,18 +69,26 @@ export interface CacheEntry {
   body: Uint8Array;
 }
 
-interface EntryHeader {
+/** The first line of an entry file: the entry without its body, and what checks the body. */
+interface EntryHeader extends Omit<CacheEntry, "body"> {
   format: string;
   key: string;
-  method: string;
-  url: string;
-  status: number;
-  etag?: string;
-  lastModified?: string;
-  fetchedAt: string;
   size: number;
   sha256: string;
 }
+
+const HEADER_FIELDS = [
+  "format",
+  "key",
+  "method",
+  "url",
+  "status",
+  "etag",
+  "lastModified",
+  "fetchedAt",
+  "size",
+  "sha256",
+] as const;
 
 /** The longest header line read; anything longer is not one of ours. */
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -133,29 +141,17 @@ export class HttpCache {
     if (!header || header.key !== key) return undefined;
     const body = bytes.subarray(newline + 1);
     if (body.length !== header.size || await sha256Hex(body) !== header.sha256) return undefined;
-    const entry: CacheEntry = {
-      method: header.method,
-      url: header.url,
-      status: header.status,
-      fetchedAt: header.fetchedAt,
-      body,
-    };
-    if (header.etag !== undefined) entry.etag = header.etag;
-    if (header.lastModified !== undefined) entry.lastModified = header.lastModified;
-    return entry;
+    const { format: _format, key: _key, size: _size, sha256: _sha256, ...entry } = header;
+    return { ...entry, body };
   }
 
   /** Store `entry` under `key`, atomically: readers see the old entry or the new, never half. */
   async write(key: string, entry: CacheEntry): Promise<void> {
+    const { body: _body, ...fields } = entry;
     const header: EntryHeader = {
       format: CACHE_FORMAT,
       key,
-      method: entry.method,
-      url: entry.url,
-      status: entry.status,
-      ...(entry.etag === undefined ? {} : { etag: entry.etag }),
-      ...(entry.lastModified === undefined ? {} : { lastModified: entry.lastModified }),
-      fetchedAt: entry.fetchedAt,
+      ...fields,
       size: entry.body.length,
       sha256: await sha256Hex(entry.body),
     };
@@ -195,7 +191,10 @@ function parseHeader(bytes: Uint8Array): EntryHeader | undefined {
     h.format !== CACHE_FORMAT || !strings || !optional || !Number.isInteger(h.status) ||
     !Number.isSafeInteger(h.size) || Number.isNaN(Date.parse(h.fetchedAt as string))
   ) return undefined;
-  return h as unknown as EntryHeader;
+  // Only the fields we know, whatever else the file holds.
+  const header = {} as Record<string, unknown>;
+  for (const name of HEADER_FIELDS) if (h[name] !== undefined) header[name] = h[name];
+  return header as unknown as EntryHeader;
 }
 
 /** Reads environment variables (`Deno.env` fits, and so does a `Map`). */

@@ -42,16 +42,7 @@ import {
 
 export { HttpError, type HttpErrorKind } from "./_http_errors.ts";
 export { defaultCacheDir, type EnvReader } from "./_http_cache.ts";
-export {
-  type FetchSource,
-  HTTP_DEFAULTS,
-  type HttpOptions,
-  type HttpProgress,
-  type HttpStats,
-  type JsonResult,
-  type RequestOptions,
-  USER_AGENT,
-} from "./_http_types.ts";
+export * from "./_http_types.ts";
 
 /**
  * Fetches JSON for the enrichers. One client per run: it holds the concurrency limits and stats.
@@ -72,6 +63,7 @@ export class HttpClient {
   readonly #limiter: ConcurrencyLimiter;
   readonly #stats: HttpStats = { requests: 0, cacheHits: 0, revalidated: 0, cacheWriteErrors: 0 };
   readonly #progress: HttpProgress = { started: 0, done: 0 };
+  readonly #inFlight = new Map<string, Promise<JsonResult<unknown>>>();
 
   /** @param options Cache, offline mode, retry, time and size limits (see {@linkcode HttpOptions}). */
   constructor(options: HttpOptions = {}) {
@@ -99,7 +91,8 @@ export class HttpClient {
    * @param url An http(s) URL; user-info in it is sent as Basic authentication and redacted
    *   everywhere it is shown or stored.
    * @param options Accept header, maximum cache age, extra headers, `allowMissing`.
-   * @returns The parsed body and its provenance.
+   * @returns The parsed body and its provenance. Identical requests made while one is in flight
+   *   share its answer (one request, one parsed object: treat `data` as read-only).
    * @throws {HttpError} When no answer could be had (see {@linkcode HttpErrorKind}).
    */
   getJson<T = unknown>(
@@ -162,71 +155,83 @@ export class HttpClient {
       const accept = options.accept ?? "application/json";
       const headers = options.headers ?? {};
       const key = await cacheKey({ method, url, accept, headers, body });
-      const cached = await this.#cache?.read(key);
-      const maxAgeMs = options.maxAgeMs ?? this.#settings.maxAgeMs;
-      if (cached && (this.#settings.offline || this.#ageMs(cached) < maxAgeMs)) {
-        this.#stats.cacheHits++;
-        return decodeJson<T>(cached, { fromCache: true, attempts: 0, options });
-      }
-      if (this.#settings.offline) {
-        throw new HttpError({
-          kind: "offline",
+      // Identical requests in flight at once share one answer (one call per distinct URL).
+      const flightKey = `${key} ${options.allowMissing === true} ${options.maxAgeMs}`;
+      let flight = this.#inFlight.get(flightKey);
+      if (!flight) {
+        const request: AttemptRequest = {
           method,
-          url: shown,
-          attempts: 0,
-          reason: "not in the cache, and offline mode sends no requests",
-        });
-      }
-      const request: AttemptRequest = {
-        method,
-        target,
-        shown,
-        accept,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        ...(cached === undefined ? {} : { cached }),
-        options,
-      };
-      let outcome: Attempt & { ok: true };
-      let attempts: number;
-      try {
-        ({ outcome, attempts } = await this.#withRetries(request));
-      } catch (error) {
-        // A server that cannot be reached does not erase what we knew: serve the expired entry.
-        if (cached && error instanceof HttpError && isTransient(error)) {
-          this.#stats.cacheHits++;
-          return decodeJson<T>(cached, { fromCache: true, stale: true, attempts: 0, options });
-        }
-        throw error;
-      }
-      const fetchedAt = this.#settings.now().toISOString();
-      if (outcome.kind === "not-modified" && cached) {
-        this.#stats.revalidated++;
-        const entry: CacheEntry = {
-          ...cached,
-          fetchedAt,
-          ...(outcome.etag === undefined ? {} : { etag: outcome.etag }),
-          ...(outcome.lastModified === undefined ? {} : { lastModified: outcome.lastModified }),
+          target,
+          shown,
+          accept,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          options,
         };
-        await this.#store(key, entry);
-        return decodeJson<T>(entry, { fromCache: true, attempts, options });
+        flight = this.#obtain(key, request).finally(() => this.#inFlight.delete(flightKey));
+        this.#inFlight.set(flightKey, flight);
       }
-      const entry: CacheEntry = {
-        method,
-        url: shown,
-        status: outcome.status,
-        fetchedAt,
-        body: outcome.kind === "body" ? outcome.body : new Uint8Array(),
-        ...(outcome.etag === undefined ? {} : { etag: outcome.etag }),
-        ...(outcome.lastModified === undefined ? {} : { lastModified: outcome.lastModified }),
-      };
-      // Parse before storing: an answer that does not parse is never cached.
-      const result = decodeJson<T>(entry, { fromCache: false, attempts, options });
-      await this.#store(key, entry);
-      return result;
+      return await flight as JsonResult<T | null>;
     } finally {
       this.#report("done");
     }
+  }
+
+  async #obtain(key: string, prepared: AttemptRequest): Promise<JsonResult<unknown>> {
+    const { method, shown, options } = prepared;
+    const cached = await this.#cache?.read(key);
+    const maxAgeMs = options.maxAgeMs ?? this.#settings.maxAgeMs;
+    if (cached && (this.#settings.offline || this.#ageMs(cached) < maxAgeMs)) {
+      this.#stats.cacheHits++;
+      return decodeJson(cached, { fromCache: true, attempts: 0, options });
+    }
+    if (this.#settings.offline) {
+      throw new HttpError({
+        kind: "offline",
+        method,
+        url: shown,
+        attempts: 0,
+        reason: "not in the cache, and offline mode sends no requests",
+      });
+    }
+    const request = cached ? { ...prepared, cached } : prepared;
+    let outcome: Attempt & { ok: true };
+    let attempts: number;
+    try {
+      ({ outcome, attempts } = await this.#withRetries(request));
+    } catch (error) {
+      // A server that cannot be reached does not erase what we knew: serve the expired entry.
+      if (cached && error instanceof HttpError && isTransient(error)) {
+        this.#stats.cacheHits++;
+        return decodeJson(cached, { fromCache: true, stale: true, attempts: 0, options });
+      }
+      throw error;
+    }
+    const fetchedAt = this.#settings.now().toISOString();
+    if (outcome.kind === "not-modified" && cached) {
+      this.#stats.revalidated++;
+      const entry: CacheEntry = {
+        ...cached,
+        fetchedAt,
+        ...(outcome.etag === undefined ? {} : { etag: outcome.etag }),
+        ...(outcome.lastModified === undefined ? {} : { lastModified: outcome.lastModified }),
+      };
+      await this.#store(key, entry);
+      return decodeJson(entry, { fromCache: true, attempts, options });
+    }
+    const entry: CacheEntry = {
+      method,
+      url: shown,
+      status: outcome.status,
+      fetchedAt,
+      body: outcome.kind === "body" ? outcome.body : new Uint8Array(),
+      ...(outcome.etag === undefined ? {} : { etag: outcome.etag }),
+      ...(outcome.lastModified === undefined ? {} : { lastModified: outcome.lastModified }),
+    };
+    // Parse before storing: an answer that does not parse is never cached.
+    const result = decodeJson(entry, { fromCache: false, attempts, options });
+    await this.#store(key, entry);
+    return result;
   }
 
   async #withRetries(

@@ -337,6 +337,21 @@ Deno.test("never more requests to one host at once than perHostConcurrency", asy
   assert.ok(server.maxConcurrent >= 2, "requests ran in parallel");
 });
 
+Deno.test("identical requests in flight at once cost one request", async () => {
+  await using server = startTestServer(delayed(20, () => json(torch)));
+  const client = fastClient();
+  const url = `${server.url}/pypi/torch/json`;
+  const results = await Promise.all([
+    client.getJson(url),
+    client.getJson(url),
+    client.getJson(url),
+  ]);
+  assert.ok(results.every((result) => result.data === results[0].data));
+  assert.equal(server.requests.length, 1);
+  await client.getJson(url);
+  assert.equal(server.requests.length, 2, "without a cache, a later request asks again");
+});
+
 Deno.test("credentials in the URL are sent, but redacted in errors, provenance and cache", async () => {
   await using server = startTestServer({
     "/private/simple/:name/": (request) =>
