@@ -59,6 +59,8 @@ export interface HashOptions extends HashRange {
   algorithm?: HashAlgorithm;
   /** A reusable read buffer (default a fresh 1 MiB one). */
   buffer?: Uint8Array;
+  /** Called with the number of bytes about to be read (from a stat), before reading starts. */
+  beforeRead?: (length: number) => void;
 }
 
 const DEFAULT_MAX_SHARDS = 1_000_000;
@@ -180,9 +182,10 @@ export async function hashFileStreaming(
 async function digestFile(file: string, options: HashOptions): Promise<HashOutcome> {
   const buffer = options.buffer ?? new Uint8Array(HASH_CHUNK_BYTES);
   using handle = await Deno.open(file, { read: true });
-  const length = options.shardSize === undefined
+  const length = options.shardSize === undefined && options.beforeRead === undefined
     ? 0
     : rangeLength(options, (await handle.stat()).size);
+  options.beforeRead?.(length);
   const digest = new RangeDigest(options.algorithm ?? "sha256", { ...options, length });
   if (options.start) await handle.seek(options.start, Deno.SeekMode.Start);
   let remaining = options.end === undefined ? Infinity : options.end - (options.start ?? 0);
@@ -261,11 +264,10 @@ export function hashConfinedSync(
     const info = Deno.statSync(real);
     if (!info.isFile) return { ok: false, reason: "not-file", message: "not a regular file" };
     const buffer = options.buffer ?? new Uint8Array(HASH_CHUNK_BYTES);
+    const length = rangeLength(options, info.size);
+    options.beforeRead?.(length);
     using handle = Deno.openSync(real, { read: true });
-    const digest = new RangeDigest(options.algorithm ?? "sha256", {
-      ...options,
-      length: rangeLength(options, info.size),
-    });
+    const digest = new RangeDigest(options.algorithm ?? "sha256", { ...options, length });
     if (options.start) handle.seekSync(options.start, Deno.SeekMode.Start);
     let remaining = options.end === undefined ? Infinity : options.end - (options.start ?? 0);
     while (remaining > 0) {

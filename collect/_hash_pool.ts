@@ -29,12 +29,26 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  inFlight: Map<number, Pending>;
+  /** 1-based, unique for the pool's life: what the worker writes into a batch's claims. */
+  number: number;
 }
 
-/** Jobs sent to a worker in one message; a worker holds at most two such batches. */
+/**
+ * Jobs posted to every worker at once. Each job is hashed by the first worker to claim it (an
+ * atomic compare-exchange on `claims`), so a worker held up by a large file never holds up the
+ * small files queued behind it: the other worker takes them.
+ */
+interface SharedBatch {
+  jobs: Pending[];
+  /** Per job: the number of the worker that claimed it, 0 while unclaimed. */
+  claims: Int32Array;
+  /** Jobs whose result has not arrived. */
+  unresolved: number;
+}
+
+/** Jobs per worker in one shared batch, and shared batches outstanding at a time. */
 const BATCH_FILES = 32;
-const BATCHES_PER_WORKER = 2;
+const BATCHES_IN_FLIGHT = 3;
 
 /**
  * Default pool size: two workers, or fewer on a single-core machine.
@@ -63,6 +77,9 @@ export function defaultPoolSize(): number {
 export class HashPool {
   #slots: Slot[] = [];
   #queue: Pending[] = [];
+  #batches: SharedBatch[] = [];
+  #inFlight = new Map<number, { pending: Pending; batch: SharedBatch; index: number }>();
+  #nextWorker = 1;
   #nextId = 1;
   #size: number;
   #closed = false;
@@ -115,13 +132,13 @@ export class HashPool {
    */
   close(): void {
     this.#closed = true;
-    for (const slot of this.#slots) {
-      slot.worker.terminate();
-      for (const pending of slot.inFlight.values()) pending.resolve(closedOutcome());
-    }
+    for (const slot of this.#slots) slot.worker.terminate();
+    for (const { pending } of this.#inFlight.values()) pending.resolve(closedOutcome());
     for (const pending of this.#queue) pending.resolve(closedOutcome());
     this.#slots = [];
     this.#queue = [];
+    this.#batches = [];
+    this.#inFlight.clear();
   }
 
   /** Same as {@linkcode close}. */
@@ -141,58 +158,72 @@ export class HashPool {
 
   #dispatch(): void {
     while (this.#slots.length < this.#size && this.#slots.length < this.#queue.length) {
-      this.#slots.push(this.#spawn());
+      const slot = this.#spawn();
+      this.#slots.push(slot);
+      // A replacement for a crashed worker joins the batches still outstanding.
+      for (const batch of this.#batches) this.#post(slot, batch);
     }
-    // Top a worker up with a whole batch once it holds one batch or less, so it never waits for
-    // this thread; a short queue is shared out evenly rather than all sent to the first worker.
-    for (let sent = true; sent && this.#queue.length > 0;) {
-      sent = false;
-      for (const slot of this.#slots) {
-        if (slot.inFlight.size > BATCH_FILES * (BATCHES_PER_WORKER - 1)) continue;
-        const count = Math.min(BATCH_FILES, Math.ceil(this.#queue.length / this.#slots.length));
-        const batch = this.#queue.splice(0, count);
-        if (batch.length === 0) break;
-        for (const pending of batch) slot.inFlight.set(pending.id, pending);
-        slot.worker.postMessage({
-          jobs: batch.map(({ id, request }) => ({
-            id,
-            file: request.file,
-            confineTo: request.confineTo,
-            algorithm: request.algorithm,
-            start: request.start,
-            end: request.end,
-            shardSize: request.shardSize,
-            maxShards: request.maxShards,
-          })),
-        });
-        sent = true;
-      }
+    // Keep a few shared batches outstanding so no worker waits for this thread; a short queue
+    // goes out whole, and the workers share it job by job.
+    while (this.#batches.length < BATCHES_IN_FLIGHT && this.#queue.length > 0) {
+      const jobs = this.#queue.splice(0, BATCH_FILES * this.#slots.length);
+      const batch: SharedBatch = {
+        jobs,
+        claims: new Int32Array(new SharedArrayBuffer(4 * jobs.length)),
+        unresolved: jobs.length,
+      };
+      jobs.forEach((pending, index) => this.#inFlight.set(pending.id, { pending, batch, index }));
+      this.#batches.push(batch);
+      for (const slot of this.#slots) this.#post(slot, batch);
     }
+  }
+
+  #post(slot: Slot, batch: SharedBatch): void {
+    slot.worker.postMessage({
+      worker: slot.number,
+      claims: batch.claims,
+      jobs: batch.jobs.map(({ id, request }) => ({
+        id,
+        file: request.file,
+        confineTo: request.confineTo,
+        algorithm: request.algorithm,
+        start: request.start,
+        end: request.end,
+        shardSize: request.shardSize,
+        maxShards: request.maxShards,
+      })),
+    });
+  }
+
+  #settle(id: number, outcome: HashOutcome): void {
+    const held = this.#inFlight.get(id);
+    if (!held) return;
+    this.#inFlight.delete(id);
+    if (--held.batch.unresolved === 0) {
+      this.#batches = this.#batches.filter((b) => b !== held.batch);
+    }
+    held.pending.resolve(outcome);
   }
 
   #spawn(): Slot {
     const worker = new Worker(new URL("./_hash_worker.ts", import.meta.url).href, {
       type: "module",
     });
-    const slot: Slot = { worker, inFlight: new Map() };
+    const slot: Slot = { worker, number: this.#nextWorker++ };
     worker.onmessage = (
       event: MessageEvent<{ results: Array<{ id: number; outcome: HashOutcome }> }>,
     ) => {
-      for (const { id, outcome } of event.data.results) {
-        const pending = slot.inFlight.get(id);
-        if (!pending) continue;
-        slot.inFlight.delete(id);
-        pending.resolve(outcome);
-      }
+      for (const { id, outcome } of event.data.results) this.#settle(id, outcome);
       this.#scheduleDispatch();
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      // A crashed worker fails what it held and is replaced; the pool keeps going.
+      // A crashed worker fails the jobs it had claimed and is replaced; the pool keeps going.
       worker.terminate();
       this.#slots = this.#slots.filter((s) => s !== slot);
-      for (const pending of slot.inFlight.values()) {
-        pending.resolve({
+      for (const [id, held] of [...this.#inFlight]) {
+        if (Atomics.load(held.batch.claims, held.index) !== slot.number) continue;
+        this.#settle(id, {
           ok: false,
           reason: "unreadable",
           message: `hashing failed: ${event.message}`,
@@ -236,9 +267,9 @@ export async function hashFiles<T>(
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<void> {
-  // Enough outstanding to keep every worker's batches full with a batch to spare; on the calling
-  // thread (size 0) each outstanding request holds an open file and a buffer, so only a few.
-  const limit = pool.size === 0 ? 8 : pool.size * BATCH_FILES * (BATCHES_PER_WORKER + 1);
+  // Enough outstanding to fill the shared batches in flight; on the calling thread (size 0) each
+  // outstanding request holds an open file and a buffer, so only a few.
+  const limit = pool.size === 0 ? 8 : pool.size * BATCH_FILES * BATCHES_IN_FLIGHT;
   let next = 0;
   let done = 0;
   const runner = async () => {
