@@ -110,6 +110,16 @@ function missingFromRoot(
 function verificationFailure(error: unknown): SignerCheck {
   const detail = error instanceof Error ? error.message.split("\n")[0].slice(0, 200) : "unknown";
   if (error instanceof VerificationError) {
+    // Too few timestamps or log entries: evidence is missing rather than forged.
+    if (/^expected \d+ (timestamps|tlog entries)/.test(error.message)) {
+      return {
+        ok: false,
+        verdict: "untrusted-signer",
+        message:
+          `the keyless signature lacks the transparency-log entry or timestamp that proves ` +
+          `when it was made (${detail})`,
+      };
+    }
     switch (error.code) {
       case "SIGNATURE_ERROR":
       case "TLOG_BODY_ERROR":
@@ -185,8 +195,22 @@ function matchIdentity(
  * @param options.identities Trusted SAN + OIDC issuer pairs.
  * @returns The signer (`SAN (issuer URL)`) or a verdict with one sentence.
  * @example
- * ```ts ignore
- * const check = verifyKeyless({ bundle, parts, trustedRoot, identities: [{ identity, issuer }] });
+ * ```ts
+ * import { verifyKeyless } from "./_oms_sigstore.ts";
+ * const check = verifyKeyless({
+ *   bundle: {},
+ *   parts: {
+ *     mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+ *     payloadType: "application/vnd.in-toto+json",
+ *     payload: new Uint8Array(),
+ *     signatures: [],
+ *     material: { kind: "certificate", certificates: [new Uint8Array([0x30, 0x00])] },
+ *     tlogEntries: 1,
+ *   },
+ *   trustedRoot: undefined,
+ *   identities: [{ identity: "ml@example.com", issuer: "https://accounts.google.com" }],
+ * });
+ * check.ok; // false: the signing certificate cannot be parsed
  * ```
  */
 export function verifyKeyless(options: {
@@ -238,6 +262,10 @@ export function verifyKeyless(options: {
   let root: TrustedRoot;
   let material: ReturnType<typeof toTrustMaterial>;
   try {
+    const raw = options.trustedRoot as Record<string, unknown>;
+    if (!Array.isArray(raw.tlogs) || !Array.isArray(raw.certificateAuthorities)) {
+      throw new Error("no tlogs or certificateAuthorities list");
+    }
     root = TrustedRoot.fromJSON(options.trustedRoot);
     material = toTrustMaterial(root);
   } catch {

@@ -104,9 +104,13 @@ export function describeCertificate(certificate: ParsedCertificate): string {
   return `certificate "${certificate.subject}" issued by "${certificate.issuer}" (${certificate.fingerprint})`;
 }
 
+/**
+ * Whether `issuer` signed `child`: names match and the signature verifies. Not checkIssued, which
+ * also refuses issuers without keyCertSign and would hide that reason from the message.
+ */
 function signedBy(child: ParsedCertificate, issuer: ParsedCertificate): boolean {
   try {
-    return child.node.checkIssued(issuer.node) && child.node.verify(issuer.node.publicKey);
+    return child.issuer === issuer.subject && child.node.verify(issuer.node.publicKey);
   } catch {
     return false;
   }
@@ -114,7 +118,9 @@ function signedBy(child: ParsedCertificate, issuer: ParsedCertificate): boolean 
 
 /** Why a certificate may not issue others, or undefined when it may. */
 function notAnIssuer(certificate: ParsedCertificate): string | undefined {
-  if (!certificate.fields.isCA) return `"${certificate.subject}" is not a CA certificate`;
+  if (!certificate.fields.extBasicConstraints?.isCA) {
+    return `"${certificate.subject}" is not a CA certificate`;
+  }
   const usage = certificate.fields.extKeyUsage;
   if (usage !== undefined && !usage.keyCertSign) {
     return `"${certificate.subject}" may not sign certificates (key usage lacks keyCertSign)`;
