@@ -157,7 +157,8 @@ export class HashPool {
   }
 
   #dispatch(): void {
-    while (this.#slots.length < this.#size && this.#slots.length < this.#queue.length) {
+    const waiting = this.#queue.length + this.#inFlight.size;
+    while (this.#slots.length < this.#size && this.#slots.length < waiting) {
       const slot = this.#spawn();
       this.#slots.push(slot);
       // A replacement for a crashed worker joins the batches still outstanding.

@@ -60,15 +60,13 @@ export interface CollectOptions {
   /** Verify every installed file against its distribution's RECORD (streaming sha256). */
   verifyInstalled?: boolean;
   /**
-   * Model signatures to collect besides every `model.sig` in the tree: the bundle and, optionally,
-   * the model directory or file it covers (default: the signature's directory, or the single file
-   * its statement names), both relative to `root`. A spec for a `model.sig` found in the tree
-   * replaces the found one.
+   * Signatures to collect besides every `model.sig` in the tree, relative to `root`; `model`
+   * defaults to the signature's directory (or the one file its statement signs).
    */
   signatures?: SignatureSpec[];
   /**
-   * Progress of long hashing work (files hashed, of total): the files under signed model paths,
-   * then installed files when `verifyInstalled` is set; each phase counts from zero.
+   * Progress of hashing (files hashed, of total): files under signed model paths, then installed
+   * files when `verifyInstalled` is set; each phase counts from zero.
    */
   onProgress?: (done: number, total: number) => void;
 }
