@@ -30,6 +30,37 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
   };
 }
 
+/**
+ * A {@linkcode ByteSource} over an open file, read at offsets on demand.
+ *
+ * @param handle The open file (the caller closes it).
+ * @param size Its size in bytes.
+ * @returns The source.
+ * @example
+ * ```ts ignore
+ * import { fileSource } from "./_zip.ts";
+ * using handle = await Deno.open("model.pt");
+ * const source = fileSource(handle, (await handle.stat()).size);
+ * ```
+ */
+export function fileSource(handle: Deno.FsFile, size: number): ByteSource {
+  return {
+    size,
+    read: async (offset, length) => {
+      const wanted = Math.max(0, Math.min(length, size - offset));
+      const out = new Uint8Array(wanted);
+      await handle.seek(offset, Deno.SeekMode.Start);
+      let filled = 0;
+      while (filled < wanted) {
+        const got = await handle.read(out.subarray(filled));
+        if (got === null) break;
+        filled += got;
+      }
+      return out.subarray(0, filled);
+    },
+  };
+}
+
 /** One member as the central directory lists it. */
 export interface ZipEntry {
   /** Path inside the archive. */
