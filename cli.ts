@@ -28,6 +28,7 @@ import { HELP } from "./cli/_help.ts";
 import { choosePolicy } from "./cli/policy_file.ts";
 import { starterTs, starterYaml } from "./cli/_init.ts";
 import { verifyModel } from "./cli/verify_model.ts";
+import { enrichForPolicy } from "./cli/_enrich.ts";
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -50,6 +51,11 @@ const EVAL_OPTIONS = {
   policy: { type: "string" },
   format: { type: "string", multiple: true },
   offline: { type: "boolean" },
+  "cache-dir": { type: "string" },
+  "pypi-url": { type: "string" },
+  "osv-url": { type: "string" },
+  "osv-db": { type: "string" },
+  "hf-url": { type: "string" },
   "expand-env": { type: "boolean" },
   "no-machine-config": { type: "boolean" },
   "no-verify-installed": { type: "boolean" },
@@ -188,7 +194,8 @@ async function commandCheck(dir: string, values: Values, io: Io): Promise<number
     explicit: values.policy as string | undefined,
     projectDir: dir,
   });
-  const snapshot = await collectProject(dir, now, values, signatureSpecs(policy));
+  const collected = await collectProject(dir, now, values, signatureSpecs(policy));
+  const snapshot = await enrichProject(collected, policy, values, io);
   return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
 }
 
@@ -379,6 +386,33 @@ function commandSchema(kind: string, io: Io): number {
   return EXIT.pass;
 }
 
+async function enrichProject(
+  snapshot: Snapshot,
+  policy: Policy,
+  values: Values,
+  io: Io,
+): Promise<Snapshot> {
+  const progress = Deno.stderr.isTerminal() ? progressLine() : undefined;
+  const result = await enrichForPolicy({
+    snapshot,
+    policy,
+    flags: {
+      offline: values.offline === true,
+      cacheDir: values["cache-dir"] as string | undefined,
+      pypiUrl: values["pypi-url"] as string | undefined,
+      osvUrl: values["osv-url"] as string | undefined,
+      osvDb: values["osv-db"] as string | undefined,
+      hfUrl: values["hf-url"] as string | undefined,
+    },
+    onProgress: progress
+      ? (p) => progress.update(p.done, p.started, "fetching registry data")
+      : undefined,
+  });
+  progress?.done();
+  for (const warning of result.warnings) io.stderr(`tollgate: warning: ${warning}\n`);
+  return result.snapshot;
+}
+
 /** Signature files the policy names (signature.model-signed `signatures`), for the collector. */
 function signatureSpecs(policy: Policy): SignatureSpec[] {
   return policy.checks.filter((c) => c.id === modelSigned.id).flatMap((c) =>
@@ -415,12 +449,12 @@ function progressLine() {
   let last = 0;
   let shown = false;
   return {
-    update: (done: number, total: number) => {
+    update: (done: number, total: number, what = "verifying installed files") => {
       const now = Date.now();
       if (now - last < 200 && done !== total) return;
       last = now;
       shown = true;
-      Deno.stderr.writeSync(encoder.encode(`\rverifying installed files: ${done}/${total}\x1b[K`));
+      Deno.stderr.writeSync(encoder.encode(`\r${what}: ${done}/${total}\x1b[K`));
     },
     done: () => {
       if (shown) Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));

@@ -21,6 +21,7 @@ import { noRemoteCode, revisionPinned } from "./hub.ts";
 import { lookalikePublishers, trustedPublishers } from "./hub_publishers.ts";
 import { noUnsafePickle, safeFormat } from "./artifact.ts";
 import { safeLoaders } from "./artifact_loaders.ts";
+import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "./freshness.ts";
 
 /**
  * Built-in check factories grouped by family.
@@ -33,6 +34,7 @@ import { safeLoaders } from "./artifact_loaders.ts";
  */
 export const checks = {
   signature: { hashPinned, installedIntegrity, modelSigned },
+  freshness: { maxAge, minReleaseAge, notYanked, noKnownVulnerabilities },
   source: { allowedIndexes, httpsOnly, lookalikePackages, noDependencyConfusion, vcsPinned },
   venv: { isolated, matchesLock },
   hub: { revisionPinned, noRemoteCode, trustedPublishers, lookalikePublishers },

@@ -10,7 +10,7 @@ import { globToRegExp } from "../core/glob.ts";
 import type { Signature, Snapshot } from "../core/snapshot.ts";
 import { OWASP_ML06 } from "./_shared.ts";
 import { compareSignedFiles, type SignedFilesComparison } from "./_model_signature_files.ts";
-import { type OmsTrust, verifyOmsBundle } from "./_oms_verify.ts";
+import { checkOmsTrust, type OmsTrust, verifyOmsBundle } from "./_oms_verify.ts";
 import bundledRoot from "../data/sigstore_trusted_root.json" with { type: "json" };
 
 /**
@@ -213,6 +213,8 @@ export const modelSigned = defineCheck({
   needs: ["artifacts", "signatures"],
   remedy: FIX.unsigned,
   async run(snapshot, params, context) {
+    const unusable = checkOmsTrust(params);
+    if (unusable.length > 0) throw new Error(`unusable trust params: ${unusable.join("; ")}`);
     const findings: FindingDraft[] = [];
     const incomplete: string[] = [];
     for (const signature of snapshot.signatures) {

@@ -12,6 +12,7 @@ import {
   type ModelSignatureResult,
   ModelSignatureTrust,
 } from "../checks/signature_model.ts";
+import { checkOmsTrust } from "../checks/_oms_verify.ts";
 import { EXIT, UsageError } from "./_errors.ts";
 
 /** Where the command writes. */
@@ -163,6 +164,8 @@ async function readTrust(options: VerifyModelOptions) {
   if (!parsed.success) {
     throw new UsageError(`verify-model: ${parsed.error.issues[0].message}`);
   }
+  const unusable = checkOmsTrust(parsed.data);
+  if (unusable.length > 0) throw new UsageError(`verify-model: ${unusable.join("; ")}`);
   return parsed.data;
 }
 

@@ -116,8 +116,8 @@ export const SignedFile = z.object({
     "POSIX path relative to the model path ('.' when the model is one file)",
   ),
   kind: z.enum(["file", "symlink", "other"]).describe(
-    "'symlink': a symbolic link (its target's content is hashed when it is a file inside the " +
-      "model path); 'other': a FIFO, device or socket, never opened",
+    "'symlink': a symbolic link (its target's content is hashed when it is a regular file " +
+      "inside the project root); 'other': a FIFO, device or socket, never opened",
   ),
   size: z.number().int().min(0).optional(),
   sha256: z.string().optional().describe("Hex digest of the whole content"),

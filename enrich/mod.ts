@@ -2,15 +2,17 @@
  * Enrichment: adds registry facts (PyPI releases, OSV advisories, Hub model info, PEP 740
  * provenance) to a collected snapshot. Each source fills its section completely or not at all: a
  * source that fails leaves its section out of `collected` and records a problem, so the checks
- * that need it end `error` (or `skipped` offline) — never a pass on missing data.
+ * that need it end `error` — never a pass on missing data. Offline, a source whose answers are not
+ * all in the cache leaves its section missing without a problem: its checks are `skipped`.
  *
  * @module
  */
 import type { DataSource, Problem, RegistryData, Section, Snapshot } from "../core/snapshot.ts";
 import { redactUrl } from "../collect/_url.ts";
 import { fetchHubFacts } from "./huggingface.ts";
-import type { FetchSource, HttpClient } from "./http.ts";
+import { type FetchSource, type HttpClient, HttpError } from "./http.ts";
 import { fetchPypiFacts } from "./pypi.ts";
+import { findAdvisories, loadOsvDatabase } from "./osv.ts";
 
 /** Default base URLs of the public services. */
 export const DEFAULT_URLS = {
@@ -27,6 +29,8 @@ export interface SourceResult {
   sections: Section[];
   /** Provenance for the snapshot's `data`. */
   source: DataSource;
+  /** Inputs the source could not use completely (they make the report incomplete). */
+  problems?: Problem[];
 }
 
 /** A source of registry facts, run against a snapshot. */
@@ -65,6 +69,8 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
   settled.forEach((outcome, i) => {
     const name = entries[i][0];
     if (outcome.status === "rejected") {
+      // Offline and not cached: the section stays missing and its checks are skipped, as asked.
+      if (outcome.reason instanceof HttpError && outcome.reason.kind === "offline") return;
       const reason = outcome.reason instanceof Error
         ? outcome.reason.message
         : String(outcome.reason);
@@ -74,6 +80,7 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
     Object.assign(registry, outcome.value.registry);
     for (const section of outcome.value.sections) collected.add(section);
     data.push(outcome.value.source);
+    problems.push(...outcome.value.problems ?? []);
   });
   return { ...snapshot, registry, collected: [...collected], data, problems };
 }
@@ -182,6 +189,66 @@ export function hubSource(options: { client: HttpClient; baseUrl: string }): Enr
       registry: { hub: facts },
       sections: ["registry.hub"],
       source: summariseSources("huggingface", redactUrl(options.baseUrl), sources),
+    };
+  };
+}
+
+/**
+ * Pinned PyPI packages with their versions, unique and sorted: what vulnerability lookups ask.
+ *
+ * @example
+ * ```ts
+ * import { pinnedPypiVersions } from "./mod.ts";
+ * import { pkg, snapshotOf } from "../testing.ts";
+ * pinnedPypiVersions(snapshotOf({ packages: [pkg("torch==2.3.1")] })); // [{ name: "torch", version: "2.3.1" }]
+ * ```
+ */
+export function pinnedPypiVersions(snapshot: Snapshot): { name: string; version: string }[] {
+  const seen = new Map<string, { name: string; version: string }>();
+  for (const p of snapshot.packages) {
+    if (p.ecosystem !== "pypi" || p.version === undefined || p.layer === "constraint") continue;
+    seen.set(`${p.name}@${p.version}`, { name: p.name, version: p.version });
+  }
+  return [...seen].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+}
+
+/** A range the database could not evaluate: `ID: affected[…] not evaluated: …`. */
+const RANGE_PROBLEM = /^([^:\s]+): affected\[/;
+
+/**
+ * The offline OSV source: advisories for every pinned version from a local OSV database (a
+ * directory or zip of JSON/YAML records). Works with `--offline`. Records the database's path,
+ * size, newest modification and digest, so a verdict can be reproduced. A record the database
+ * could not evaluate is a problem only when it concerns a package the project pins.
+ *
+ * @example
+ * ```ts ignore
+ * import { osvDatabaseSource } from "./mod.ts";
+ * const source = osvDatabaseSource({ path: "../shared/corpus-osv" });
+ * ```
+ */
+export function osvDatabaseSource(options: { path: string }): EnrichSource {
+  return async (snapshot) => {
+    const db = await loadOsvDatabase(options.path);
+    const packages = pinnedPypiVersions(snapshot);
+    const { advisories, problems } = findAdvisories(db, packages);
+    const relevant = new Set(packages.flatMap((p) => db.recordsFor(p.name).map((r) => r.id)));
+    const dbProblems = db.problems.filter((p) => {
+      const range = RANGE_PROBLEM.exec(p.message);
+      return range === null || relevant.has(range[1]);
+    });
+    const v = db.version;
+    return {
+      registry: { advisories },
+      sections: ["registry.advisories"],
+      problems: [...dbProblems, ...problems],
+      source: {
+        name: "osv-db",
+        url: v.path,
+        ...(v.newestModified ? { retrievedAt: v.newestModified } : {}),
+        version: `${v.records} records (${v.pypiRecords} PyPI) from ${v.files} ${v.format} ` +
+          `file(s), newest modified ${v.newestModified ?? "unknown"}, ${v.digest}`,
+      },
     };
   };
 }

@@ -61,6 +61,8 @@ export function hermeticEnv(): Record<string, string> {
     HOME: home,
     DENO_DIR: Deno.env.get("DENO_DIR") ?? path.join(home, ".cache", "deno"),
     PIP_CONFIG_FILE: "/dev/null",
+    // No HTTP cache from earlier real runs: tests that need one pass --cache-dir.
+    XDG_CACHE_HOME: "/nonexistent/tollgate-test-cache",
     NO_COLOR: "",
   };
   for (const name of ["TMPDIR", "npm_config_cache"]) {

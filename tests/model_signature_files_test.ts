@@ -151,3 +151,12 @@ Deno.test("normaliseIgnorePath is idempotent and never leaves ./ or a trailing /
     deepStrictEqual(once.length > 1 && once.endsWith("/"), false);
   }));
 });
+
+Deno.test("shards: an empty file has no shard to sign (model_signing 1.0+), so it is not extra", () => {
+  const shards = manifest({ method: "shards", resources: [] });
+  const emptyFile: SignedFile = { path: "empty", kind: "file", size: 0, sha256: "e3", shards: [] };
+  deepStrictEqual(
+    compareSignedFiles({ manifest: shards, signature: signature([emptyFile]), ignorePaths: [] }),
+    empty,
+  );
+});
