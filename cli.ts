@@ -56,6 +56,7 @@ const EVAL_OPTIONS = {
   "osv-url": { type: "string" },
   "osv-db": { type: "string" },
   "hf-url": { type: "string" },
+  "integrity-url": { type: "string" },
   "expand-env": { type: "boolean" },
   "no-machine-config": { type: "boolean" },
   "no-verify-installed": { type: "boolean" },
@@ -403,6 +404,7 @@ async function enrichProject(
       osvUrl: values["osv-url"] as string | undefined,
       osvDb: values["osv-db"] as string | undefined,
       hfUrl: values["hf-url"] as string | undefined,
+      integrityUrl: values["integrity-url"] as string | undefined,
     },
     onProgress: progress
       ? (p) => progress.update(p.done, p.started, "fetching registry data")

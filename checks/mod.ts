@@ -8,6 +8,7 @@ import type { CheckFactory } from "../core/check.ts";
 import { hashPinned } from "./signature.ts";
 import { installedIntegrity } from "./signature_installed.ts";
 import { modelSigned } from "./signature_model.ts";
+import { packageAttested } from "./signature_attested.ts";
 import { matchesLock } from "./venv_lock.ts";
 import {
   allowedIndexes,
@@ -33,7 +34,7 @@ import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "./fres
  * ```
  */
 export const checks = {
-  signature: { hashPinned, installedIntegrity, modelSigned },
+  signature: { hashPinned, installedIntegrity, modelSigned, packageAttested },
   freshness: { maxAge, minReleaseAge, notYanked, noKnownVulnerabilities },
   source: { allowedIndexes, httpsOnly, lookalikePackages, noDependencyConfusion, vcsPinned },
   venv: { isolated, matchesLock },

@@ -13,8 +13,11 @@ import {
   type EnrichSource,
   hubSource,
   osvDatabaseSource,
+  provenanceSource,
   pypiSource,
 } from "../enrich/mod.ts";
+import { isSimpleIndex } from "../enrich/pypi.ts";
+import { packageAttested } from "../checks/signature_attested.ts";
 import { UsageError } from "./_errors.ts";
 
 /** The enrichment flags, as parsed. */
@@ -31,6 +34,15 @@ export interface EnrichFlags {
   osvDb?: string;
   /** `--hf-url BASE`. */
   hfUrl?: string;
+  /** `--integrity-url BASE` (default: the PyPI base, unless that is a simple index). */
+  integrityUrl?: string;
+}
+
+/** The packages `signature.package-attested` asks about, as the policy configures them. */
+function attestedPackages(policy: Policy): string[] {
+  const configured = policy.checks.filter((c) => c.id === packageAttested.id)
+    .flatMap((c) => (c.params as { packages?: string[] }).packages ?? []);
+  return [...new Set(configured)];
 }
 
 /** Registry sections the policy's checks read. */
@@ -95,6 +107,11 @@ export async function enrichForPolicy(options: {
   const pypiUrl = baseUrl("pypi-url", flags.pypiUrl, DEFAULT_URLS.pypi);
   const osvUrl = baseUrl("osv-url", flags.osvUrl, DEFAULT_URLS.osv);
   const hfUrl = baseUrl("hf-url", flags.hfUrl, DEFAULT_URLS.huggingface);
+  const integrityUrl = baseUrl(
+    "integrity-url",
+    flags.integrityUrl,
+    isSimpleIndex(pypiUrl) ? DEFAULT_URLS.pypi : pypiUrl,
+  );
   if (needed.size === 0) return { snapshot: options.snapshot, warnings: [] };
   const client = new HttpClient({
     cacheDir: flags.cacheDir ?? defaultCacheDir(Deno.env),
@@ -103,17 +120,28 @@ export async function enrichForPolicy(options: {
   });
   const online = (url: string, source: EnrichSource) =>
     flags.offline ? source : withNetPermission(url, source);
-  const sources: Record<string, EnrichSource> = {};
+  const sources: Partial<Record<Section, EnrichSource>> = {};
   if (needed.has("registry.pypi")) {
-    sources.pypi = online(pypiUrl, pypiSource({ client, baseUrl: pypiUrl }));
+    sources["registry.pypi"] = online(pypiUrl, pypiSource({ client, baseUrl: pypiUrl }));
   }
   if (needed.has("registry.advisories") && flags.osvDb !== undefined) {
-    sources.osv = osvDatabaseSource({ path: flags.osvDb });
+    sources["registry.advisories"] = osvDatabaseSource({ path: flags.osvDb });
   } else if (needed.has("registry.advisories")) {
     void osvUrl;
   }
+  if (needed.has("registry.provenance")) {
+    sources["registry.provenance"] = online(
+      integrityUrl,
+      provenanceSource({
+        client,
+        baseUrl: integrityUrl,
+        pypiBaseUrl: pypiUrl,
+        packages: attestedPackages(options.policy),
+      }),
+    );
+  }
   if (needed.has("registry.hub")) {
-    sources.huggingface = online(hfUrl, hubSource({ client, baseUrl: hfUrl }));
+    sources["registry.hub"] = online(hfUrl, hubSource({ client, baseUrl: hfUrl }));
   }
   const snapshot = await enrich(options.snapshot, { sources });
   const warnings: string[] = [];

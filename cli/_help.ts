@@ -7,7 +7,14 @@
 const COMMON = `Common options:
   --policy FILE        policy file (.yaml, .yml, .toml, pyproject.toml, or a .ts module)
   --format F[=PATH]    text | json; repeatable; =PATH writes to a file (default: text to stdout)
-  --offline            no network: checks needing registry data are skipped, not errored
+  --offline            no network: registry data only from the cache and --osv-db; checks whose
+                       data is not there are skipped, not errored
+  --cache-dir DIR      HTTP cache (default: $XDG_CACHE_HOME/tollgate or ~/.cache/tollgate)
+  --pypi-url BASE      PyPI JSON API (default https://pypi.org), or a PEP 691 index ending in /simple
+  --osv-url BASE       OSV API (default https://api.osv.dev)
+  --osv-db PATH        a local OSV database instead: directory or zip of JSON/YAML records
+  --hf-url BASE        Hugging Face Hub API (default https://huggingface.co)
+  --integrity-url BASE PyPI Integrity API for PEP 740 attestations (default: the PyPI base)
   --expand-env         expand \${VAR} in requirements files from the environment, as pip does
                        (off by default: a scanned project could print your secrets into the report)
   --no-machine-config  read only the project: not pip's global/user/site config files nor the

@@ -169,12 +169,14 @@ async function runOne(
         reason: `needs registry data (${missing.join(", ")}), not fetched with --offline`,
       };
     }
+    // Enrichment records why a section is missing as a problem on the file "(section)".
+    const why = context.snapshot.problems.filter((p) => missing.some((m) => p.file === `(${m})`))
+      .map((p) => p.message);
     return {
       ...base,
       status: "error",
-      reason: `needs snapshot section(s) ${
-        missing.join(", ")
-      }, which this snapshot does not contain`,
+      reason: `needs snapshot section(s) ${missing.join(", ")}, which this snapshot does not ` +
+        `contain${why.length ? `: ${why.join("; ")}` : ""}`,
     };
   }
   let drafts: unknown;

@@ -13,6 +13,7 @@ import { fetchHubFacts } from "./huggingface.ts";
 import { type FetchSource, type HttpClient, HttpError } from "./http.ts";
 import { fetchPypiFacts } from "./pypi.ts";
 import { findAdvisories, loadOsvDatabase } from "./osv.ts";
+import { fetchProjectProvenance } from "./integrity.ts";
 
 /** Default base URLs of the public services. */
 export const DEFAULT_URLS = {
@@ -38,8 +39,12 @@ export type EnrichSource = (snapshot: Snapshot) => Promise<SourceResult>;
 
 /** What {@linkcode enrich} takes. */
 export interface EnrichOptions {
-  /** The sources to run (see {@linkcode pypiSource}, {@linkcode hubSource}, …), by name. */
-  sources: Readonly<Record<string, EnrichSource>>;
+  /**
+   * The sources to run (see {@linkcode pypiSource}, {@linkcode hubSource}, …), by the section
+   * they fill: a failure is recorded as a problem on the file `(section)`, which the checks
+   * needing that section quote as their error.
+   */
+  sources: Readonly<Partial<Record<Section, EnrichSource>>>;
 }
 
 /**
@@ -55,7 +60,7 @@ export interface EnrichOptions {
  * import { enrich, pypiSource } from "./mod.ts";
  * const client = new HttpClient({ cacheDir: "/tmp/tollgate-cache" });
  * const enriched = await enrich(snapshot, {
- *   sources: { pypi: pypiSource({ client, baseUrl: "https://pypi.org" }) },
+ *   sources: { "registry.pypi": pypiSource({ client, baseUrl: "https://pypi.org" }) },
  * });
  * ```
  */
@@ -64,7 +69,7 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
   const collected = new Set<Section>(snapshot.collected);
   const data = [...snapshot.data];
   const problems: Problem[] = [...snapshot.problems];
-  const entries = Object.entries(options.sources);
+  const entries = Object.entries(options.sources) as [Section, EnrichSource][];
   const settled = await Promise.allSettled(entries.map(([, source]) => source(snapshot)));
   settled.forEach((outcome, i) => {
     const name = entries[i][0];
@@ -74,7 +79,7 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
       const reason = outcome.reason instanceof Error
         ? outcome.reason.message
         : String(outcome.reason);
-      problems.push({ file: `(${name})`, message: `${name}: ${reason}` });
+      problems.push({ file: `(${name})`, message: reason });
       return;
     }
     Object.assign(registry, outcome.value.registry);
@@ -249,6 +254,39 @@ export function osvDatabaseSource(options: { path: string }): EnrichSource {
         version: `${v.records} records (${v.pypiRecords} PyPI) from ${v.files} ${v.format} ` +
           `file(s), newest modified ${v.newestModified ?? "unknown"}, ${v.digest}`,
       },
+    };
+  };
+}
+
+/**
+ * The PyPI Integrity API source: PEP 740 provenance of the pinned files of `packages`
+ * (`registry.provenance`), as served; `signature.package-attested` verifies it. Fetches the
+ * packages' file lists from `pypiBaseUrl` (default `baseUrl`) to tie pinned hashes to files.
+ *
+ * @example
+ * ```ts ignore
+ * import { HttpClient } from "./http.ts";
+ * import { provenanceSource } from "./mod.ts";
+ * const source = provenanceSource({ client: new HttpClient(), baseUrl: "https://pypi.org", packages: ["torch"] });
+ * ```
+ */
+export function provenanceSource(options: {
+  client: HttpClient;
+  baseUrl: string;
+  pypiBaseUrl?: string;
+  packages: readonly string[];
+}): EnrichSource {
+  return async (snapshot) => {
+    const { entries, sources } = await fetchProjectProvenance(options.client, {
+      baseUrl: options.baseUrl,
+      ...(options.pypiBaseUrl ? { pypiBaseUrl: options.pypiBaseUrl } : {}),
+      snapshot,
+      packages: options.packages,
+    });
+    return {
+      registry: { provenance: entries },
+      sections: ["registry.provenance"],
+      source: summariseSources("pypi-integrity", redactUrl(options.baseUrl), sources),
     };
   };
 }

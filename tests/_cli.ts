@@ -17,7 +17,8 @@ export interface CliRun {
 }
 
 /**
- * Run `cli.ts` with `args`. `write` adds --allow-write (for --format F=PATH, --output, init).
+ * Run `cli.ts` with `args`. `write` adds --allow-write (for --format F=PATH, --output, init);
+ * `net` adds --allow-net=127.0.0.1 (for the local API servers).
  *
  * @example
  * ```ts ignore
@@ -26,9 +27,15 @@ export interface CliRun {
  */
 export async function tollgate(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; write?: boolean } = {},
+  options: { cwd?: string; env?: Record<string, string>; write?: boolean; net?: boolean } = {},
 ): Promise<CliRun> {
-  const permissions = ["--allow-read", "--allow-env", ...(options.write ? ["--allow-write"] : [])];
+  const permissions = [
+    "--allow-read",
+    "--allow-env",
+    ...(options.write ? ["--allow-write"] : []),
+    // Loopback only: tests never reach any other address.
+    ...(options.net ? ["--allow-net=127.0.0.1"] : []),
+  ];
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "--frozen", ...permissions, path.join(REPO, "cli.ts"), ...args],
     cwd: options.cwd ?? REPO,

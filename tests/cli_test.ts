@@ -292,6 +292,7 @@ Deno.test("checks lists every check; explain shows params, fix and the ML06 item
     "signature.hash-pinned",
     "signature.installed-integrity",
     "signature.model-signed",
+    "signature.package-attested",
     "source.allowed-indexes",
     "source.https-only",
     "source.lookalike-packages",

@@ -125,7 +125,7 @@ Deno.test("truncated JSON or a dead server: the section stays missing and the ch
   const client = new HttpClient(fast);
   const snapshot = snapshotOf({ packages: [pkg("torch==2.2.0")] });
   const enriched = await enrich(snapshot, {
-    sources: { pypi: pypiSource({ client, baseUrl: server.url }) },
+    sources: { "registry.pypi": pypiSource({ client, baseUrl: server.url }) },
   });
   deepStrictEqual(enriched.collected.includes("registry.pypi"), false);
   match(
@@ -151,7 +151,7 @@ Deno.test("enriched facts reach the checks; a warm cache makes no request at all
   const run = async () => {
     const client = new HttpClient({ ...fast, cacheDir });
     const enriched = await enrich(snapshot, {
-      sources: { pypi: pypiSource({ client, baseUrl: server.url }) },
+      sources: { "registry.pypi": pypiSource({ client, baseUrl: server.url }) },
     });
     return { enriched, stats: client.stats() };
   };
@@ -204,7 +204,7 @@ Deno.test("Hub model info at the pinned revision; unknown and private models are
     models: [model("acme/bert", { revision: "0123456789abcdef0123456789abcdef01234567" })],
   });
   const enriched = await enrich(snapshot, {
-    sources: { huggingface: hubSource({ client, baseUrl: server.url }) },
+    sources: { "registry.hub": hubSource({ client, baseUrl: server.url }) },
   });
   deepStrictEqual(enriched.registry.hub.map((h) => h.repoId), ["acme/bert"]);
   ok(enriched.collected.includes("registry.hub"));

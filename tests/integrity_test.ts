@@ -13,7 +13,7 @@ import {
   provenanceUrl,
   selectProvenanceFiles,
 } from "../enrich/integrity.ts";
-import { enrich, type EnrichSource, pypiSource, summariseSources } from "../enrich/mod.ts";
+import { enrich, provenanceSource, pypiSource } from "../enrich/mod.ts";
 import { packageAttested } from "../checks/signature_attested.ts";
 import type { Snapshot } from "../core/snapshot.ts";
 import { definePolicy } from "../core/policy.ts";
@@ -66,28 +66,16 @@ const project = () =>
     packages: [pkg("widgets==1.0.0", { hashes: [`sha256:${WHEEL_SHA}`] })],
   });
 
-/** The provenance source as the CLI wires it: PyPI file lists, then the Integrity API. */
-function provenanceSource(client: HttpClient, baseUrl: string): EnrichSource {
-  return async (snapshot) => {
-    const { entries, sources } = await fetchProjectProvenance(client, {
-      baseUrl,
-      snapshot,
-      packages: ["widgets"],
-    });
-    return {
-      registry: { provenance: entries },
-      sections: ["registry.provenance"],
-      source: summariseSources("pypi-integrity", baseUrl, sources),
-    };
-  };
-}
-
 async function enrichAndCheck(server: TestServer, trustedRoot = sigstore.trustedRoot()) {
   const client = new HttpClient(fast);
   const enriched: Snapshot = await enrich(project(), {
     sources: {
-      pypi: pypiSource({ client, baseUrl: server.url }),
-      provenance: provenanceSource(client, server.url),
+      "registry.pypi": pypiSource({ client, baseUrl: server.url }),
+      "registry.provenance": provenanceSource({
+        client,
+        baseUrl: server.url,
+        packages: ["widgets"],
+      }),
     },
   });
   const check = packageAttested({
@@ -215,7 +203,7 @@ Deno.test("file lists already in the snapshot are not fetched again", async () =
   await using server = fakePypi({ [WHEEL]: attest() });
   const client = new HttpClient(fast);
   const withPypi = await enrich(project(), {
-    sources: { pypi: pypiSource({ client, baseUrl: server.url }) },
+    sources: { "registry.pypi": pypiSource({ client, baseUrl: server.url }) },
   });
   const before = server.requests.length;
   const { entries } = await fetchProjectProvenance(client, {
