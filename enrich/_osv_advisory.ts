@@ -9,7 +9,7 @@ import { compare } from "@renovatebot/pep440";
 import type { Advisory } from "../core/snapshot_registry.ts";
 import { rateSeverity, type SeverityRating } from "./cvss.ts";
 import { normalizePackageName, type OsvRecord } from "./_osv_record.ts";
-import { affectedVersions } from "./_osv_range.ts";
+import { affectedVersions, fixedAbove } from "./_osv_range.ts";
 
 /** A package at a version, as the snapshot names it. */
 export interface PackageVersion {
@@ -116,7 +116,9 @@ function summaryOf(record: OsvRecord): string | undefined {
  *
  * @param records Candidate records (e.g. those naming the package).
  * @param pkg The package and version.
- * @param options `database`: where the records came from, recorded on each advisory.
+ * @param options `database`: where the records came from, recorded on each advisory;
+ *   `trusted`: the records are known to affect the version (the OSV API said so), so each is
+ *   reported even when its ranges do not place the version, with the lowest fix above it.
  * @returns The advisories.
  * @example
  * ```ts
@@ -136,12 +138,15 @@ function summaryOf(record: OsvRecord): string | undefined {
 export function advisoriesFor(
   records: readonly OsvRecord[],
   pkg: PackageVersion,
-  options: { database?: string } = {},
+  options: { database?: string; trusted?: boolean } = {},
 ): Advisory[] {
   const matches = new Map<OsvRecord, string[]>();
   for (const record of records) {
     const match = affectedVersions(record, pkg.name, pkg.version);
     if (match.affected) matches.set(record, match.fixed);
+    else if (options.trusted && record.withdrawn === undefined) {
+      matches.set(record, fixedAbove(record, pkg.name, pkg.version));
+    }
   }
   const advisories = groupByAliases([...matches.keys()]).map((group) => {
     group.sort((a, b) => byPrimaryPreference(a.id, b.id));
@@ -170,7 +175,7 @@ export function advisoriesFor(
         ? { severityReason: reasons.join("; ").slice(0, 1000) }
         : {}),
       ...(primary.published === undefined ? {} : { published: primary.published }),
-      modified,
+      ...(modified === "" ? {} : { modified }),
       ...(references.length === 0 ? {} : { references }),
       ...(options.database === undefined ? {} : { database: options.database }),
     };

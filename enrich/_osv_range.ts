@@ -156,6 +156,44 @@ function listedVersion(entry: OsvAffected, version: string, key: string | undefi
   return keys.has(key);
 }
 
+/** The lowest `fixed` version above `version` in the ranges, if any (as a 0- or 1-element list). */
+function lowestFixAbove(ranges: SortedRange[], version: string): string[] {
+  const above = ranges.flatMap((range) => range.events)
+    .filter((event) => event.kind === "fixed" && compare(event.version, version) > 0)
+    .map((event) => event.version);
+  return above.length > 0 ? [byVersion(above)[0]] : [];
+}
+
+/**
+ * The lowest fixed version above `version` in a record's `ECOSYSTEM` ranges for a PyPI package:
+ * the fix to name when a source says the version is affected but the ranges do not place it.
+ *
+ * @param record The OSV record.
+ * @param name Package name (any spelling).
+ * @param version A PEP 440 version (anything else has no fix above it).
+ * @returns The version, or nothing.
+ * @example
+ * ```ts
+ * import { fixedAbove } from "./_osv_range.ts";
+ * const record = {
+ *   id: "PYSEC-0000-2", modified: "2024-01-01T00:00:00Z", aliases: [], severity: [], references: [],
+ *   affected: [{
+ *     package: { ecosystem: "PyPI", name: "demo" }, versions: [], severity: [],
+ *     ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "2.0" }, { fixed: "2.1" }] }],
+ *   }],
+ * };
+ * fixedAbove(record, "demo", "1.5"); // ["2.1"]
+ * ```
+ */
+export function fixedAbove(record: OsvRecord, name: string, version: string): string[] {
+  if (versionKey(version) === undefined) return [];
+  const wanted = normalizePackageName(name);
+  const ranges = record.affected.filter((entry) =>
+    entry.package?.ecosystem === "PyPI" && normalizePackageName(entry.package.name) === wanted
+  ).flatMap((entry) => entry.ranges.map(prepare).filter((range) => range !== null));
+  return lowestFixAbove(ranges, version);
+}
+
 function byVersion(values: Iterable<string>): string[] {
   return [...new Set(values)].sort(compare);
 }
@@ -205,10 +243,7 @@ export function affectedVersions(record: OsvRecord, name: string, version: strin
     }
     if (!inRange && listedVersion(entry, version, key)) {
       inRange = true;
-      const above = ranges.flatMap((range) => range.events)
-        .filter((event) => event.kind === "fixed" && compare(event.version, version) > 0)
-        .map((event) => event.version);
-      if (above.length > 0) fixed.push(byVersion(above)[0]);
+      fixed.push(...lowestFixAbove(ranges, version));
     }
     affected ||= inRange;
   }

@@ -1,9 +1,11 @@
 /**
- * Known vulnerabilities of PyPI packages from OSV: offline from a local OSV database (a directory
- * or zip of OSV records, JSON or YAML: `--osv-db PATH`), with ranges evaluated by PEP 440, aliases
- * merged, and severity from CVSS v3.x/v4.0 vectors or `database_specific`.
+ * Known vulnerabilities of PyPI packages from OSV: online from the OSV API (`--osv-url BASE`:
+ * querybatch, then one detail request per distinct vulnerability, cached), or offline from a local
+ * OSV database (a directory or zip of OSV records, JSON or YAML: `--osv-db PATH`). Ranges are
+ * evaluated by PEP 440, aliases merged, and severity taken from CVSS v3.x/v4.0 vectors or
+ * `database_specific`.
  *
- * Permissions: `--allow-read` for the database path.
+ * Permissions: `--allow-net` for the API host, or `--allow-read` for the database path.
  *
  * @example
  * ```ts ignore
@@ -28,9 +30,10 @@ export {
   type OsvDatabaseOptions,
   type OsvDatabaseVersion,
 } from "./_osv_database.ts";
-export { type AffectedMatch, affectedVersions } from "./_osv_range.ts";
+export { type AffectedMatch, affectedVersions, fixedAbove } from "./_osv_range.ts";
 export { normalizePackageName, OsvRecord, readOsvRecord } from "./_osv_record.ts";
 export { advisoriesFor, byPrimaryPreference, type PackageVersion } from "./_osv_advisory.ts";
+export { OSV_BATCH_SIZE, queryOsv, type QueryOsvOptions, type QueryOsvResult } from "./_osv_api.ts";
 
 /**
  * How advisories from an offline database name their source: its path and digest.
