@@ -20,6 +20,7 @@ import {
 import { isolated } from "./venv.ts";
 import { noRemoteCode, revisionPinned } from "./hub.ts";
 import { lookalikePublishers, trustedPublishers } from "./hub_publishers.ts";
+import { modelResolves, safeWeights } from "./hub_registry.ts";
 import { noUnsafePickle, safeFormat } from "./artifact.ts";
 import { safeLoaders } from "./artifact_loaders.ts";
 import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "./freshness.ts";
@@ -38,7 +39,14 @@ export const checks = {
   freshness: { maxAge, minReleaseAge, notYanked, noKnownVulnerabilities },
   source: { allowedIndexes, httpsOnly, lookalikePackages, noDependencyConfusion, vcsPinned },
   venv: { isolated, matchesLock },
-  hub: { revisionPinned, noRemoteCode, trustedPublishers, lookalikePublishers },
+  hub: {
+    revisionPinned,
+    noRemoteCode,
+    trustedPublishers,
+    lookalikePublishers,
+    modelResolves,
+    safeWeights,
+  },
   artifact: { noUnsafePickle, safeFormat, safeLoaders },
 } as const;
 

@@ -174,3 +174,34 @@ Deno.test("bad base URLs are usage errors", async () => {
   deepStrictEqual(run.code, 2);
   match(run.stderr, /--pypi-url: expected an http\(s\) URL/);
 });
+
+Deno.test("check asks --hf-url about the models the code loads and judges their files at that revision", async () => {
+  const sha = "0123456789abcdef0123456789abcdef01234567";
+  await using server = startTestServer({
+    "/api/models/acme/pickled/revision/:rev": () =>
+      json({ author: "acme", sha, siblings: [{ rfilename: "pytorch_model.bin" }] }),
+    "/api/models/acme/gone/revision/:rev": () => new Response("{}", { status: 404 }),
+  });
+  const dir = await project({
+    "train.py": "from transformers import AutoModel\n" +
+      `a = AutoModel.from_pretrained("acme/pickled", revision="${sha}")\n` +
+      `b = AutoModel.from_pretrained("acme/gone", revision="${sha}")\n`,
+  });
+  const run = await tollgate([
+    "check",
+    dir,
+    "--hf-url",
+    server.url,
+    "--cache-dir",
+    await Deno.makeTempDir(),
+    "--format",
+    "json",
+  ], { net: true, write: true });
+  deepStrictEqual(run.code, 1, run.stderr);
+  const report = Report.parse(JSON.parse(run.stdout));
+  const subjects = (id: string) =>
+    report.results.find((r) => r.check === id)!.findings.map((f) => f.subject);
+  deepStrictEqual(subjects("hub.safe-weights"), ["hf:acme/pickled"]);
+  deepStrictEqual(subjects("hub.model-resolves"), ["hf:acme/gone"]);
+  deepStrictEqual(report.data.find((d) => d.name === "huggingface")?.requests, 2);
+});
