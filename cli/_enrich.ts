@@ -13,6 +13,8 @@ import {
   type EnrichSource,
   hubSource,
   osvDatabaseSource,
+  osvSource,
+  pinnedPypiNames,
   provenanceSource,
   pypiSource,
 } from "../enrich/mod.ts";
@@ -68,13 +70,18 @@ function baseUrl(flag: string, value: string | undefined, fallback: string): str
 
 /**
  * Fails fast, with the fix, when Deno was not given network access to a source's host (instead
- * of retrying a request that can never be sent).
+ * of retrying a request that can never be sent) — unless the project gives the source nothing
+ * to ask (`asks` is false), when it runs without touching the network.
  */
-function withNetPermission(url: string, source: EnrichSource): EnrichSource {
+function withNetPermission(
+  url: string,
+  asks: (snapshot: Snapshot) => boolean,
+  source: EnrichSource,
+): EnrichSource {
   return async (snapshot) => {
     const host = new URL(url).host;
-    const state = await Deno.permissions.query({ name: "net", host });
-    if (state.state !== "granted") {
+    const state = asks(snapshot) ? await Deno.permissions.query({ name: "net", host }) : undefined;
+    if (state !== undefined && state.state !== "granted") {
       throw new Error(
         `network access to ${host} is not permitted: run with --allow-net (or ` +
           `--allow-net=${host}), or pass --offline to use the cache and local databases only`,
@@ -118,20 +125,22 @@ export async function enrichForPolicy(options: {
     offline: flags.offline === true,
     onProgress: options.onProgress,
   });
-  const online = (url: string, source: EnrichSource) =>
-    flags.offline ? source : withNetPermission(url, source);
+  const online = (url: string, asks: (s: Snapshot) => boolean, source: EnrichSource) =>
+    flags.offline ? source : withNetPermission(url, asks, source);
+  const pinned = (s: Snapshot) => pinnedPypiNames(s).length > 0;
   const sources: Partial<Record<Section, EnrichSource>> = {};
   if (needed.has("registry.pypi")) {
-    sources["registry.pypi"] = online(pypiUrl, pypiSource({ client, baseUrl: pypiUrl }));
+    sources["registry.pypi"] = online(pypiUrl, pinned, pypiSource({ client, baseUrl: pypiUrl }));
   }
   if (needed.has("registry.advisories") && flags.osvDb !== undefined) {
     sources["registry.advisories"] = osvDatabaseSource({ path: flags.osvDb });
   } else if (needed.has("registry.advisories")) {
-    void osvUrl;
+    sources["registry.advisories"] = online(osvUrl, pinned, osvSource({ client, baseUrl: osvUrl }));
   }
   if (needed.has("registry.provenance")) {
     sources["registry.provenance"] = online(
       integrityUrl,
+      pinned,
       provenanceSource({
         client,
         baseUrl: integrityUrl,
@@ -141,7 +150,11 @@ export async function enrichForPolicy(options: {
     );
   }
   if (needed.has("registry.hub")) {
-    sources["registry.hub"] = online(hfUrl, hubSource({ client, baseUrl: hfUrl }));
+    sources["registry.hub"] = online(
+      hfUrl,
+      (s) => s.models.some((m) => m.hub === "huggingface"),
+      hubSource({ client, baseUrl: hfUrl }),
+    );
   }
   const snapshot = await enrich(options.snapshot, { sources });
   const warnings: string[] = [];

@@ -12,7 +12,7 @@ import { redactUrl } from "../collect/_url.ts";
 import { fetchHubFacts } from "./huggingface.ts";
 import { type FetchSource, type HttpClient, HttpError } from "./http.ts";
 import { fetchPypiFacts } from "./pypi.ts";
-import { findAdvisories, loadOsvDatabase } from "./osv.ts";
+import { findAdvisories, loadOsvDatabase, queryOsv } from "./osv.ts";
 import { fetchProjectProvenance } from "./integrity.ts";
 
 /** Default base URLs of the public services. */
@@ -287,6 +287,32 @@ export function provenanceSource(options: {
       registry: { provenance: entries },
       sections: ["registry.provenance"],
       source: summariseSources("pypi-integrity", redactUrl(options.baseUrl), sources),
+    };
+  };
+}
+
+/**
+ * The online OSV source: advisories for every pinned version from the OSV API (`POST
+ * BASE/v1/querybatch`, then `GET BASE/v1/vulns/ID` once per distinct advisory, both cached).
+ *
+ * @example
+ * ```ts ignore
+ * import { HttpClient } from "./http.ts";
+ * import { osvSource } from "./mod.ts";
+ * const source = osvSource({ client: new HttpClient(), baseUrl: "https://api.osv.dev" });
+ * ```
+ */
+export function osvSource(options: { client: HttpClient; baseUrl: string }): EnrichSource {
+  return async (snapshot) => {
+    const { advisories, problems, sources } = await queryOsv(options.client, {
+      baseUrl: options.baseUrl,
+      packages: pinnedPypiVersions(snapshot),
+    });
+    return {
+      registry: { advisories },
+      sections: ["registry.advisories"],
+      problems,
+      source: summariseSources("osv", redactUrl(options.baseUrl), sources),
     };
   };
 }

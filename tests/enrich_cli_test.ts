@@ -4,6 +4,7 @@
  */
 import { deepStrictEqual, match, ok } from "node:assert/strict";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { Report } from "../core/report.ts";
 import { closedPortUrl, json, startTestServer } from "../enrich/_test_server.ts";
 import { NOW, project, tollgate } from "./_cli.ts";
@@ -204,4 +205,51 @@ Deno.test("check asks --hf-url about the models the code loads and judges their 
   deepStrictEqual(subjects("hub.safe-weights"), ["hf:acme/pickled"]);
   deepStrictEqual(subjects("hub.model-resolves"), ["hf:acme/gone"]);
   deepStrictEqual(report.data.find((d) => d.name === "huggingface")?.requests, 2);
+});
+
+Deno.test("check asks --osv-url: one querybatch, one detail call per advisory, fixes in the message", async () => {
+  const record = parseYaml(
+    await Deno.readTextFile(path.join(OSV_DB, "vulns/aiohttp/PYSEC-2021-76.yaml")),
+  ) as { id: string };
+  await using server = startTestServer({
+    "POST /v1/querybatch": async (request) => {
+      const body = await request.json() as { queries: { package: { name: string } }[] };
+      return json({
+        results: body.queries.map((q) =>
+          q.package.name === "aiohttp"
+            ? { vulns: [{ id: record.id, modified: "2024-01-01T00:00:00Z" }] }
+            : {}
+        ),
+      });
+    },
+    "/v1/vulns/:id": () => json(record),
+    "/pypi/:name/json": (_r, { params }) =>
+      Object.hasOwn(PROJECTS, params.name!)
+        ? json(PROJECTS[params.name!])
+        : new Response("{}", { status: 404 }),
+  });
+  const dir = await project({ "requirements.txt": REQUIREMENTS });
+  const run = await tollgate([
+    "check",
+    dir,
+    "--osv-url",
+    server.url,
+    "--pypi-url",
+    server.url,
+    "--cache-dir",
+    await Deno.makeTempDir(),
+    "--format",
+    "json",
+  ], { net: true, write: true });
+  deepStrictEqual(run.code, 1, run.stderr);
+  const report = Report.parse(JSON.parse(run.stdout));
+  const vuln = report.results.find((r) => r.check === "freshness.no-known-vulnerabilities")!;
+  deepStrictEqual(vuln.findings.map((f) => f.subject), ["pkg:pypi/aiohttp@3.7.3"]);
+  match(vuln.findings[0].message, /PYSEC-2021-76.*fixed in 3\.7\.4/);
+  const osv = server.requests.filter((r) => r.path.startsWith("/v1/"));
+  deepStrictEqual(osv.map((r) => `${r.method} ${r.path}`), [
+    "POST /v1/querybatch",
+    "GET /v1/vulns/PYSEC-2021-76",
+  ]);
+  deepStrictEqual(report.data.find((d) => d.name === "osv")?.url, server.url);
 });
