@@ -28,6 +28,7 @@ import { HELP } from "./cli/_help.ts";
 import { choosePolicy } from "./cli/policy_file.ts";
 import { starterTs, starterYaml } from "./cli/_init.ts";
 import { verifyModel } from "./cli/verify_model.ts";
+import { signModel } from "./cli/sign_model.ts";
 import { enrichForPolicy } from "./cli/_enrich.ts";
 
 /** Where the CLI writes; tests pass their own. */
@@ -91,6 +92,14 @@ const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
     help: { type: "boolean", short: "h" },
   },
   schema: { help: { type: "boolean", short: "h" } },
+  "sign-model": {
+    key: { type: "string" },
+    output: { type: "string" },
+    "ignore-paths": { type: "string", multiple: true },
+    force: { type: "boolean" },
+    debug: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
   "verify-model": {
     signature: { type: "string" },
     key: { type: "string", multiple: true },
@@ -170,6 +179,15 @@ function run(command: string, positionals: string[], values: Values, io: Io): Pr
       return Promise.resolve(commandExplain(at(0, ""), io));
     case "init":
       return commandInit(at(0, "."), values, io);
+    case "sign-model":
+      return signModel({
+        model: at(0, "") || usage("sign-model: expected a model directory or file"),
+        key: (values.key as string | undefined) ??
+          usage("sign-model: --key PRIVATE.pem is required (ECDSA P-256/P-384/P-521 or Ed25519)"),
+        output: values.output as string | undefined,
+        ignorePaths: (values["ignore-paths"] as string[] | undefined)?.flatMap((p) => p.split(",")),
+        force: values.force === true,
+      }, io);
     case "verify-model":
       return verifyModel({
         model: at(0, "") || usage("verify-model: expected a model directory or file"),

@@ -52,6 +52,8 @@ Commands:
                        safetensors): quick triage of a download
   verify-model PATH    verify an OpenSSF Model Signing signature (model.sig) of a model
                        directory or file against a trusted key, CA or Sigstore identity
+  sign-model PATH      sign a model directory or file with a private key (OpenSSF Model
+                       Signing v1.0 bundle, as model_signing writes; model.sig by default)
   checks               list the built-in checks
   explain CHECK        describe one check: params, fix, the ML06 item it enforces
   init [DIR]           write a starter policy (tollgate.yaml, or --type ts)
@@ -117,6 +119,26 @@ Options:
 Verdicts: valid · unsigned · malformed · bad-signature · untrusted-signer · digest-mismatch (names
 the files) · unsigned-extra-files · incomplete.
 Exit codes: 0 valid · 1 invalid (the verdict says why) · 2 usage · 3 could not complete`,
+  "sign-model": `Usage: tollgate sign-model PATH --key PRIVATE.pem [options]
+
+Signs a model directory, or one model file, with a private key: every regular file's sha256 in an
+in-toto statement (predicate https://model_signing/signature/v1.0, "files" serialization), signed
+in a DSSE envelope inside a Sigstore bundle v0.3, as model_signing v1.1 writes for key signing.
+Verify it with 'tollgate verify-model PATH --key PUBLIC.pem' or model_signing's 'verify key'.
+Left out of the signature and recorded in its ignore_paths: the --ignore-paths, the signature file
+when it is inside PATH, and git's .git, .gitattributes, .github, .gitignore. Symbolic links, FIFOs
+and devices are refused (model_signing's default); leave them out with --ignore-paths.
+
+  --key PEM            the private key: PEM PKCS#8 or SEC1, unencrypted; ECDSA P-256, P-384,
+                       P-521 or Ed25519 (required)
+  --output FILE        where to write the bundle (default: model.sig in PATH, or beside a file
+                       PATH)
+  --ignore-paths P     paths relative to PATH to leave out (repeatable or comma-separated;
+                       a directory leaves out everything under it)
+  --force              replace an existing output file
+  --debug              print stack traces for unexpected errors
+
+Exit codes: 0 signed · 2 usage (bad key, symlinks, existing output…) · 3 could not complete`,
   checks: `Usage: tollgate checks [--format text|json]
 
 Lists the built-in checks: id, family, default severity and title.`,

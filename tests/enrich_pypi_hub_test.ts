@@ -130,7 +130,7 @@ Deno.test("truncated JSON or a dead server: the section stays missing and the ch
   deepStrictEqual(enriched.collected.includes("registry.pypi"), false);
   match(
     enriched.problems.at(-1)!.message,
-    /^pypi: GET http:\/\/127\.0\.0\.1:\d+\/pypi\/torch\/json/,
+    /^GET http:\/\/127\.0\.0\.1:\d+\/pypi\/torch\/json/,
   );
   const report = await evaluate({
     snapshot: enriched,

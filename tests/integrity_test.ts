@@ -194,7 +194,10 @@ Deno.test("end to end: an Integrity API failure leaves the section out and the c
   await using server = fakePypi({ [WHEEL]: SERVER_ERROR });
   const { enriched, result } = await enrichAndCheck(server);
   ok(!enriched.collected.includes("registry.provenance"));
-  match(enriched.problems.map((p) => p.message).join("\n"), /provenance: GET .* 500/);
+  match(
+    enriched.problems.map((p) => `${p.file} ${p.message}`).join("\n"),
+    /\(registry\.provenance\) GET .* 500/,
+  );
   strictEqual(result.status, "error");
   match(result.reason ?? "", /registry\.provenance/);
 });
