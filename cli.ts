@@ -9,37 +9,23 @@
  *
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import * as path from "node:path";
-import { z } from "zod";
-import { ConfigError, PolicyConfig } from "./core/config.ts";
-import { type CheckFactory, cleanZodMessage, formatKeyPath, Severity } from "./core/check.ts";
+import { parseArgs } from "node:util";
+import { ConfigError } from "./core/config.ts";
+import { cleanZodMessage, formatKeyPath, Severity } from "./core/check.ts";
 import { evaluate } from "./core/evaluate.ts";
 import type { Policy } from "./core/policy.ts";
-import { Report } from "./core/report.ts";
 import { Snapshot } from "./core/snapshot.ts";
 import { collect, ReadError, scanModelPaths, type SignatureSpec } from "./collect/mod.ts";
-import { catalogue } from "./checks/mod.ts";
 import { modelSigned } from "./checks/signature_model.ts";
-import { PREVENTION_BY_CHECK } from "./policies/mod.ts";
 import { formatters } from "./report/mod.ts";
 import { EXIT, OutputError, UsageError } from "./cli/_errors.ts";
 import { HELP } from "./cli/_help.ts";
 import { choosePolicy } from "./cli/policy_file.ts";
-import { starterTs, starterYaml } from "./cli/_init.ts";
+import { commandChecks, commandExplain, commandInit, commandSchema } from "./cli/_info_commands.ts";
+import { type Io, OPTIONS, type Values } from "./cli/_options.ts";
 import { verifyModel } from "./cli/verify_model.ts";
 import { signModel } from "./cli/sign_model.ts";
 import { enrichForPolicy } from "./cli/_enrich.ts";
-
-/** Where the CLI writes; tests pass their own. */
-export interface Io {
-  /** Standard output. */
-  stdout: (text: string) => void;
-  /** Standard error. */
-  stderr: (text: string) => void;
-  /** Whether stdout is a terminal (colour). */
-  isTerminal: boolean;
-}
 
 const encoder = new TextEncoder();
 const systemIo: Io = {
@@ -47,75 +33,6 @@ const systemIo: Io = {
   stderr: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
   isTerminal: Deno.stdout.isTerminal(),
 };
-
-const EVAL_OPTIONS = {
-  policy: { type: "string" },
-  format: { type: "string", multiple: true },
-  offline: { type: "boolean" },
-  "cache-dir": { type: "string" },
-  "pypi-url": { type: "string" },
-  "osv-url": { type: "string" },
-  "osv-db": { type: "string" },
-  "hf-url": { type: "string" },
-  "integrity-url": { type: "string" },
-  "expand-env": { type: "boolean" },
-  "no-machine-config": { type: "boolean" },
-  "no-verify-installed": { type: "boolean" },
-  now: { type: "string" },
-  strict: { type: "boolean" },
-  "fail-on": { type: "string" },
-  "allow-incomplete": { type: "boolean" },
-  quiet: { type: "boolean" },
-  "no-color": { type: "boolean" },
-  debug: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies ParseArgsConfig["options"];
-
-const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
-  check: EVAL_OPTIONS,
-  eval: EVAL_OPTIONS,
-  scan: EVAL_OPTIONS,
-  snapshot: {
-    output: { type: "string" },
-    "expand-env": { type: "boolean" },
-    "no-machine-config": { type: "boolean" },
-    "no-verify-installed": { type: "boolean" },
-    now: { type: "string" },
-    debug: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  },
-  checks: { format: { type: "string" }, help: { type: "boolean", short: "h" } },
-  explain: { help: { type: "boolean", short: "h" } },
-  init: {
-    type: { type: "string" },
-    force: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  },
-  schema: { help: { type: "boolean", short: "h" } },
-  "sign-model": {
-    key: { type: "string" },
-    output: { type: "string" },
-    "ignore-paths": { type: "string", multiple: true },
-    force: { type: "boolean" },
-    debug: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  },
-  "verify-model": {
-    signature: { type: "string" },
-    key: { type: "string", multiple: true },
-    "cert-chain": { type: "string", multiple: true },
-    identity: { type: "string", multiple: true },
-    issuer: { type: "string", multiple: true },
-    "trusted-root": { type: "string" },
-    "ignore-paths": { type: "string", multiple: true },
-    format: { type: "string" },
-    now: { type: "string" },
-    debug: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  },
-};
-
-type Values = Record<string, string | boolean | string[] | undefined>;
 
 /**
  * Run the CLI.
@@ -311,97 +228,6 @@ async function commandSnapshot(dir: string, values: Values, io: Io): Promise<num
   if (snapshot.problems.length > 0) {
     io.stderr(`tollgate: ${snapshot.problems.length} input problem(s) recorded in the snapshot\n`);
   }
-  return EXIT.pass;
-}
-
-function commandChecks(values: Values, io: Io): number {
-  const rows = [...catalogue.values()].map((f) => f.definition);
-  if (values.format === "json") {
-    io.stdout(
-      JSON.stringify(
-        rows.map((d) => ({ id: d.id, family: d.family, severity: d.severity, title: d.title })),
-        null,
-        2,
-      ) + "\n",
-    );
-    return EXIT.pass;
-  }
-  if (values.format !== undefined && values.format !== "text") {
-    throw new UsageError(`checks: --format must be text or json, got "${values.format}"`);
-  }
-  const width = Math.max(...rows.map((d) => d.id.length));
-  for (const d of rows) io.stdout(`${d.id.padEnd(width)}  ${d.severity.padEnd(7)}  ${d.title}\n`);
-  return EXIT.pass;
-}
-
-function commandExplain(id: string, io: Io): number {
-  if (!id) throw new UsageError("explain: expected a check id; 'tollgate checks' lists them");
-  const factory = catalogue.get(id) as CheckFactory<z.ZodType> | undefined;
-  if (!factory) {
-    throw new UsageError(`explain: unknown check id "${id}"; 'tollgate checks' lists them`);
-  }
-  const d = factory.definition;
-  const schema = z.toJSONSchema(d.params, { io: "input" }) as {
-    properties?: Record<string, { description?: string; default?: unknown }>;
-  };
-  const lines = [
-    `${d.id} — ${d.title}`,
-    `family: ${d.family} · default severity: ${d.severity} · reads: ${d.needs.join(", ") || "-"}`,
-    "",
-    d.description,
-    "",
-  ];
-  if (PREVENTION_BY_CHECK[d.id]) lines.push(`Enforces: ${PREVENTION_BY_CHECK[d.id]}`, "");
-  const params = Object.entries(schema.properties ?? {});
-  lines.push(params.length ? "Params:" : "Params: none");
-  for (const [name, p] of params) {
-    lines.push(
-      `  ${name} (default ${JSON.stringify(p.default)})${
-        p.description ? `: ${p.description}` : ""
-      }`,
-    );
-  }
-  lines.push("", `Fix: ${d.remedy}`, "", "References:");
-  for (const ref of d.references) lines.push(`  ${ref.title}: ${ref.url}`);
-  io.stdout(lines.join("\n") + "\n");
-  return EXIT.pass;
-}
-
-async function commandInit(dir: string, values: Values, io: Io): Promise<number> {
-  const type = (values.type as string | undefined) ?? "yaml";
-  if (type !== "yaml" && type !== "ts") {
-    throw new UsageError(`init: --type must be yaml or ts, got "${type}"`);
-  }
-  const file = path.join(dir, type === "yaml" ? "tollgate.yaml" : "tollgate.policy.ts");
-  const exists = await Deno.stat(file).then(() => true, () => false);
-  if (exists && !values.force) {
-    throw new UsageError(`init: ${file} already exists; pass --force to overwrite it`);
-  }
-  await Deno.writeTextFile(
-    file,
-    // A TS policy imports this very Tollgate, wherever it is installed or checked out.
-    type === "yaml" ? starterYaml(catalogue) : starterTs(new URL("./mod.ts", import.meta.url).href),
-  );
-  io.stdout(`wrote ${file}\n`);
-  if (type === "ts") {
-    io.stdout(
-      `a TS policy runs code, so it loads only when named: tollgate check ${dir} --policy ${file}\n`,
-    );
-  }
-  return EXIT.pass;
-}
-
-function commandSchema(kind: string, io: Io): number {
-  const schemas: Record<string, z.ZodType> = {
-    snapshot: Snapshot,
-    report: Report,
-    policy: PolicyConfig,
-  };
-  const schema = Object.hasOwn(schemas, kind) ? schemas[kind] : undefined;
-  if (!schema) {
-    throw new UsageError(`schema: expected snapshot, report or policy, got "${kind || "nothing"}"`);
-  }
-  io.stdout(JSON.stringify(z.toJSONSchema(schema, { io: "input" }), null, 2) + "\n");
   return EXIT.pass;
 }
 

@@ -1,0 +1,103 @@
+/**
+ * The CLI's option table per command, and the shapes commands share.
+ *
+ * @module
+ */
+import type { ParseArgsConfig } from "node:util";
+
+/**
+ * Where the CLI writes; tests pass their own.
+ *
+ * @example
+ * ```ts
+ * import type { Io } from "./_options.ts";
+ * const io: Io = { stdout: () => {}, stderr: () => {}, isTerminal: false };
+ * ```
+ */
+export interface Io {
+  /** Standard output. */
+  stdout: (text: string) => void;
+  /** Standard error. */
+  stderr: (text: string) => void;
+  /** Whether stdout is a terminal (colour). */
+  isTerminal: boolean;
+}
+
+const EVAL_OPTIONS = {
+  policy: { type: "string" },
+  format: { type: "string", multiple: true },
+  offline: { type: "boolean" },
+  "cache-dir": { type: "string" },
+  "pypi-url": { type: "string" },
+  "osv-url": { type: "string" },
+  "osv-db": { type: "string" },
+  "hf-url": { type: "string" },
+  "integrity-url": { type: "string" },
+  "expand-env": { type: "boolean" },
+  "no-machine-config": { type: "boolean" },
+  "no-verify-installed": { type: "boolean" },
+  now: { type: "string" },
+  strict: { type: "boolean" },
+  "fail-on": { type: "string" },
+  "allow-incomplete": { type: "boolean" },
+  quiet: { type: "boolean" },
+  "no-color": { type: "boolean" },
+  debug: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+/**
+ * Options each command accepts (node:util parseArgs configuration).
+ *
+ * @example
+ * ```ts
+ * import { OPTIONS } from "./_options.ts";
+ * Object.hasOwn(OPTIONS, "verify-model"); // true
+ * ```
+ */
+export const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
+  check: EVAL_OPTIONS,
+  eval: EVAL_OPTIONS,
+  scan: EVAL_OPTIONS,
+  snapshot: {
+    output: { type: "string" },
+    "expand-env": { type: "boolean" },
+    "no-machine-config": { type: "boolean" },
+    "no-verify-installed": { type: "boolean" },
+    now: { type: "string" },
+    debug: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+  checks: { format: { type: "string" }, help: { type: "boolean", short: "h" } },
+  explain: { help: { type: "boolean", short: "h" } },
+  init: {
+    type: { type: "string" },
+    force: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+  schema: { help: { type: "boolean", short: "h" } },
+  "sign-model": {
+    key: { type: "string" },
+    output: { type: "string" },
+    "ignore-paths": { type: "string", multiple: true },
+    force: { type: "boolean" },
+    debug: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+  "verify-model": {
+    signature: { type: "string" },
+    key: { type: "string", multiple: true },
+    "cert-chain": { type: "string", multiple: true },
+    identity: { type: "string", multiple: true },
+    issuer: { type: "string", multiple: true },
+    "trusted-root": { type: "string" },
+    "ignore-paths": { type: "string", multiple: true },
+    format: { type: "string" },
+    now: { type: "string" },
+    debug: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+};
+
+/** Parsed option values. */
+export type Values = Record<string, string | boolean | string[] | undefined>;
