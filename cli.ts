@@ -221,7 +221,13 @@ async function evaluateAndReport(options: {
 
 async function commandSnapshot(dir: string, values: Values, io: Io): Promise<number> {
   const now = parseNow(values.now as string | undefined);
-  const snapshot = await collectProject(dir, now, values);
+  // With --enrich, the registry data the policy's checks need is fetched into the snapshot, so
+  // `tollgate eval` can later reproduce the verdict offline from this file alone.
+  const policy = values.enrich === true
+    ? await choosePolicy({ explicit: values.policy as string | undefined, projectDir: dir })
+    : undefined;
+  const collected = await collectProject(dir, now, values, policy ? signatureSpecs(policy) : []);
+  const snapshot = policy ? await enrichProject(collected, policy, values, io) : collected;
   const text = JSON.stringify(snapshot, null, 2) + "\n";
   if (typeof values.output === "string") await writeOutput(values.output, text);
   else io.stdout(text);

@@ -70,12 +70,16 @@ else the built-in 'recommended' policy. A tollgate.policy.ts is code and is load
 ${COMMON}
 
 Exit codes: 0 passed · 1 policy failed · 2 usage or configuration error · 3 could not complete`,
-  snapshot: `Usage: tollgate snapshot [DIR] [--output FILE] [--now DATE]
+  snapshot: `Usage: tollgate snapshot [DIR] [--output FILE] [--enrich] [--now DATE]
 
 Prints the snapshot (tollgate.snapshot/v1 JSON) of DIR (default: .): every fact collected, and
 every input that could not be read. Validate it with 'tollgate schema snapshot'.
 
   --output FILE        write to FILE instead of stdout
+  --enrich             also fetch the registry data the policy's checks need (PyPI, OSV, Hub,
+                       PyPI Integrity), so 'tollgate eval' reproduces the verdict offline; takes
+                       --policy, --offline, --cache-dir, --pypi-url, --osv-url, --osv-db, --hf-url,
+                       --integrity-url as 'check' does
   --expand-env         expand \${VAR} in requirements files from the environment, as pip does
   --no-machine-config  leave out this machine's pip config files and PIP_* / UV_* variables
   --no-verify-installed  do not hash installed files against their RECORD

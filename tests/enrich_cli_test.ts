@@ -253,3 +253,41 @@ Deno.test("check asks --osv-url: one querybatch, one detail call per advisory, f
   ]);
   deepStrictEqual(report.data.find((d) => d.name === "osv")?.url, server.url);
 });
+
+Deno.test("snapshot --enrich stores the registry data, and eval reproduces the verdict from it alone", async () => {
+  await using server = pypiServer();
+  const dir = await project({ "requirements.txt": REQUIREMENTS });
+  const out = path.join(await Deno.makeTempDir(), "snapshot.json");
+  const taken = await tollgate([
+    "snapshot",
+    dir,
+    "--enrich",
+    "--pypi-url",
+    server.url,
+    "--osv-db",
+    OSV_DB,
+    "--cache-dir",
+    await Deno.makeTempDir(),
+    "--output",
+    out,
+  ], { net: true, write: true });
+  deepStrictEqual(taken.code, 0, taken.stderr);
+  const snapshot = JSON.parse(await Deno.readTextFile(out));
+  ok(snapshot.collected.includes("registry.pypi"));
+  ok(snapshot.collected.includes("registry.advisories"));
+  deepStrictEqual(snapshot.data.map((d: { name: string }) => d.name).sort(), [
+    "huggingface",
+    "osv-db",
+    "pypi",
+    "pypi-integrity",
+  ]);
+  const before = server.requests.length;
+  const evaluated = await tollgate(["eval", out, "--format", "json", "--now", NOW]);
+  deepStrictEqual(evaluated.code, 1, evaluated.stderr);
+  deepStrictEqual(server.requests.length, before, "eval asks nobody");
+  const report = Report.parse(JSON.parse(evaluated.stdout));
+  deepStrictEqual(
+    report.results.find((r) => r.check === "freshness.not-yanked")!.findings.map((f) => f.subject),
+    ["pkg:pypi/torch@2.2.0"],
+  );
+});
