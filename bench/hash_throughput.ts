@@ -13,22 +13,13 @@
  */
 import * as path from "node:path";
 import { hashFiles, HashPool } from "../collect/_hash_pool.ts";
+import { median, time, writeRandom } from "./_files.ts";
 
 const full = Deno.env.get("TOLLGATE_BENCH_SIZE") === "full";
 const totalMiB = Number(Deno.env.get("TOLLGATE_BENCH_MIB") ?? (full ? 2048 : 256));
 const fileCount = Number(Deno.env.get("TOLLGATE_BENCH_FILES") ?? (full ? 20_000 : 2_000));
 const rounds = Number(Deno.env.get("TOLLGATE_BENCH_ROUNDS") ?? 3);
 const MiB = 1 << 20;
-
-async function writeRandom(file: string, bytes: number, block: Uint8Array): Promise<void> {
-  using handle = await Deno.open(file, { write: true, create: true, truncate: true });
-  for (let written = 0; written < bytes;) {
-    const n = Math.min(block.length, bytes - written);
-    crypto.getRandomValues(block.subarray(0, Math.min(n, 65536)));
-    await handle.write(block.subarray(0, n));
-    written += n;
-  }
-}
 
 async function makeTree(dir: string): Promise<{ big: string; many: string[] }> {
   const block = new Uint8Array(MiB);
@@ -46,12 +37,6 @@ async function makeTree(dir: string): Promise<{ big: string; many: string[] }> {
   return { big, many };
 }
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return (performance.now() - start) / 1000;
-}
-
 async function command(cmd: string, args: string[], stdin?: string): Promise<void> {
   const child = new Deno.Command(cmd, {
     args,
@@ -66,11 +51,6 @@ async function command(cmd: string, args: string[], stdin?: string): Promise<voi
   }
   const status = await child.status;
   if (!status.success) throw new Error(`${cmd} failed`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const dir = await Deno.makeTempDir({ prefix: "tollgate-hash-bench-" });

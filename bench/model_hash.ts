@@ -13,21 +13,12 @@
  */
 import * as path from "node:path";
 import { collectSignatures } from "../collect/signatures.ts";
+import { median, time, writeRandom } from "./_files.ts";
 
 const totalMiB = Number(Deno.env.get("TOLLGATE_BENCH_MODEL_MIB") ?? 1024);
 const smallFiles = Number(Deno.env.get("TOLLGATE_BENCH_MODEL_FILES") ?? 1_000);
 const rounds = Number(Deno.env.get("TOLLGATE_BENCH_ROUNDS") ?? 3);
 const MiB = 1 << 20;
-
-async function writeRandom(file: string, bytes: number, block: Uint8Array): Promise<void> {
-  using handle = await Deno.open(file, { write: true, create: true, truncate: true });
-  for (let written = 0; written < bytes;) {
-    const n = Math.min(block.length, bytes - written);
-    crypto.getRandomValues(block.subarray(0, Math.min(n, 65536)));
-    await handle.write(block.subarray(0, n));
-    written += n;
-  }
-}
 
 /** 4 weight files of ~78% of the total between them, the rest over `smallFiles` files. */
 async function makeModel(dir: string): Promise<string[]> {
@@ -54,12 +45,6 @@ async function makeModel(dir: string): Promise<string[]> {
   return files;
 }
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return (performance.now() - start) / 1000;
-}
-
 /**
  * openssl at its best: `parallel` processes, each given an equal share of the bytes in one batch
  * (the files are listed so that each batch holds as many weight files and small files).
@@ -76,11 +61,6 @@ async function openssl(files: string[], parallel: number): Promise<void> {
   await writer.write(new TextEncoder().encode(files.join("\0")));
   await writer.close();
   if (!(await child.status).success) throw new Error("xargs openssl failed");
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const root = await Deno.makeTempDir({ prefix: "tollgate-model-bench-" });

@@ -23,9 +23,8 @@ export interface Io {
   isTerminal: boolean;
 }
 
-const EVAL_OPTIONS = {
-  policy: { type: "string" },
-  format: { type: "string", multiple: true },
+/** Where registry data comes from: `check` and `snapshot --enrich`. */
+const ONLINE_OPTIONS = {
   offline: { type: "boolean" },
   "cache-dir": { type: "string" },
   "pypi-url": { type: "string" },
@@ -33,6 +32,12 @@ const EVAL_OPTIONS = {
   "osv-db": { type: "string" },
   "hf-url": { type: "string" },
   "integrity-url": { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+const EVAL_OPTIONS = {
+  policy: { type: "string" },
+  format: { type: "string", multiple: true },
+  ...ONLINE_OPTIONS,
   "expand-env": { type: "boolean" },
   "no-machine-config": { type: "boolean" },
   "no-verify-installed": { type: "boolean" },
@@ -63,13 +68,7 @@ export const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
     output: { type: "string" },
     enrich: { type: "boolean" },
     policy: { type: "string" },
-    offline: { type: "boolean" },
-    "cache-dir": { type: "string" },
-    "pypi-url": { type: "string" },
-    "osv-url": { type: "string" },
-    "osv-db": { type: "string" },
-    "hf-url": { type: "string" },
-    "integrity-url": { type: "string" },
+    ...ONLINE_OPTIONS,
     "expand-env": { type: "boolean" },
     "no-machine-config": { type: "boolean" },
     "no-verify-installed": { type: "boolean" },

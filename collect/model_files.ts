@@ -24,7 +24,13 @@ import {
   MAX_SAFETENSORS_HEADER,
   safetensorsHeaderLength,
 } from "./safetensors.ts";
-import { bufferSource, type ByteSource, readZipDirectory, readZipMember } from "./_zip.ts";
+import {
+  bufferSource,
+  type ByteSource,
+  fileSource,
+  readZipDirectory,
+  readZipMember,
+} from "./_zip.ts";
 
 export type { ByteSource } from "./_zip.ts";
 
@@ -101,21 +107,7 @@ export async function readModelFileAt(
 ): Promise<Artifact> {
   using handle = await Deno.open(file, { read: true });
   const size = (await handle.stat()).size;
-  const source: ByteSource = {
-    size,
-    read: async (offset, length) => {
-      const wanted = Math.max(0, Math.min(length, size - offset));
-      const out = new Uint8Array(wanted);
-      await handle.seek(offset, Deno.SeekMode.Start);
-      let filled = 0;
-      while (filled < wanted) {
-        const got = await handle.read(out.subarray(filled));
-        if (got === null) break;
-        filled += got;
-      }
-      return out.subarray(0, filled);
-    },
-  };
+  const source = fileSource(handle, size);
   return await readModelSource(source, options);
 }
 

@@ -1,0 +1,54 @@
+/**
+ * Helpers shared by the hashing benchmarks: random files, timing, medians.
+ *
+ * @module
+ */
+
+/**
+ * Writes `bytes` random-ish bytes to `file` (the first 64 KiB of each block is fresh randomness,
+ * enough to defeat any deduplication or compression on the way).
+ *
+ * @example
+ * ```ts ignore
+ * import { writeRandom } from "./_files.ts";
+ * await writeRandom("/tmp/x.bin", 1 << 20, new Uint8Array(1 << 20));
+ * ```
+ */
+export async function writeRandom(file: string, bytes: number, block: Uint8Array): Promise<void> {
+  using handle = await Deno.open(file, { write: true, create: true, truncate: true });
+  for (let written = 0; written < bytes;) {
+    const n = Math.min(block.length, bytes - written);
+    crypto.getRandomValues(block.subarray(0, Math.min(n, 65536)));
+    await handle.write(block.subarray(0, n));
+    written += n;
+  }
+}
+
+/**
+ * Seconds `fn` takes.
+ *
+ * @example
+ * ```ts
+ * import { time } from "./_files.ts";
+ * (await time(() => Promise.resolve())) >= 0; // true
+ * ```
+ */
+export async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return (performance.now() - start) / 1000;
+}
+
+/**
+ * The median of a non-empty list (the upper one for an even count).
+ *
+ * @example
+ * ```ts
+ * import { median } from "./_files.ts";
+ * median([3, 1, 2]); // 2
+ * ```
+ */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
