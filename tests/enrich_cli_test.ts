@@ -6,7 +6,7 @@ import { deepStrictEqual, match, ok } from "node:assert/strict";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { Report } from "../core/report.ts";
-import { closedPortUrl, json, startTestServer } from "../enrich/_test_server.ts";
+import { closedPortUrl, json, type Route, startTestServer } from "../enrich/_test_server.ts";
 import { NOW, project, tollgate } from "./_cli.ts";
 
 const OSV_DB = path.resolve(import.meta.dirname!, "../../shared/corpus-osv");
@@ -34,13 +34,23 @@ const PROJECTS: Record<string, unknown> = {
   },
 };
 
+const pypiRoute: Route = (_r, { params }) =>
+  Object.hasOwn(PROJECTS, params.name!)
+    ? json(PROJECTS[params.name!])
+    : new Response("{}", { status: 404 });
+
 function pypiServer() {
-  return startTestServer({
-    "/pypi/:name/json": (_r, { params }) =>
-      Object.hasOwn(PROJECTS, params.name!)
-        ? json(PROJECTS[params.name!])
-        : new Response("{}", { status: 404 }),
-  });
+  return startTestServer({ "/pypi/:name/json": pypiRoute });
+}
+
+/** `check DIR …flags` online (loopback only) with a fresh cache and JSON output. */
+async function onlineCheck(dir: string, flags: string[]) {
+  const run = await tollgate(
+    ["check", dir, ...flags, "--cache-dir", await Deno.makeTempDir(), "--format", "json"],
+    { net: true, write: true },
+  );
+  if (run.stdout === "") throw new Error(`no report (exit ${run.code}): ${run.stderr}`);
+  return { ...run, report: Report.parse(JSON.parse(run.stdout)) };
 }
 
 const HASH = `--hash=sha256:${"a".repeat(64)}`;
@@ -100,19 +110,7 @@ Deno.test("check fetches release facts from --pypi-url and advisories from --osv
 Deno.test("the report and its snapshot record where registry data came from", async () => {
   await using server = pypiServer();
   const dir = await project({ "requirements.txt": REQUIREMENTS });
-  const run = await tollgate([
-    "check",
-    dir,
-    "--pypi-url",
-    server.url,
-    "--osv-db",
-    OSV_DB,
-    "--cache-dir",
-    await Deno.makeTempDir(),
-    "--format",
-    "json",
-  ], { net: true, write: true });
-  const report = Report.parse(JSON.parse(run.stdout));
+  const { report } = await onlineCheck(dir, ["--pypi-url", server.url, "--osv-db", OSV_DB]);
   const pypi = report.data.find((d) => d.name === "pypi")!;
   deepStrictEqual([pypi.url, pypi.requests, pypi.fromCache], [server.url, 3, 0]);
   ok(pypi.retrievedAt && !Number.isNaN(Date.parse(pypi.retrievedAt)));
@@ -188,18 +186,8 @@ Deno.test("check asks --hf-url about the models the code loads and judges their 
       `a = AutoModel.from_pretrained("acme/pickled", revision="${sha}")\n` +
       `b = AutoModel.from_pretrained("acme/gone", revision="${sha}")\n`,
   });
-  const run = await tollgate([
-    "check",
-    dir,
-    "--hf-url",
-    server.url,
-    "--cache-dir",
-    await Deno.makeTempDir(),
-    "--format",
-    "json",
-  ], { net: true, write: true });
-  deepStrictEqual(run.code, 1, run.stderr);
-  const report = Report.parse(JSON.parse(run.stdout));
+  const { code, stderr, report } = await onlineCheck(dir, ["--hf-url", server.url]);
+  deepStrictEqual(code, 1, stderr);
   const subjects = (id: string) =>
     report.results.find((r) => r.check === id)!.findings.map((f) => f.subject);
   deepStrictEqual(subjects("hub.safe-weights"), ["hf:acme/pickled"]);
@@ -223,26 +211,16 @@ Deno.test("check asks --osv-url: one querybatch, one detail call per advisory, f
       });
     },
     "/v1/vulns/:id": () => json(record),
-    "/pypi/:name/json": (_r, { params }) =>
-      Object.hasOwn(PROJECTS, params.name!)
-        ? json(PROJECTS[params.name!])
-        : new Response("{}", { status: 404 }),
+    "/pypi/:name/json": pypiRoute,
   });
   const dir = await project({ "requirements.txt": REQUIREMENTS });
-  const run = await tollgate([
-    "check",
-    dir,
+  const { code, stderr, report } = await onlineCheck(dir, [
     "--osv-url",
     server.url,
     "--pypi-url",
     server.url,
-    "--cache-dir",
-    await Deno.makeTempDir(),
-    "--format",
-    "json",
-  ], { net: true, write: true });
-  deepStrictEqual(run.code, 1, run.stderr);
-  const report = Report.parse(JSON.parse(run.stdout));
+  ]);
+  deepStrictEqual(code, 1, stderr);
   const vuln = report.results.find((r) => r.check === "freshness.no-known-vulnerabilities")!;
   deepStrictEqual(vuln.findings.map((f) => f.subject), ["pkg:pypi/aiohttp@3.7.3"]);
   match(vuln.findings[0].message, /PYSEC-2021-76.*fixed in 3\.7\.4/);
