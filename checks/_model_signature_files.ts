@@ -18,7 +18,10 @@ export interface SignedManifest {
   resources: readonly { name: string; start?: number; end?: number; digest: string }[];
 }
 
-/** Files git keeps beside a model, which `model_signing` leaves out of signatures by default. */
+/**
+ * Files git keeps beside a model, which `model_signing` leaves out of signatures by default (only
+ * at the top of the model directory).
+ */
 export const GIT_PATHS: readonly string[] = [".git", ".gitattributes", ".github", ".gitignore"];
 
 /** The differences between a signature's claims and the disk, each list sorted. */
@@ -100,7 +103,10 @@ export function compareSignedFiles(options: {
   ignorePaths: readonly string[];
 }): SignedFilesComparison {
   const { manifest, signature } = options;
-  const ignored = [...manifest.ignorePaths, ...options.ignorePaths, ...GIT_PATHS]
+  // model_signing 1.0.1+ records what it left out, git's files included; for older signatures
+  // its verifier leaves out git's top-level files by default, so Tollgate does too.
+  const defaults = manifest.ignorePaths.length > 0 ? [] : GIT_PATHS;
+  const ignored = [...manifest.ignorePaths, ...options.ignorePaths, ...defaults]
     .map(normaliseIgnorePath).filter((p) => p !== "" && !p.startsWith("../"));
   const own = signatureInsideModel(signature);
   if (own !== undefined) ignored.push(own);
@@ -117,7 +123,9 @@ export function compareSignedFiles(options: {
   const onDisk = new Map(signature.files.map((f) => [f.path, f]));
   const signed = new Map<string, Map<string, string>>();
   for (const r of manifest.resources) {
-    const path = normaliseIgnorePath(r.name);
+    // Names as signed (the statement parser already refused `..`, absolute and duplicate paths):
+    // rewriting them here could merge two signed entries into one.
+    const path = r.name;
     const ranges = signed.get(path) ?? new Map<string, string>();
     ranges.set(manifest.method === "shards" ? `${r.start}:${r.end}` : "", r.digest.toLowerCase());
     signed.set(path, ranges);

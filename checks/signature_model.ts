@@ -207,8 +207,10 @@ export const modelSigned = defineCheck({
         model: z.string().min(1).optional().describe("Model directory or file it signs"),
       }).strict(),
     ).default([]).describe("Signatures not named model.sig, or kept apart from the model"),
-    unsignedSeverity: Severity.default("warning")
-      .describe("Severity for model files that no signature covers"),
+    unsignedSeverity: Severity.optional().describe(
+      "Severity for model files that no signature covers; default error when any trust material " +
+        "is given (deleting model.sig must not turn a failure into a warning), else warning",
+    ),
   }).strict(),
   needs: ["artifacts", "signatures"],
   remedy: FIX.unsigned,
@@ -236,7 +238,10 @@ export const modelSigned = defineCheck({
         },
       });
     }
-    findings.push(...unsignedModels(snapshot, params.models, params.unsignedSeverity));
+    const trusted = params.publicKeys.length + params.certificateAuthorities.length +
+        params.identities.length > 0;
+    const unsignedSeverity = params.unsignedSeverity ?? (trusted ? "error" : "warning");
+    findings.push(...unsignedModels(snapshot, params.models, unsignedSeverity));
     if (incomplete.length > 0) {
       throw new Error(`model signatures could not be verified: ${incomplete.join("; ")}`);
     }

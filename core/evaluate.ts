@@ -162,16 +162,19 @@ async function runOne(
   const missing = definition.needs.filter((s) => !context.snapshot.collected.includes(s));
   if (missing.length > 0) {
     const online = missing.filter(isRegistrySection);
-    if (context.offline && online.length === missing.length) {
-      return {
-        ...base,
-        status: "skipped",
-        reason: `needs registry data (${missing.join(", ")}), not fetched with --offline`,
-      };
-    }
     // Enrichment records why a section is missing as a problem on the file "(section)".
     const why = context.snapshot.problems.filter((p) => missing.some((m) => p.file === `(${m})`))
       .map((p) => p.message);
+    // Skipped only when offline is the reason: a broken local database is an error.
+    if (context.offline && online.length === missing.length && why.length === 0) {
+      return {
+        ...base,
+        status: "skipped",
+        reason: `needs registry data (${
+          missing.join(", ")
+        }), not in the cache or a local database with --offline`,
+      };
+    }
     return {
       ...base,
       status: "error",
@@ -245,9 +248,13 @@ function statusOf(findings: Finding[], failOn: Severity): CheckResult["status"] 
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+  // Iterative: a hostile snapshot's nesting depth must not overflow the call stack.
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (next === null || typeof next !== "object" || Object.isFrozen(next)) continue;
+    Object.freeze(next);
+    for (const child of Object.values(next)) stack.push(child);
   }
   return value;
 }

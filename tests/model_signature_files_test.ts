@@ -160,3 +160,22 @@ Deno.test("shards: an empty file has no shard to sign (model_signing 1.0+), so i
     empty,
   );
 });
+
+Deno.test("git's files are left out by default only for signatures that record no ignore paths, and only at the top", () => {
+  const files = [
+    file("a.bin", "aa"),
+    file("d/b.bin", "bb"),
+    file(".gitignore", "1"),
+    file("sub/.git/x", "2"),
+  ];
+  deepStrictEqual(
+    compareSignedFiles({ manifest: manifest(), signature: signature(files), ignorePaths: [] })
+      .extra,
+    ["sub/.git/x"],
+  );
+  const recorded = manifest({ ignorePaths: ["logs"] });
+  deepStrictEqual(
+    compareSignedFiles({ manifest: recorded, signature: signature(files), ignorePaths: [] }).extra,
+    [".gitignore", "sub/.git/x"],
+  );
+});

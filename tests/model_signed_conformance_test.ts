@@ -6,7 +6,12 @@
 import { deepStrictEqual, match } from "node:assert/strict";
 import * as path from "node:path";
 import { collectSignatures } from "../collect/signatures.ts";
-import { judgeModelSignature, ModelSignatureTrust } from "../checks/signature_model.ts";
+import {
+  judgeModelSignature,
+  ModelSignatureTrust,
+  modelSigned,
+} from "../checks/signature_model.ts";
+import { runCheck, snapshotOf } from "../testing.ts";
 import { tollgate } from "./_cli.ts";
 
 const OMS = path.resolve(import.meta.dirname!, "../../shared/conformance/oms");
@@ -233,4 +238,34 @@ Deno.test("verify-model: exit 0 valid, 1 invalid with the verdict, 2 usage, JSON
   deepStrictEqual(incomplete.code, 3, incomplete.stdout + incomplete.stderr);
   match(incomplete.stdout, /^INCOMPLETE/);
   match(incomplete.stdout, /log/i);
+});
+
+Deno.test("the check: a signed model passes, a tampered one fails, and deleting model.sig does not turn that into a warning", async () => {
+  const folder = "v1.1.0-elliptic-key";
+  const root = await copyFolder(folder);
+  const weights = `${folder}/signme-1`;
+  const snapshotFor = async () => {
+    // As the tree walk would: model.sig is listed only while it exists.
+    const sig = `${folder}/model.sig`;
+    const exists = await Deno.stat(path.join(root, sig)).then(() => true, () => false);
+    const { signatures } = await collectSignatures({ root, files: exists ? [sig] : [] });
+    return snapshotOf({
+      artifacts: [{ path: weights, format: "safetensors", size: 9, globals: [], issues: [] }],
+      signatures,
+    });
+  };
+  const trusted = modelSigned({
+    publicKeys: [read("signing-key-pub.pem")],
+    ignorePaths: ["ignore-me"],
+  });
+  deepStrictEqual(await runCheck(trusted, await snapshotFor(), { now: NOW }), []);
+  await Deno.writeTextFile(path.join(root, weights), "tampered");
+  const [tampered] = await runCheck(trusted, await snapshotFor(), { now: NOW });
+  deepStrictEqual([tampered.severity, tampered.evidence?.verdict], ["error", "digest-mismatch"]);
+  await Deno.remove(path.join(root, folder, "model.sig"));
+  const [unsigned] = await runCheck(trusted, await snapshotFor(), { now: NOW });
+  deepStrictEqual([unsigned.severity, unsigned.evidence?.verdict], ["error", "unsigned"]);
+  // Without any trust configured, an unsigned model is a warning (the policy has not opted in).
+  const [lenient] = await runCheck(modelSigned({}), await snapshotFor(), { now: NOW });
+  deepStrictEqual(lenient.severity, "warning");
 });
