@@ -6,48 +6,25 @@
  */
 import { z } from "zod";
 import { defineCheck, type FindingDraft } from "../core/check.ts";
-import type { Advisory, Package, Release, Snapshot } from "../core/snapshot.ts";
+import type { Advisory } from "../core/snapshot.ts";
 import { OWASP_ML06, packageSubject } from "./_shared.ts";
+import {
+  installedUploadTime,
+  type PinnedRelease,
+  pinnedReleases,
+  type Unjudged,
+  unjudgedFinding,
+} from "./_freshness_facts.ts";
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365.25 * DAY_MS;
 
-/** A pinned PyPI package with the registry facts about it. */
-interface Pinned {
-  pkg: Package & { version: string };
-  latest?: string;
-  releases: Map<string, Release>;
-}
-
-/**
- * Pinned PyPI packages that enrichment found on their index, once per name and version.
- * Packages the index does not know (private, local) are left out: the source checks judge them.
- */
-function pinnedWithFacts(snapshot: Snapshot): Pinned[] {
-  const facts = new Map(snapshot.registry.pypi.filter((p) => p.found).map((p) => [p.name, p]));
-  const seen = new Set<string>();
-  const out: Pinned[] = [];
-  for (const pkg of snapshot.packages) {
-    if (pkg.ecosystem !== "pypi" || pkg.version === undefined || pkg.layer === "constraint") {
-      continue;
-    }
-    if (pkg.source.kind !== "index") continue;
-    const entry = facts.get(pkg.name);
-    const key = `${pkg.name}@${pkg.version}`;
-    if (entry === undefined || seen.has(key)) continue;
-    seen.add(key);
-    out.push({
-      pkg: pkg as Package & { version: string },
-      latest: entry.latest,
-      releases: new Map(entry.releases.map((r) => [r.version, r])),
-    });
-  }
-  return out;
-}
-
-function subjectOf(p: Pinned): Pick<FindingDraft, "subject" | "location"> {
+function subjectOf(p: PinnedRelease): Pick<FindingDraft, "subject" | "location"> {
   return { subject: packageSubject(p.pkg), location: p.pkg.locations[0] };
 }
+
+const PRIVATE = z.array(z.string().min(1)).default([])
+  .describe("Packages not on the index (internal ones): neither judged nor reported as unknown");
 
 const days = (ms: number) => Math.floor(ms / DAY_MS);
 const time = (iso: string | undefined) => iso === undefined ? undefined : Date.parse(iso);
@@ -86,26 +63,33 @@ export const maxAge = defineCheck({
       .describe("Largest accepted lag of one dependency, in days"),
     libyears: z.number().min(0).optional()
       .describe("Largest accepted total lag of all pinned dependencies, in years (off by default)"),
+    private: PRIVATE,
   }).strict(),
   needs: ["packages", "registry.pypi"],
   remedy: "Upgrade to the newest release (or a recent one) and re-lock.",
   run(snapshot, params) {
     const findings: FindingDraft[] = [];
+    const { judged, unjudged } = pinnedReleases(snapshot, params.private);
+    const undated: Unjudged[] = [];
     let total = 0;
-    for (const p of pinnedWithFacts(snapshot)) {
-      if (p.latest === undefined || p.latest === p.pkg.version) continue;
-      const pinned = time(p.releases.get(p.pkg.version)?.uploadedAt);
-      const newest = time(p.releases.get(p.latest)?.uploadedAt);
-      if (pinned === undefined || newest === undefined || newest <= pinned) continue;
+    for (const p of judged) {
+      if (p.latest === undefined || p.latest.version === p.release.version) continue;
+      const pinned = time(p.release.uploadedAt);
+      const newest = time(p.latest.uploadedAt);
+      if (pinned === undefined || newest === undefined) {
+        undated.push({ pkg: p.pkg, why: "has no upload times on the index" });
+        continue;
+      }
+      if (newest <= pinned) continue;
       total += (newest - pinned) / YEAR_MS;
       const lag = days(newest - pinned);
       if (lag <= params.days) continue;
       findings.push({
         ...subjectOf(p),
-        message: `${p.pkg.name} ${p.pkg.version} is ${lag} days behind ${p.latest} ` +
+        message: `${p.pkg.name} ${p.pkg.version} is ${lag} days behind ${p.latest.version} ` +
           `(limit ${params.days}).`,
-        fix: `Upgrade ${p.pkg.name} to ${p.latest} and re-lock.`,
-        evidence: { latest: p.latest, lagDays: lag },
+        fix: `Upgrade ${p.pkg.name} to ${p.latest.version} and re-lock.`,
+        evidence: { latest: p.latest.version, lagDays: lag },
       });
     }
     if (params.libyears !== undefined && total > params.libyears) {
@@ -116,7 +100,8 @@ export const maxAge = defineCheck({
         evidence: { libyears: Number(total.toFixed(2)) },
       });
     }
-    return findings;
+    const unknown = unjudgedFinding([...unjudged, ...undated], "their age");
+    return unknown ? [...findings, unknown] : findings;
   },
 });
 
@@ -142,14 +127,21 @@ export const minReleaseAge = defineCheck({
   references: [OWASP_ML06, PYPI_JSON],
   params: z.object({
     days: z.number().min(0).default(7).describe("Minimum age of a pinned release, in days"),
+    private: PRIVATE,
   }).strict(),
   needs: ["packages", "registry.pypi"],
   remedy: "Pin the previous release until the new one has been public for the cool-down period.",
   run(snapshot, params, context) {
     const findings: FindingDraft[] = [];
-    for (const p of pinnedWithFacts(snapshot)) {
-      const uploaded = time(p.releases.get(p.pkg.version)?.uploadedAt);
-      if (uploaded === undefined) continue;
+    const { judged, unjudged } = pinnedReleases(snapshot, params.private);
+    const undated: Unjudged[] = [];
+    for (const p of judged) {
+      // The newest file the pin can install: a wheel added to an old release is new code.
+      const uploaded = installedUploadTime(p.pkg, p.release);
+      if (uploaded === undefined) {
+        undated.push({ pkg: p.pkg, why: "has no upload time on the index" });
+        continue;
+      }
       const age = context.now.getTime() - uploaded;
       if (age >= params.days * DAY_MS) continue;
       findings.push({
@@ -160,7 +152,8 @@ export const minReleaseAge = defineCheck({
         evidence: { uploadedAt: new Date(uploaded).toISOString() },
       });
     }
-    return findings;
+    const unknown = unjudgedFinding([...unjudged, ...undated], "their release age");
+    return unknown ? [...findings, unknown] : findings;
   },
 });
 
@@ -170,7 +163,7 @@ export const minReleaseAge = defineCheck({
  * @example
  * ```ts
  * import { notYanked } from "./freshness.ts";
- * notYanked({});
+ * notYanked({ private: ["acme-internal-lib"] });
  * ```
  */
 export const notYanked = defineCheck({
@@ -185,21 +178,24 @@ export const notYanked = defineCheck({
     title: "PEP 592: Adding yank support to the simple API",
     url: "https://peps.python.org/pep-0592/",
   }],
-  params: z.object({}).strict(),
+  params: z.object({ private: PRIVATE }).strict(),
   needs: ["packages", "registry.pypi"],
   remedy: "Move to a release that is not yanked and re-lock.",
-  run(snapshot) {
-    return pinnedWithFacts(snapshot).flatMap((p): FindingDraft[] => {
-      const release = p.releases.get(p.pkg.version);
-      if (!release?.yanked) return [];
+  run(snapshot, params) {
+    const { judged, unjudged } = pinnedReleases(snapshot, params.private);
+    const findings = judged.flatMap((p): FindingDraft[] => {
+      if (!p.release.yanked) return [];
+      const reason = p.release.yankedReason;
       return [{
         ...subjectOf(p),
         message: `${p.pkg.name} ${p.pkg.version} is yanked` +
-          (release.yankedReason ? `: ${release.yankedReason.replace(/\.?$/, ".")}` : ".") +
-          (p.latest ? ` The newest release is ${p.latest}.` : ""),
-        evidence: { yankedReason: release.yankedReason ?? null },
+          (reason ? `: ${reason.replace(/\.?$/, ".")}` : ".") +
+          (p.latest ? ` The newest release is ${p.latest.version}.` : ""),
+        evidence: { yankedReason: reason ?? null },
       }];
     });
+    const unknown = unjudgedFinding(unjudged, "yanked releases");
+    return unknown ? [...findings, unknown] : findings;
   },
 });
 

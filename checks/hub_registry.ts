@@ -123,8 +123,9 @@ export const safeWeights = defineCheck({
   run(snapshot, params) {
     const allowed = new Set(params.allow.map((id) => id.toLowerCase()));
     return withFacts(snapshot).flatMap(({ ref, facts }): FindingDraft[] => {
-      if (!facts.found || facts.files === undefined || allowed.has(ref.repoId.toLowerCase())) {
-        return [];
+      if (!facts.found || allowed.has(ref.repoId.toLowerCase())) return [];
+      if (facts.files === undefined) {
+        throw new Error(`the Hub's answer for ${ref.repoId} has no file list to judge`);
       }
       const pickled = facts.files.filter((f) => PICKLED.test(f));
       if (pickled.length === 0 || facts.files.some((f) => f.endsWith(".safetensors"))) return [];

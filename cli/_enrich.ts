@@ -158,6 +158,16 @@ export async function enrichForPolicy(options: {
   }
   const snapshot = await enrich(options.snapshot, { sources });
   const warnings: string[] = [];
+  for (const source of snapshot.data.slice(options.snapshot.data.length)) {
+    if (source.stale) {
+      warnings.push(
+        `${source.name}: ${source.stale} answer(s) came from an expired cache (oldest ` +
+          `${
+            source.oldestRetrievedAt ?? source.retrievedAt
+          }) because ${source.url} could not be reached`,
+      );
+    }
+  }
   const failedWrites = client.stats().cacheWriteErrors;
   if (failedWrites > 0) {
     warnings.push(

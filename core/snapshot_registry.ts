@@ -128,6 +128,10 @@ export const DataSource = z.object({
   retrievedAt: z.string().optional().describe("Newest fetch time among the data used (ISO 8601)"),
   requests: z.number().int().min(0).optional().describe("Network requests made"),
   fromCache: z.number().int().min(0).optional().describe("Answers served from the disk cache"),
+  stale: z.number().int().min(0).optional().describe(
+    "Expired cached answers used because the server could not be reached",
+  ),
+  oldestRetrievedAt: z.string().optional().describe("Oldest fetch time among the data used"),
   etag: z.string().optional().describe("ETag of a single-document source"),
   version: z.string().optional().describe(
     "Version of a local database (e.g. newest modified time, record count and digest)",

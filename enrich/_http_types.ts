@@ -34,6 +34,9 @@ export const HTTP_DEFAULTS = {
   timeoutMs: 30_000,
   perHostConcurrency: 8,
   maxBodyBytes: 64 * 1024 * 1024,
+  maxStaleMs: 24 * 60 * 60 * 1000,
+  hostFailureLimit: 8,
+  deadlineMs: 5 * 60 * 1000,
 } as const;
 
 /** Where a result came from: what the snapshot records so a verdict can be audited. */
@@ -90,6 +93,21 @@ export interface HttpOptions {
   userAgent?: string;
   /** Largest body accepted; a bigger one is a `too-large` error (default 64 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Oldest cached answer served when the server cannot be reached (default 24 h); older ones
+   * are not used, and the request fails. Offline mode serves any age (the report shows it).
+   */
+  maxStaleMs?: number;
+  /**
+   * After this many requests to one host fail in a row (retries spent), the others to that
+   * host fail at once instead of each waiting through its own retries (default 8).
+   */
+  hostFailureLimit?: number;
+  /**
+   * Time from the client's creation after which no request is started or retried: the bound on
+   * the wall time of a whole enrichment against a failing server (default 5 min).
+   */
+  deadlineMs?: number;
   /** The clock, for fetched-at times, cache ages and `Retry-After` dates. */
   now?: () => Date;
   /** Called when a request starts and when it ends. */

@@ -64,6 +64,8 @@ export class HttpClient {
   readonly #stats: HttpStats = { requests: 0, cacheHits: 0, revalidated: 0, cacheWriteErrors: 0 };
   readonly #progress: HttpProgress = { started: 0, done: 0 };
   readonly #inFlight = new Map<string, Promise<JsonResult<unknown>>>();
+  readonly #hostFailures = new Map<string, number>();
+  readonly #createdAt = performance.now();
 
   /** @param options Cache, offline mode, retry, time and size limits (see {@linkcode HttpOptions}). */
   constructor(options: HttpOptions = {}) {
@@ -200,8 +202,12 @@ export class HttpClient {
     try {
       ({ outcome, attempts } = await this.#withRetries(request));
     } catch (error) {
-      // A server that cannot be reached does not erase what we knew: serve the expired entry.
-      if (cached && error instanceof HttpError && isTransient(error)) {
+      // A server that cannot be reached does not erase what we knew: serve the expired entry,
+      // if it is not too old (it is marked stale, and the report says so).
+      if (
+        cached && error instanceof HttpError && isTransient(error) &&
+        this.#ageMs(cached) < this.#settings.maxStaleMs
+      ) {
         this.#stats.cacheHits++;
         return decodeJson(cached, { fromCache: true, stale: true, attempts: 0, options });
       }
@@ -239,18 +245,27 @@ export class HttpClient {
   ): Promise<{ outcome: Attempt & { ok: true }; attempts: number }> {
     const { method, shown } = request;
     const { retries, retryAfterCapMs, backoffBaseMs, backoffCapMs } = this.#settings;
+    const host = request.target.host;
     for (let attempt = 1;; attempt++) {
-      const release = await this.#limiter.acquire(request.target.host);
+      const release = await this.#limiter.acquire(host);
       let outcome: Attempt;
       try {
+        // Checked once a slot is ours: requests queued behind failing ones are not sent.
+        this.#refuseIfHopeless(request, attempt);
         this.#stats.requests++;
         outcome = await attemptRequest(request, this.#settings);
       } finally {
         release();
       }
-      if (outcome.ok) return { outcome, attempts: attempt };
+      if (outcome.ok) {
+        this.#hostFailures.set(host, 0);
+        return { outcome, attempts: attempt };
+      }
       const failure = { kind: outcome.kind, method, url: shown, status: outcome.status };
       if (!outcome.retryable || attempt > retries) {
+        if (outcome.retryable) {
+          this.#hostFailures.set(host, (this.#hostFailures.get(host) ?? 0) + 1);
+        }
         throw new HttpError({ ...failure, attempts: attempt, reason: outcome.reason });
       }
       if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > retryAfterCapMs) {
@@ -280,7 +295,34 @@ export class HttpClient {
   }
 
   #ageMs(entry: CacheEntry): number {
-    return this.#settings.now().getTime() - Date.parse(entry.fetchedAt);
+    const age = this.#settings.now().getTime() - Date.parse(entry.fetchedAt);
+    // An entry from the future (a clock set back, a planted file) is never fresh.
+    return age >= 0 ? age : Number.POSITIVE_INFINITY;
+  }
+
+  /** Fails a request at once when its host keeps failing or the client's deadline has passed. */
+  #refuseIfHopeless(request: AttemptRequest, attempt: number): void {
+    const { method, shown } = request;
+    const failures = this.#hostFailures.get(request.target.host) ?? 0;
+    if (failures >= this.#settings.hostFailureLimit) {
+      throw new HttpError({
+        kind: "network",
+        method,
+        url: shown,
+        attempts: attempt - 1,
+        reason: `not sent: the last ${failures} requests to ${request.target.host} failed`,
+      });
+    }
+    if (performance.now() - this.#createdAt > this.#settings.deadlineMs) {
+      throw new HttpError({
+        kind: "timeout",
+        method,
+        url: shown,
+        attempts: attempt - 1,
+        reason: `not sent: the ${Math.round(this.#settings.deadlineMs / 1000)} s limit for ` +
+          "fetching registry data has passed",
+      });
+    }
   }
 
   #report(event: "started" | "done"): void {

@@ -109,12 +109,17 @@ export function summariseSources(
 ): DataSource {
   const times = sources.map((s) => s.fetchedAt).sort();
   const fromCache = sources.filter((s) => s.fromCache).length;
+  const stale = sources.filter((s) => s.stale).length;
   return {
     name,
     url,
     ...(times.length ? { retrievedAt: times[times.length - 1] } : {}),
+    ...(times.length > 1 && times[0] !== times[times.length - 1]
+      ? { oldestRetrievedAt: times[0] }
+      : {}),
     requests: sources.length - fromCache,
     fromCache,
+    ...(stale > 0 ? { stale } : {}),
     ...(sources.length === 1 && sources[0].etag ? { etag: sources[0].etag } : {}),
   };
 }
@@ -150,10 +155,18 @@ export function pinnedPypiNames(snapshot: Snapshot): string[] {
  */
 export function pypiSource(options: { client: HttpClient; baseUrl: string }): EnrichSource {
   return async (snapshot) => {
+    const names = pinnedPypiNames(snapshot);
     const { facts, sources } = await fetchPypiFacts(options.client, {
       baseUrl: options.baseUrl,
-      names: pinnedPypiNames(snapshot),
+      names,
     });
+    // One private package is normal; an index that knows none of several is the wrong index.
+    if (names.length > 1 && facts.every((f) => !f.found)) {
+      throw new Error(
+        `${redactUrl(options.baseUrl)} knows none of the ${names.length} pinned packages ` +
+          `(${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""}): is --pypi-url right?`,
+      );
+    }
     return {
       registry: { pypi: facts },
       sections: ["registry.pypi"],

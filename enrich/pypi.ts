@@ -95,7 +95,8 @@ export async function fetchPypiFacts(
 export function newestStable(releases: readonly Release[]): string | undefined {
   let best: string | undefined;
   for (const r of releases) {
-    if (r.yanked || !valid(r.version)) continue;
+    // A version with no files (all deleted) cannot be installed: it is nobody's upgrade.
+    if (r.yanked || !valid(r.version) || r.files?.length === 0) continue;
     const info = explain(r.version);
     if (!info || info.is_prerelease || info.is_devrelease) continue;
     if (best === undefined || compare(r.version, best) > 0) best = r.version;

@@ -639,3 +639,51 @@ Deno.test("property: backoff is full jitter under min(cap, base·2^retry)", () =
     ),
   );
 });
+
+Deno.test("a cached answer older than maxStaleMs is not served when the server is down", async () => {
+  let broken = false;
+  await using server = startTestServer(() => broken ? json({}, { status: 503 }) : json(torch));
+  await withCacheDir(async (cacheDir) => {
+    const url = `${server.url}/pypi/torch/json`;
+    await fastClient({ cacheDir }).getJson(url);
+    broken = true;
+    const muchLater = fastClient({ cacheDir, now: () => new Date(START.getTime() + 48 * HOUR) });
+    const error = await rejection(muchLater.getJson(url));
+    assert.equal(error.status, 503);
+  });
+});
+
+Deno.test("a cache entry dated in the future is never fresh", async () => {
+  await using server = startTestServer(() => json(torch));
+  await withCacheDir(async (cacheDir) => {
+    const url = `${server.url}/pypi/torch/json`;
+    await fastClient({ cacheDir, now: () => new Date(START.getTime() + 1000 * HOUR) }).getJson(url);
+    await fastClient({ cacheDir }).getJson(url);
+    assert.equal(server.requests.length, 2);
+  });
+});
+
+Deno.test("a host failing again and again: the remaining requests fail at once, not each after its retries", async () => {
+  await using server = startTestServer(() => json({}, { status: 503 }));
+  const client = fastClient({ hostFailureLimit: 2 });
+  const errors = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => rejection(client.getJson(`${server.url}/p/${i}`))),
+  );
+  // perHostConcurrency lets the first wave through; after two failures the rest are not sent.
+  assert.ok(
+    errors.some((e) =>
+      /not sent: the last \d+ requests to 127\.0\.0\.1:\d+ failed/.test(e.message)
+    ),
+  );
+  assert.ok(server.requests.length < 12 * 5, `${server.requests.length} requests`);
+});
+
+Deno.test("past the client's deadline no request is sent", async () => {
+  await using server = startTestServer(() => json(torch));
+  const client = fastClient({ deadlineMs: 0 });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const error = await rejection(client.getJson(`${server.url}/pypi/torch/json`));
+  assert.equal(error.kind, "timeout");
+  assert.match(error.message, /limit for fetching registry data has passed/);
+  assert.equal(server.requests.length, 0);
+});

@@ -250,3 +250,13 @@ Deno.test("versionFromFilename reads wheels and sdists whatever the name's separ
     versionFromFilename(text, "x");
   }));
 });
+
+Deno.test("an index that knows none of several pinned packages is the wrong index: the source fails", async () => {
+  await using server = startTestServer(() => new Response("{}", { status: 404 }));
+  const snapshot = snapshotOf({ packages: [pkg("torch==2.2.0"), pkg("numpy==2.0.0")] });
+  const enriched = await enrich(snapshot, {
+    sources: { "registry.pypi": pypiSource({ client: new HttpClient(fast), baseUrl: server.url }) },
+  });
+  deepStrictEqual(enriched.collected.includes("registry.pypi"), false);
+  match(enriched.problems.at(-1)!.message, /knows none of the 2 pinned packages \(numpy, torch\)/);
+});

@@ -43,10 +43,14 @@ Deno.test("max-age reports each dependency further behind than the limit, with t
     packages: [pkg("torch==2.1.0"), pkg("numpy==2.0.1"), pkg("internal-lib==1.0")],
     registry: registry(),
   });
-  const findings = await runCheck(maxAge({ days: 365 }), snapshot);
+  const findings = await runCheck(maxAge({ days: 365, private: ["internal_lib"] }), snapshot);
   deepStrictEqual(findings.map((f) => f.subject), ["pkg:pypi/torch@2.1.0"]);
   match(findings[0].message, /torch 2\.1\.0 is 797 days behind 2\.5\.0/);
-  deepStrictEqual(await runCheck(maxAge({ days: 1000 }), snapshot), []);
+  deepStrictEqual(await runCheck(maxAge({ days: 1000, private: ["internal-lib"] }), snapshot), []);
+  // A pin the index does not know is never silently passed: it is named, as a warning.
+  const [unknown] = await runCheck(maxAge({ days: 1000 }), snapshot);
+  deepStrictEqual([unknown.subject, unknown.severity], ["pkg:pypi/internal-lib@1.0", "warning"]);
+  match(unknown.message, /internal-lib is not on the index/);
 });
 
 Deno.test("max-age bounds total libyears when asked", async () => {
@@ -130,4 +134,54 @@ Deno.test("without registry data the freshness checks error, or are skipped offl
   const offline = await evaluate({ snapshot, policy, now: TEST_NOW, offline: true });
   deepStrictEqual(offline.results.map((r) => r.status), ["skipped", "skipped"]);
   for (const r of offline.results) match(r.reason ?? "", /offline/);
+});
+
+Deno.test("versions are matched as PEP 440 says (3.2.0 is 3.2; a +local build is its public release)", async () => {
+  const snapshot = snapshotOf({
+    packages: [pkg("numpy==1.26.0.0"), pkg("torch==2.1.0+cu121")],
+    registry: registry(),
+  });
+  const yanked = await runCheck(notYanked({}), snapshot);
+  deepStrictEqual(yanked.map((f) => f.subject), ["pkg:pypi/numpy@1.26.0.0"]);
+  const behind = await runCheck(maxAge({}), snapshot);
+  deepStrictEqual(behind.map((f) => f.subject), [
+    "pkg:pypi/numpy@1.26.0.0",
+    "pkg:pypi/torch@2.1.0+cu121",
+  ]);
+  const missing = await runCheck(
+    notYanked({}),
+    snapshotOf({ packages: [pkg("torch==9.9.9")], registry: registry() }),
+  );
+  match(missing[0].message, /torch 9\.9\.9 is not among its releases on the index/);
+});
+
+Deno.test("the cool-down counts from the newest file the pin installs, and unknown upload times are named", async () => {
+  const hash = "c".repeat(64);
+  const late: RegistryData["pypi"] = [{
+    name: "widgets",
+    found: true,
+    latest: "1.0",
+    releases: [{
+      version: "1.0",
+      uploadedAt: ago(400),
+      yanked: false,
+      files: [
+        { filename: "widgets-1.0.tar.gz", sha256: "d".repeat(64), uploadedAt: ago(400) },
+        { filename: "widgets-1.0-py3-none-any.whl", sha256: hash, uploadedAt: ago(1) },
+      ],
+    }],
+  }, {
+    name: "nodates",
+    found: true,
+    latest: "1.0",
+    releases: [{ version: "1.0", yanked: false }],
+  }];
+  const snapshot = snapshotOf({
+    packages: [pkg("widgets==1.0", { hashes: [`sha256:${hash}`] }), pkg("nodates==1.0")],
+    registry: registry({ pypi: late }),
+  });
+  const findings = await runCheck(minReleaseAge({}), snapshot);
+  deepStrictEqual(findings.map((f) => f.subject), ["pkg:pypi/nodates@1.0", "pkg:pypi/widgets@1.0"]);
+  match(findings[0].message, /nodates has no upload time on the index/);
+  match(findings[1].message, /published 1 day\(s\) ago/);
 });

@@ -55,3 +55,13 @@ Deno.test("without Hub data both checks error (or skip offline), never pass", as
     match(message, /registry\.hub/);
   }
 });
+
+Deno.test("hub.safe-weights errors on a Hub answer without a file list instead of passing", async () => {
+  const bare = snapshotOf({
+    models: [model("acme/odd")],
+    registry: registry([{ repoId: "acme/odd", found: true, author: "acme" }]),
+  });
+  let message = "";
+  await runCheck(safeWeights({}), bare).catch((e) => message = e.message);
+  match(message, /no file list/);
+});
