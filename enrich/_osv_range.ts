@@ -6,6 +6,11 @@
  * without `limit` events a range has no upper limit. `GIT` and `SEMVER` ranges are not evaluated
  * for PyPI (only the `versions` list speaks for them).
  *
+ * Local versions (`2.2.0+cu121`, how PyTorch's CUDA builds are pinned) follow PEP 440's specifier
+ * rules: a `last_affected` or listed version without a local label stands for all its local
+ * builds (`<=2.2.0` and `==2.2.0` match `2.2.0+cu121`), while `introduced`, `fixed` and `limit`
+ * compare the whole version (`2.2.0+cu121` sorts after `2.2.0`, so a fix at `2.2.0` covers it).
+ *
  * @module
  */
 import { compare, parse } from "@renovatebot/pep440";
@@ -53,6 +58,12 @@ export function versionKey(version: string): string | undefined {
   while (release.length > 1 && release[release.length - 1] === 0) release.pop();
   return [parsed.epoch, release.join("."), parsed.pre, parsed.post, parsed.dev, parsed.local]
     .map((part) => String(part ?? "")).join("|");
+}
+
+/** The public part of a PEP 440 version: "2.2.0+cu121" is "2.2.0". */
+function publicVersion(version: string): string {
+  const plus = version.indexOf("+");
+  return plus === -1 ? version : version.slice(0, plus);
 }
 
 /** Whether an event version can be evaluated: PEP 440, or the special "0" and "*". */
@@ -133,7 +144,7 @@ function evaluateRange(
         affected = false;
         applied = index;
       }
-    } else if (compare(version, event.version) > 0) {
+    } else if (compare(lastAffectedSide(version, event.version), event.version) > 0) {
       affected = false;
       applied = index;
     }
@@ -145,6 +156,14 @@ function evaluateRange(
   return { affected };
 }
 
+/**
+ * The side of a `last_affected` comparison for `version`: its public part when the event names no
+ * local label, as PEP 440's `<=` ignores a candidate's local label then.
+ */
+function lastAffectedSide(version: string, lastAffected: string): string {
+  return lastAffected.includes("+") ? version : publicVersion(version);
+}
+
 function listedVersion(entry: OsvAffected, version: string, key: string | undefined): boolean {
   if (entry.versions.includes(version)) return true;
   if (key === undefined) return false;
@@ -153,7 +172,10 @@ function listedVersion(entry: OsvAffected, version: string, key: string | undefi
     keys = new Set(entry.versions.map(versionKey).filter((k): k is string => k !== undefined));
     versionKeys.set(entry, keys);
   }
-  return keys.has(key);
+  if (keys.has(key)) return true;
+  // A listed version without a local label matches its local builds, as `==2.2.0` does.
+  const publicKey = version.includes("+") ? versionKey(publicVersion(version)) : undefined;
+  return publicKey !== undefined && keys.has(publicKey);
 }
 
 /** The lowest `fixed` version above `version` in the ranges, if any (as a 0- or 1-element list). */

@@ -209,7 +209,7 @@ def evaluate(events, v):
             vulnerable, last = True, i
         elif kind == "fixed" and v >= V(x):
             vulnerable, last = False, i
-        elif kind == "last_affected" and v > V(x):
+        elif kind == "last_affected" and (v if V(x).local else V(v.public)) > V(x):
             vulnerable, last = False, i
     if not vulnerable:
         return None
@@ -247,7 +247,8 @@ def match(record, name, version):
         if key not in listed_sets:
             listed_sets[key] = (set(listed), {V(x) for x in listed if V(x) is not None})
         exact, equal = listed_sets[key]
-        if not in_range and (version in exact or (v is not None and v in equal)):
+        # PEP 440's ==: a listed version without a local label matches the candidate's local builds.
+        if not in_range and (version in exact or (v is not None and (v in equal or V(v.public) in equal))):
             in_range = True
             above = sorted({x for r in ranges for e in r["events"] for k, x in e.items() if k == "fixed" and V(x) > v}, key=V)
             if above: fixed.add(above[0])

@@ -78,6 +78,58 @@ Deno.test("ranges: last_affected includes its version; limit caps the range", ()
   assert.equal(matches(twoLimits, "3.0").affected, false);
 });
 
+Deno.test("local versions: last_affected and versions lists cover local builds; fixed compares in full", () => {
+  // PyTorch's CUDA builds are pinned as torch==2.2.0+cu121.
+  const last = record("PYSEC-L1", [
+    pypi("torch", [eco({ introduced: "0" }, { last_affected: "2.2.0" })]),
+  ]);
+  assert.deepEqual(matches(last, "2.2.0+cu121", "torch"), {
+    affected: true,
+    fixed: [],
+    lastAffected: ["2.2.0"],
+  });
+  assert.equal(matches(last, "2.2.0", "torch").affected, true);
+  assert.equal(matches(last, "2.2.1+cu121", "torch").affected, false);
+  assert.equal(matches(last, "2.2.0.post1+cu121", "torch").affected, false);
+  // A last_affected that names a local build compares in full.
+  const lastLocal = record("PYSEC-L2", [
+    pypi("torch", [eco({ introduced: "0" }, { last_affected: "2.2.0+cu118" })]),
+  ]);
+  assert.equal(matches(lastLocal, "2.2.0+cu118", "torch").affected, true);
+  assert.equal(matches(lastLocal, "2.2.0+cu121", "torch").affected, false);
+
+  const listed = record("PYSEC-L3", [
+    pypi("torch", [eco({ introduced: "2.3" }, { fixed: "2.4" })], ["2.2.0", "2.1.0+cu118"]),
+  ]);
+  assert.deepEqual(matches(listed, "2.2.0+cu121", "torch"), {
+    affected: true,
+    fixed: ["2.4"],
+    lastAffected: [],
+  });
+  assert.equal(matches(listed, "2.2+cpu", "torch").affected, true, "2.2 == 2.2.0");
+  assert.equal(matches(listed, "2.1.0+cu118", "torch").affected, true);
+  assert.equal(matches(listed, "2.1.0+cu121", "torch").affected, false, "another local build");
+  assert.equal(matches(listed, "2.1.0", "torch").affected, false, "the public of a listed build");
+
+  const fixedRange = record("PYSEC-L4", [
+    pypi("torch", [eco({ introduced: "0" }, { fixed: "2.2.1" })]),
+  ]);
+  assert.deepEqual(matches(fixedRange, "2.2.0+cu121", "torch").fixed, ["2.2.1"]);
+  assert.equal(matches(fixedRange, "2.2.1+cu121", "torch").affected, false);
+  // 2.2.0+cu121 sorts after 2.2.0 (PEP 440), so a fix at exactly 2.2.0 covers it, as `<2.2.0`
+  // excludes it.
+  const fixedAt = record("PYSEC-L5", [
+    pypi("torch", [eco({ introduced: "0" }, { fixed: "2.2.0" })]),
+  ]);
+  assert.equal(matches(fixedAt, "2.2.0+cu121", "torch").affected, false);
+  assert.equal(matches(fixedAt, "2.1.9+cu121", "torch").affected, true);
+  const introducedAt = record("PYSEC-L6", [
+    pypi("torch", [eco({ introduced: "2.2.0" }, { limit: "2.2.0.post1" })]),
+  ]);
+  assert.equal(matches(introducedAt, "2.2.0+cu121", "torch").affected, true);
+  assert.equal(matches(introducedAt, "2.1.0+cu121", "torch").affected, false);
+});
+
 Deno.test("versions lists: exact or PEP 440 equal; GIT ranges only count through them", () => {
   const r = record("PYSEC-6", [
     pypi("Demo_Pkg", [
@@ -350,6 +402,46 @@ Deno.test("a path that is neither a directory nor a zip is an error naming it", 
   });
 });
 
+Deno.test("an empty or wrong database is an error, not a clean bill of health", async () => {
+  const npmOnly = JSON.stringify({
+    id: "GHSA-aaaa-bbbb-cccc",
+    modified: "2024-01-01T00:00:00Z",
+    affected: [{
+      package: { ecosystem: "npm", name: "left-pad" },
+      ranges: [eco({ introduced: "0" })],
+    }],
+  });
+  // The end-of-central-directory record of a zip with no members.
+  const emptyZip = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+  await withDatabase({
+    "empty/README.md": "no records here",
+    "npm/GHSA-aaaa-bbbb-cccc.json": npmOnly,
+    "broken/PYSEC-1.json": "{ not json",
+    "empty.zip": emptyZip,
+  }, async (dir) => {
+    await assert.rejects(
+      loadOsvDatabase(`${dir}/empty`),
+      new RegExp(
+        `^Error: OSV database ${dir}/empty: no PyPI advisories in 0 file\\(s\\) — ` +
+          "is this an OSV database for PyPI\\?$",
+      ),
+    );
+    await assert.rejects(
+      loadOsvDatabase(`${dir}/npm`),
+      /npm: no PyPI advisories in 1 file\(s\) — is this an OSV database for PyPI\?/,
+    );
+    await assert.rejects(
+      loadOsvDatabase(`${dir}/broken`),
+      /broken: no PyPI advisories in 1 file\(s\) \(1 problem\(s\), the first: .*PYSEC-1\.json: not JSON/,
+    );
+    await assert.rejects(loadOsvDatabase(`${dir}/empty.zip`), /no PyPI advisories in 0 file/);
+    // One PyPI record among others is enough.
+    await Deno.writeTextFile(`${dir}/npm/PYSEC-2020-1.yaml`, GOOD_YAML);
+    const db = await loadOsvDatabase(`${dir}/npm`);
+    assert.deepEqual([db.version.records, db.version.pypiRecords], [2, 1]);
+  });
+});
+
 /** Versions "1.<n>" for small n, so a brute-force model can use the integers. */
 const asVersion = (n: number) => `1.${n}`;
 const eventArb = fc.oneof(
@@ -365,7 +457,8 @@ Deno.test("property: range evaluation agrees with a brute-force model over integ
     fc.property(
       fc.array(eventArb, { minLength: 1, maxLength: 8 }),
       fc.integer({ min: 0, max: 22 }),
-      (raw, at) => {
+      fc.boolean(),
+      (raw, at, local) => {
         // Distinct positions, so the order of equal versions (record order) does not matter.
         const events = raw.filter((e, i) => raw.findIndex((o) => o.at === e.at) === i);
         if (!events.some((e) => e.kind === "introduced")) {
@@ -373,23 +466,26 @@ Deno.test("property: range evaluation agrees with a brute-force model over integ
         }
         const osvEvents = events.map((e) => ({ [e.kind]: e.at === -1 ? "0" : asVersion(e.at) }));
         const r = record("PYSEC-P", [pypi("demo", [eco(...osvEvents)])]);
-        // The model: walk the integer positions in order, as the schema's pseudo-code does.
+        // The model: walk the integer positions in order, as the schema's pseudo-code does. A
+        // local build "1.<at>+cu121" sits between 1.<at> and 1.<at + 1>, except for last_affected,
+        // which (as PEP 440's <=) compares its public version.
+        const position = local ? at + 0.5 : at;
         const limits = events.filter((e) => e.kind === "limit").map((e) => e.at);
         const sorted = events.filter((e) => e.kind !== "limit").sort((a, b) => a.at - b.at);
         let affected = false;
         let closing: { kind: string; at: number } | undefined;
-        if (limits.length === 0 || limits.some((limit) => at < limit)) {
+        if (limits.length === 0 || limits.some((limit) => position < limit)) {
           for (const e of sorted) {
-            if (e.kind === "introduced" && at >= e.at) affected = true;
-            else if (e.kind === "fixed" && at >= e.at) affected = false;
+            if (e.kind === "introduced" && position >= e.at) affected = true;
+            else if (e.kind === "fixed" && position >= e.at) affected = false;
             else if (e.kind === "last_affected" && at > e.at) affected = false;
           }
           closing = sorted.find((e) =>
-            e.kind !== "introduced" && (e.kind === "fixed" ? e.at > at : e.at >= at)
+            e.kind !== "introduced" && (e.kind === "fixed" ? e.at > position : e.at >= at)
           );
         }
-        const got = matches(r, asVersion(at));
-        assert.equal(got.affected, affected, JSON.stringify({ events, at }));
+        const got = matches(r, asVersion(at) + (local ? "+cu121" : ""));
+        assert.equal(got.affected, affected, JSON.stringify({ events, at, local }));
         if (affected) {
           assert.deepEqual(got.fixed, closing?.kind === "fixed" ? [asVersion(closing.at)] : []);
           assert.deepEqual(
