@@ -177,7 +177,8 @@ const newer = (a: string, b: string) => (Date.parse(a) || 0) > (Date.parse(b) ||
  * @param databasePath A directory (read recursively) or a `.zip` file.
  * @param options `onProblem`, `limits`.
  * @returns The database, indexed by PyPI package.
- * @throws Error when the path is neither a readable directory nor a readable zip archive.
+ * @throws Error when the path is neither a readable directory nor a readable zip archive, or
+ *   when it holds no valid record naming a PyPI package (an empty or wrong database).
  * @example
  * ```ts ignore
  * import { loadOsvDatabase } from "./_osv_database.ts";
@@ -300,6 +301,16 @@ async function readRecords(
     }
   }
   const pypiRecords = new Set([...index.values()].flat()).size;
+  if (pypiRecords === 0) {
+    // An empty or wrong path must not pass as "no known vulnerabilities".
+    const why = problems.length === 0
+      ? ""
+      : ` (${problems.length} problem(s), the first: ${problems[0].file}: ${problems[0].message})`;
+    throw new Error(
+      `OSV database ${databasePath}: no PyPI advisories in ${files.length} file(s)${why} — ` +
+        "is this an OSV database for PyPI?",
+    );
+  }
   return {
     version: {
       path: databasePath,
