@@ -5,6 +5,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import { type KeyObject, sign } from "node:crypto";
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -78,10 +79,39 @@ function extension(id: string, value: Uint8Array, critical = false): Uint8Array 
 
 const ECDSA_SHA256 = seq(oid("1.2.840.10045.4.3.2"));
 
+/** A v3 TBSCertificate whose signature algorithm is ecdsa-with-SHA256. */
+function tbsCertificate(options: {
+  serial: bigint;
+  issuer: Uint8Array;
+  subject: Uint8Array;
+  notBefore: Date;
+  notAfter: Date;
+  /** SubjectPublicKeyInfo, DER. */
+  spki: Uint8Array;
+  extensions: readonly Uint8Array[];
+}): Uint8Array {
+  return seq(
+    explicit(0, integer(2n)),
+    integer(options.serial),
+    ECDSA_SHA256,
+    options.issuer,
+    seq(utcTime(options.notBefore), utcTime(options.notAfter)),
+    options.subject,
+    options.spki,
+    explicit(3, seq(...options.extensions)),
+  );
+}
+
+/** A certificate: `tbs` signed with ECDSA (SHA-256) by the issuer's private key. */
+function certificate(tbs: Uint8Array, issuerKey: KeyObject): Uint8Array {
+  return seq(tbs, ECDSA_SHA256, bits(new Uint8Array(sign("sha256", tbs, issuerKey))));
+}
+
 /**
  * The encoder's parts: `tlv`, `seq`, `set`, `octets`, `utf8`, `bool`, `bits`, `explicit`, `oid`,
- * `integer`, `utcTime`, `name`, `extension`, `concat`, `text`, and the ecdsa-with-SHA256
- * algorithm identifier.
+ * `integer`, `utcTime`, `name`, `extension`, `concat`, `text`, the ecdsa-with-SHA256
+ * algorithm identifier, and `tbsCertificate` / `certificate` to build and sign (ECDSA P-256,
+ * SHA-256) v3 certificates.
  *
  * @example
  * ```ts
@@ -106,4 +136,6 @@ export const der = {
   name,
   extension,
   ECDSA_SHA256,
+  tbsCertificate,
+  certificate,
 } as const;

@@ -18,20 +18,18 @@ import { der } from "./_der_testing.ts";
 const {
   bits,
   bool,
+  certificate,
   concat,
-  explicit,
   extension,
-  integer,
   name,
   octets,
   oid,
   seq,
+  tbsCertificate,
   text,
   tlv,
-  utcTime,
   utf8,
 } = der;
-const { ECDSA_SHA256 } = der;
 
 // ---- keys and signatures ----
 
@@ -56,31 +54,6 @@ const sha256 = (...data: Uint8Array[]) => {
 const ecdsa = (key: KeyObject, data: Uint8Array) => new Uint8Array(sign("sha256", data, key));
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 
-function certificate(tbs: Uint8Array, issuerKey: KeyObject): Uint8Array {
-  return seq(tbs, ECDSA_SHA256, bits(ecdsa(issuerKey, tbs)));
-}
-
-function tbsCertificate(options: {
-  serial: bigint;
-  issuer: Uint8Array;
-  subject: Uint8Array;
-  notBefore: Date;
-  notAfter: Date;
-  spki: Uint8Array;
-  extensions: Uint8Array[];
-}): Uint8Array {
-  return seq(
-    explicit(0, integer(2n)),
-    integer(options.serial),
-    ECDSA_SHA256,
-    options.issuer,
-    seq(utcTime(options.notBefore), utcTime(options.notAfter)),
-    options.subject,
-    options.spki,
-    explicit(3, seq(...options.extensions)),
-  );
-}
-
 // ---- the test Sigstore ----
 
 /** The default signing time: every certificate, SCT and log entry is made "then". */
@@ -101,6 +74,11 @@ export interface WorkflowIdentity {
   issuer?: string;
   /** Leave out the Source Repository URI extension (1.3.6.1.4.1.57264.1.12). */
   omitSourceRepository?: boolean;
+  /**
+   * `owner/repo` of a reusable workflow that signed (default: `repository`): the SAN and the
+   * Build Signer URI name it, while the Source Repository URI still names `repository`.
+   */
+  workflowRepository?: string;
 }
 
 /** What an attestation states and how it is (mis)made. */
@@ -250,7 +228,9 @@ export class TestSigstore {
     const workflow = options.workflow ?? "release.yml";
     const ref = options.ref ?? "refs/tags/v1.0.0";
     const issuer = options.issuer ?? GITHUB_ISSUER;
-    const workflowUri = `https://github.com/${repository}/.github/workflows/${workflow}@${ref}`;
+    const workflowAt = (owner: string) =>
+      `https://github.com/${owner}/.github/workflows/${workflow}@${ref}`;
+    const workflowUri = workflowAt(options.workflowRepository ?? repository);
     const fulcio = (n: number) => `1.3.6.1.4.1.57264.1.${n}`;
     const extensions = [
       extension("2.5.29.15", bits(new Uint8Array([0x80]), 7), true),
@@ -265,7 +245,7 @@ export class TestSigstore {
         ? []
         : [extension(fulcio(12), utf8(`https://github.com/${repository}`))]),
       extension(fulcio(14), utf8(ref)),
-      extension(fulcio(18), utf8(workflowUri)),
+      extension(fulcio(18), utf8(workflowAt(repository))),
     ];
     const base = {
       serial: this.#serial++,

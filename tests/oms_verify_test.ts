@@ -3,6 +3,7 @@ import { Buffer } from "node:buffer";
 import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { buildOmsStatement, signOmsBundle } from "../checks/_oms_sign.ts";
+import { CA_EXTENSIONS, chainBundle, OpensslPki } from "./_x509_testing.ts";
 import {
   checkOmsTrust,
   type OmsEnvelopeResult,
@@ -444,90 +445,16 @@ Deno.test("property: any flipped payload bit is never accepted", async () => {
 
 // Certificate chains minted with openssl, to test the path rules on chains we control.
 
-async function openssl(cwd: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, cwd, stdout: "null", stderr: "piped" })
-    .output();
-  if (!out.success) throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-}
-
-/** `openssl req` arguments for a new EC P-256 key in `<name>.key` and the subject CN=name. */
-function newKey(name: string): string[] {
-  const curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  return [...curve, "-keyout", `${name}.key`, "-subj", `/CN=${name}`];
-}
-
-/** A self-signed CA with an EC P-256 key: `<name>.pem` and `<name>.key` in `dir`. */
-async function mintRoot(dir: string, name: string, extensions: string[]): Promise<string> {
-  await openssl(dir, [
-    "req",
-    "-x509",
-    ...newKey(name),
-    "-out",
-    `${name}.pem`,
-    "-days",
-    "3650",
-    ...extensions.flatMap((extension) => ["-addext", extension]),
-  ]);
-  return Deno.readTextFileSync(`${dir}/${name}.pem`);
-}
-
-/** A certificate for a new EC P-256 key, issued by `issuer`, with the given extension lines. */
-async function mintIssued(dir: string, name: string, issuer: string, extensions: string[]) {
-  await openssl(dir, ["req", "-new", ...newKey(name), "-out", `${name}.csr`]);
-  Deno.writeTextFileSync(`${dir}/${name}.ext`, extensions.join("\n") + "\n");
-  await openssl(dir, [
-    "x509",
-    "-req",
-    "-in",
-    `${name}.csr`,
-    "-CA",
-    `${issuer}.pem`,
-    "-CAkey",
-    `${issuer}.key`,
-    "-CAcreateserial",
-    "-out",
-    `${name}.pem`,
-    "-days",
-    "365",
-    "-extfile",
-    `${name}.ext`,
-  ]);
-  return {
-    pem: Deno.readTextFileSync(`${dir}/${name}.pem`),
-    key: Deno.readTextFileSync(`${dir}/${name}.key`),
-  };
-}
-
-function derOf(certificatePem: string): string {
-  return certificatePem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
-}
-
-/** An OMS bundle signed with `key`, carrying `chain` (PEM certificates, leaf first). */
-function chainBundle(key: string, chain: string[]) {
-  const bundle: Doc = signOmsBundle({
-    statement: buildOmsStatement({
-      modelName: "m",
-      method: "files",
-      resources: [{ name: "w.bin", digest: "cd".repeat(32) }],
-    }),
-    privateKeyPem: key,
-  });
-  bundle.verificationMaterial = {
-    x509CertificateChain: { certificates: chain.map((pem) => ({ rawBytes: derOf(pem) })) },
-  };
-  return bundle;
-}
-
-const CA_EXTENSIONS = ["basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign"];
-
 Deno.test("certificate chains: anchors, intermediates, CA flags, key usage and validity", async () => {
   // Freshly minted certificates are valid from the real current time: judge them a day later.
   const today = new Date(Date.now() + 86_400_000);
-  const dir = Deno.makeTempDirSync({ prefix: "tollgate-oms-" });
+  const pki = new OpensslPki();
+  const mint = (name: string, issuer: string, extensions: readonly string[]) =>
+    pki.issue({ name, issuer, extensions });
   try {
-    const root = await mintRoot(dir, "test-root", CA_EXTENSIONS);
-    const intermediate = await mintIssued(dir, "test-intermediate", "test-root", CA_EXTENSIONS);
-    const signer = await mintIssued(dir, "test-signer", "test-intermediate", [
+    const root = await pki.root("test-root", CA_EXTENSIONS);
+    const intermediate = await mint("test-intermediate", "test-root", CA_EXTENSIONS);
+    const signer = await mint("test-signer", "test-intermediate", [
       "basicConstraints=CA:FALSE",
       "keyUsage=critical,digitalSignature",
     ]);
@@ -562,7 +489,7 @@ Deno.test("certificate chains: anchors, intermediates, CA flags, key usage and v
       today,
     );
 
-    const noSigning = await mintIssued(dir, "test-encipher", "test-intermediate", [
+    const noSigning = await mint("test-encipher", "test-intermediate", [
       "keyUsage=critical,keyEncipherment",
     ]);
     await assertVerdict(
@@ -573,8 +500,8 @@ Deno.test("certificate chains: anchors, intermediates, CA flags, key usage and v
       today,
     );
 
-    const notCa = await mintIssued(dir, "test-not-ca", "test-root", ["basicConstraints=CA:FALSE"]);
-    const underNotCa = await mintIssued(dir, "test-under", "test-not-ca", [
+    const notCa = await mint("test-not-ca", "test-root", ["basicConstraints=CA:FALSE"]);
+    const underNotCa = await mint("test-under", "test-not-ca", [
       "keyUsage=critical,digitalSignature",
     ]);
     await assertVerdict(
@@ -584,11 +511,11 @@ Deno.test("certificate chains: anchors, intermediates, CA flags, key usage and v
       /\("CN=test-not-ca" is not a CA certificate\)/,
       today,
     );
-    const noCertSign = await mintIssued(dir, "test-no-certsign", "test-root", [
+    const noCertSign = await mint("test-no-certsign", "test-root", [
       "basicConstraints=critical,CA:TRUE",
       "keyUsage=critical,digitalSignature",
     ]);
-    const underNoCertSign = await mintIssued(dir, "test-under2", "test-no-certsign", []);
+    const underNoCertSign = await mint("test-under2", "test-no-certsign", []);
     await assertVerdict(
       chainBundle(underNoCertSign.key, [underNoCertSign.pem, noCertSign.pem]),
       { certificateAuthorities: [root] },
@@ -597,7 +524,7 @@ Deno.test("certificate chains: anchors, intermediates, CA flags, key usage and v
       today,
     );
   } finally {
-    Deno.removeSync(dir, { recursive: true });
+    pki.dispose();
   }
 });
 
