@@ -201,6 +201,13 @@ async function evaluateAndReport(options: {
     if (output.path === undefined) io.stdout(text);
     else await writeOutput(output.path, text);
   }
+  const skipped = report.results.filter((r) => r.status === "skipped").length;
+  if (skipped > 0 && values.quiet !== true) {
+    io.stderr(
+      `tollgate: ${skipped} check(s) skipped: their registry data is not in the cache ` +
+        "(--offline); run once online, or give --osv-db for vulnerabilities\n",
+    );
+  }
   if (report.verdict === "fail") return EXIT.fail;
   if (report.verdict === "incomplete") {
     const problems = report.coverage.problems.length;

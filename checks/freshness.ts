@@ -228,11 +228,15 @@ export const noKnownVulnerabilities = defineCheck({
       .describe("Report advisories that carry no usable severity"),
     ignore: z.array(z.string().min(1)).default([])
       .describe("Advisory ids (or aliases) reviewed and accepted; prefer waivers with an expiry"),
+    maxDatabaseAgeDays: z.number().min(0).default(30).describe(
+      "A local OSV database (--osv-db) whose newest record is older than this is reported: " +
+        "advisories published since are missing from it",
+    ),
   }).strict(),
   needs: ["packages", "registry.advisories"],
   remedy:
     "Upgrade to a fixed version and re-lock; if no fix exists, assess and waive with an expiry.",
-  run(snapshot, params) {
+  run(snapshot, params, context) {
     const minimum = SEVERITY_ORDER.indexOf(params.minSeverity);
     const ignored = new Set(params.ignore);
     const byKey = new Map<string, Advisory[]>();
@@ -266,6 +270,20 @@ export const noKnownVulnerabilities = defineCheck({
           evidence: { advisory: a.id, aliases: a.aliases, severity: a.severity, fixed: a.fixed },
         });
       }
+    }
+    for (const source of snapshot.data.filter((d) => d.name === "osv-db")) {
+      const newest = source.retrievedAt === undefined ? NaN : Date.parse(source.retrievedAt);
+      const age = Number.isNaN(newest) ? Infinity : context.now.getTime() - newest;
+      if (age <= params.maxDatabaseAgeDays * DAY_MS) continue;
+      findings.push({
+        subject: `osv-db:${source.url ?? "?"}`,
+        severity: "warning",
+        message: `The OSV database ${source.url ?? ""} ${
+          Number.isFinite(age) ? `was last modified ${days(age)} days ago` : "has no dates"
+        } (limit ${params.maxDatabaseAgeDays}): advisories published since are not in it.`,
+        fix: "Update the local database (e.g. download OSV's PyPI all.zip again), or query the " +
+          "OSV API instead of --osv-db.",
+      });
     }
     return findings;
   },

@@ -185,3 +185,18 @@ Deno.test("the cool-down counts from the newest file the pin installs, and unkno
   match(findings[0].message, /nodates has no upload time on the index/);
   match(findings[1].message, /published 1 day\(s\) ago/);
 });
+
+Deno.test("an old local OSV database is reported, so a clean result from it is not taken at face value", async () => {
+  const snapshot = snapshotOf({
+    packages: [pkg("torch==2.1.0")],
+    registry: registry(),
+    data: [{ name: "osv-db", url: "/srv/osv", retrievedAt: ago(90), version: "x" }],
+  });
+  const findings = await runCheck(noKnownVulnerabilities({}), snapshot);
+  deepStrictEqual(findings.map((f) => [f.subject, f.severity]), [["osv-db:/srv/osv", "warning"]]);
+  match(findings[0].message, /last modified 90 days ago \(limit 30\)/);
+  deepStrictEqual(
+    await runCheck(noKnownVulnerabilities({ maxDatabaseAgeDays: 120 }), snapshot),
+    [],
+  );
+});
