@@ -1,8 +1,9 @@
 /**
  * The walk of a signed model directory: every entry below it, classified without opening
- * anything, bounded in depth and count. Directory symlinks are never followed, and `.git`
- * directories are not descended into (`model_signing` leaves git's paths out of signatures by
- * default).
+ * anything, bounded in depth and count. Directory symlinks are never followed, and the `.git`
+ * directory at the top of the model is not descended into (`model_signing` leaves it out of
+ * signatures by default). A `.git` directory deeper down is walked like any other: whether its
+ * files are signed or ignored is the verifier's to decide, and a file hidden there must show.
  *
  * @module
  */
@@ -55,32 +56,36 @@ export async function walkModelDirectory(
   const maxEntries = options.maxEntries ?? 100_000;
   const maxDepth = options.maxDepth ?? 64;
   const walk: ModelWalk = { entries: [], truncated: false, issues: [] };
-  // Breadth first, in name order: where a limit stops the walk does not depend on the file system.
+  // Breadth first, in name order: where the depth limit stops the walk does not depend on the file
+  // system.
   const queue: Array<{ relative: string; depth: number }> = [{ relative: "", depth: 0 }];
   let seen = 0;
   for (let next = 0; next < queue.length; next++) {
     const { relative, depth } = queue[next];
     const shown = relative === "" ? "the model directory" : relative;
-    let listed: Deno.DirEntry[];
+    const listed: Deno.DirEntry[] = [];
+    let overflow = false;
     try {
-      listed = await Array.fromAsync(Deno.readDir(path.join(options.directory, relative)));
+      // Read no further than the limit: a directory of millions of entries is never held whole.
+      // Which entries a truncated walk keeps then depends on the listing order.
+      for await (const entry of Deno.readDir(path.join(options.directory, relative))) {
+        if (seen + listed.length >= maxEntries) {
+          overflow = true;
+          break;
+        }
+        listed.push(entry);
+      }
     } catch (error) {
       walk.truncated = true;
       walk.issues.push(`${shown}: cannot list: ${describeFsError(error)}`);
       continue;
     }
+    seen += listed.length;
     listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of listed) {
-      if (++seen > maxEntries) {
-        walk.truncated = true;
-        walk.issues.push(
-          `more than ${maxEntries} entries under the model path; the rest were not recorded`,
-        );
-        return finish(walk);
-      }
       const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
       if (entry.isDirectory) {
-        if (entry.name === ".git") continue;
+        if (relative === "" && entry.name === ".git") continue;
         if (depth + 1 > maxDepth) {
           walk.truncated = true;
           walk.issues.push(`${child}: deeper than ${maxDepth} directories; not recorded`);
@@ -91,6 +96,13 @@ export async function walkModelDirectory(
       }
       const kind = entry.isSymlink ? "symlink" : entry.isFile ? "file" : "other";
       walk.entries.push({ path: child, kind, absolute: path.join(options.directory, child) });
+    }
+    if (overflow) {
+      walk.truncated = true;
+      walk.issues.push(
+        `more than ${maxEntries} entries under the model path; the rest were not recorded`,
+      );
+      return finish(walk);
     }
   }
   return finish(walk);

@@ -12,15 +12,20 @@
  * - every entry under it, sorted, with POSIX paths: regular files with size and sha256 (and shard
  *   digests for a sharded signature), symlinks (their target hashed only when it is a regular file
  *   inside the project root), FIFOs, devices and sockets (never opened). Directory symlinks are not
- *   followed; `.git` directories are skipped, as `model_signing` leaves git's paths out by default.
+ *   followed; the `.git` directory at the top of the model path is skipped, as `model_signing`
+ *   leaves it out by default (one deeper down is recorded: the verifier decides what it ignores).
  *   The signature file itself is listed when it is under the model path; checks ignore it.
  *
  * @module
  */
 import * as path from "node:path";
 import type { Problem, Signature, SignedFile } from "../core/snapshot.ts";
-import { normaliseRelative, readBytesInRoot, ReadError } from "./_fs.ts";
-import { peekSignatureLayout, type SignatureLayout } from "./_signatures_payload.ts";
+import { normaliseRelative } from "./_fs.ts";
+import {
+  peekSignatureLayout,
+  readSignatureBundle,
+  type SignatureLayout,
+} from "./_signatures_payload.ts";
 import { type ModelWalkLimits, walkModelDirectory } from "./_signatures_walk.ts";
 import { hashSignedFiles, planShards, type SignedFileJob } from "./_signatures_hash.ts";
 
@@ -39,6 +44,14 @@ export interface SignatureSpec {
 export interface SignatureLimits extends ModelWalkLimits {
   /** Largest bundle read, in bytes. Default 16 MiB. */
   maxBundleBytes?: number;
+  /** Bytes read over all bundles of one collection, at most. Default 64 MiB. */
+  maxTotalBundleBytes?: number;
+  /** Nesting of arrays and objects in a bundle, at most. Default 64. */
+  maxBundleDepth?: number;
+  /** JSON values (arrays, objects, items) in a bundle, at most. Default 100,000. */
+  maxBundleValues?: number;
+  /** Signatures collected, at most; the rest are left out with a problem each. Default 1,000. */
+  maxSignatures?: number;
   /** Shard digests recorded per signature, at most. Default 100,000. */
   maxShards?: number;
   /** Entries walked over all signatures of one collection, at most. Default 1,000,000. */
@@ -114,8 +127,27 @@ export async function collectSignatures(
 
   const jobs: SignedFileJob[] = [];
   let budget = limits.maxTotalEntries ?? 1_000_000;
-  for (const spec of [...targets.values()].sort((a, b) => compare(a.signature, b.signature))) {
-    const read = await readBundle(options.root, spec.signature, limits.maxBundleBytes);
+  const maxSignatures = limits.maxSignatures ?? 1_000;
+  const totalBytes = { used: 0, max: limits.maxTotalBundleBytes ?? 64 * 1024 * 1024 };
+  const sorted = [...targets.values()].sort((a, b) => compare(a.signature, b.signature));
+  for (const spec of sorted.slice(maxSignatures)) {
+    result.problems.push({
+      file: spec.signature,
+      message: `${spec.signature}: more than ${maxSignatures} signatures in the project; ` +
+        "this one was not read",
+    });
+    result.inputs.push({ file: spec.signature, format: "unreadable" });
+  }
+  for (const spec of sorted.slice(0, maxSignatures)) {
+    const read = await readSignatureBundle({
+      root: options.root,
+      file: spec.signature,
+      maxBytes: limits.maxBundleBytes,
+      maxDepth: limits.maxBundleDepth,
+      maxValues: limits.maxBundleValues,
+      totalBytes,
+    });
+    totalBytes.used += read.bytes;
     const signature: Signature = {
       path: spec.signature,
       format: read.format,
@@ -185,37 +217,6 @@ export async function collectSignatures(
     onProgress: options.onProgress,
   });
   return result;
-}
-
-/** Read and parse a bundle; failures are returned with a message, never thrown. */
-async function readBundle(
-  root: string,
-  file: string,
-  maxBytes = 16 * 1024 * 1024,
-): Promise<{ bundle?: unknown; format: string; issue?: string }> {
-  let text: string;
-  try {
-    const bytes = await readBytesInRoot({ root, file, maxBytes });
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (error) {
-    const message = error instanceof ReadError
-      ? error.message.replace(`${error.file}: `, "")
-      : error instanceof TypeError
-      ? "not valid UTF-8 text"
-      : String(error);
-    return { format: "unknown", issue: `signature unreadable: ${message}` };
-  }
-  let bundle: unknown;
-  try {
-    bundle = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { format: "unknown", issue: `signature is not JSON (a Sigstore bundle is): ${reason}` };
-  }
-  const mediaType = typeof bundle === "object" && bundle !== null && !Array.isArray(bundle)
-    ? (bundle as Record<string, unknown>).mediaType
-    : undefined;
-  return { bundle, format: typeof mediaType === "string" ? mediaType : "unknown" };
 }
 
 /** Where the model is: its relative path, kind, and real path when it exists inside the root. */

@@ -7,7 +7,13 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { collect } from "../collect/mod.ts";
 import { collectSignatures } from "../collect/signatures.ts";
-import { decodeDssePayload, peekSignatureLayout } from "../collect/_signatures_payload.ts";
+import {
+  decodeDssePayload,
+  jsonShapeProblem,
+  peekSignatureLayout,
+} from "../collect/_signatures_payload.ts";
+import { walkModelDirectory } from "../collect/_signatures_walk.ts";
+import { judgeModelSignature, ModelSignatureTrust } from "../checks/signature_model.ts";
 import { hashFileStreaming } from "../collect/_hash.ts";
 import { HashPool } from "../collect/_hash_pool.ts";
 import type { Signature } from "../core/snapshot.ts";
@@ -140,7 +146,7 @@ Deno.test("conformance signatures: model paths, kinds and every file's digest as
   }
 });
 
-Deno.test("a nested model directory: its own files, POSIX paths, sorted; .git skipped, git files kept", async () => {
+Deno.test("a nested model directory: its own files, POSIX paths, sorted; the top .git skipped, git files and deeper .git kept", async () => {
   const root = await tempProject();
   try {
     const sig = await Deno.readTextFile(path.join(conformance, "v1.1.0-certificate", "model.sig"));
@@ -150,6 +156,7 @@ Deno.test("a nested model directory: its own files, POSIX paths, sorted; .git sk
     await write(root, "models/bert/.gitattributes", "*.bin filter=lfs\n");
     await write(root, "models/bert/.git/HEAD", "ref: refs/heads/main\n");
     await write(root, "models/bert/.git/objects/ab/cdef", "x");
+    await write(root, "models/bert/sub/.git/payload.py", "import os\n");
     await write(root, "models/bert/.hidden", "hidden files are signed too");
     await write(root, "train.py", "print('not under the model')\n");
     const snapshot = await collect({ root, env: {} });
@@ -161,6 +168,7 @@ Deno.test("a nested model directory: its own files, POSIX paths, sorted; .git sk
       ".gitattributes",
       ".hidden",
       "model.sig",
+      "sub/.git/payload.py",
       "sub/deeper/config.json",
       "weights.bin",
     ]);
@@ -244,12 +252,22 @@ Deno.test("walk limits: too many entries or too deep marks the signature truncat
     for (let i = 0; i < 6; i++) await write(root, `m/f${i}.bin`, `${i}`);
     await write(root, "m/a/b/c/deep.bin", "deep");
     const files = ["m/model.sig"];
+    // m holds 8 entries (a directory counts as one walked); a/, a/b/, a/b/c/ one each.
     const wide = await collectSignatures({ root, files, limits: { maxEntries: 4 } });
     const [signature] = wide.signatures;
     assert.equal(signature.truncated, true);
-    assert.equal(signature.files.length, 3); // a directory counts as an entry walked
+    // The listing stops at the limit, so which 4 of m's entries are kept is the listing's order.
+    assert.ok(signature.files.length === 3 || signature.files.length === 4); // 4, or 3 and a/
+    assert.ok(signature.files.every((f) => !f.path.includes("/")));
     assert.match(signature.issues.join("\n"), /more than 4 entries under the model path/);
     assert.ok(wide.problems.some((p) => p.file === "m/model.sig" && /more than 4/.test(p.message)));
+    // Exactly as many entries as the limit is complete: 8 in m, then a, b, c, deep.bin.
+    const exact = await collectSignatures({ root, files, limits: { maxEntries: 11 } });
+    assert.equal(exact.signatures[0].truncated, false);
+    assert.equal(exact.signatures[0].files.length, 8);
+    const short = await collectSignatures({ root, files, limits: { maxEntries: 10 } });
+    assert.equal(short.signatures[0].truncated, true);
+    assert.equal(short.signatures[0].files.length, 7);
 
     const deep = await collectSignatures({ root, files, limits: { maxDepth: 2 } });
     assert.equal(deep.signatures[0].truncated, true);
@@ -259,6 +277,165 @@ Deno.test("walk limits: too many entries or too deep marks the signature truncat
     const whole = await collectSignatures({ root, files });
     assert.equal(whole.signatures[0].truncated, false);
     assert.ok(whole.signatures[0].files.some((f) => f.path === "a/b/c/deep.bin"));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a .git directory below the top of a signed model is an unsigned extra file to the check", async () => {
+  const folder = "v1.0.0-certificate";
+  const root = await tempProject();
+  try {
+    await Deno.mkdir(path.join(root, folder));
+    for (const entry of Deno.readDirSync(path.join(conformance, folder))) {
+      await Deno.copyFile(
+        path.join(conformance, folder, entry.name),
+        path.join(root, folder, entry.name),
+      );
+    }
+    const trust = ModelSignatureTrust.parse({
+      publicKeys: [],
+      certificateAuthorities: [await Deno.readTextFile(path.join(conformance, "keys/ca-cert.pem"))],
+      identities: [],
+      ignorePaths: [],
+    });
+    const judge = async () => {
+      const { signatures } = await collectSignatures({ root, files: [`${folder}/model.sig`] });
+      return await judgeModelSignature(signatures[0], {
+        trust,
+        now: new Date("2026-01-15T12:00:00Z"),
+      });
+    };
+    // model_signing leaves the model's own .git out: a repository beside the weights is fine.
+    await write(root, `${folder}/.git/HEAD`, "ref: refs/heads/main\n");
+    await write(root, `${folder}/.git/hooks/post-checkout`, "#!/bin/sh\n");
+    assert.equal((await judge()).verdict, "valid");
+    // A file tucked into a nested .git is not signed, and shows.
+    await write(root, `${folder}/sub/.git/payload.py`, "import os\n");
+    const result = await judge();
+    assert.equal(result.verdict, "unsigned-extra-files");
+    assert.match(result.message, /sub\/\.git\/payload\.py/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("walking a wide directory stops at the entry limit", async () => {
+  const root = await tempProject();
+  try {
+    for (let i = 0; i < 300; i++) await Deno.writeTextFile(path.join(root, `f${i}`), "");
+    const walk = await walkModelDirectory({ directory: root, maxEntries: 25 });
+    assert.equal(walk.entries.length, 25);
+    assert.equal(walk.truncated, true);
+    assert.deepEqual(walk.issues, [
+      "more than 25 entries under the model path; the rest were not recorded",
+    ]);
+    const sorted = walk.entries.map((e) => e.path);
+    assert.deepEqual(sorted, [...sorted].sort());
+    const whole = await walkModelDirectory({ directory: root, maxEntries: 300 });
+    assert.deepEqual([whole.entries.length, whole.truncated], [300, false]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("hostile bundles: deep nesting and huge value counts are refused before parsing", async () => {
+  const root = await tempProject();
+  try {
+    // 400 KB of 200,000 nested arrays: parsed, it would overflow any recursive walk later on.
+    await write(root, "deep/model.sig", "[".repeat(200_000) + "]".repeat(200_000));
+    await write(root, "deep/w.bin", "w");
+    // 64 levels is the limit, not an error; brackets inside strings do not count.
+    await write(
+      root,
+      "ok64/model.sig",
+      "[".repeat(63) + `{"a":"${"[".repeat(500)}"}` + "]".repeat(63),
+    );
+    await write(root, "ok65/model.sig", "[".repeat(65) + "]".repeat(65));
+    await write(root, "escaped/model.sig", JSON.stringify({ s: '\\"[[[', mediaType: "m" }));
+    // 200,001 empty objects: 600 KB on disk, far more as parsed objects.
+    await write(root, "wide/model.sig", "[" + "{},".repeat(200_000) + "{}]");
+    const snapshot = await collect({ root, env: {} });
+    for (
+      const [file, reason] of [
+        ["deep/model.sig", /nested deeper than 64 levels/],
+        ["ok65/model.sig", /nested deeper than 64 levels/],
+        ["wide/model.sig", /more than 100000 JSON values/],
+      ] as const
+    ) {
+      const signature = byPath(snapshot.signatures, file);
+      assert.equal(signature.bundle, undefined, file);
+      assert.equal(signature.format, "unknown");
+      assert.match(signature.issues[0], /^signature not parsed: /);
+      assert.match(signature.issues[0], reason);
+      assert.ok(snapshot.problems.some((p) => p.file === file && reason.test(p.message)));
+      assert.ok(snapshot.inputs.some((i) => i.file === file && i.format === "unreadable"));
+    }
+    // Still a directory model with its files, as for any unreadable bundle.
+    assert.deepEqual(byPath(snapshot.signatures, "deep/model.sig").files.map((f) => f.path), [
+      "model.sig",
+      "w.bin",
+    ]);
+    const ok64 = byPath(snapshot.signatures, "ok64/model.sig");
+    assert.ok(Array.isArray(ok64.bundle));
+    assert.deepEqual(ok64.issues, []);
+    assert.equal(byPath(snapshot.signatures, "escaped/model.sig").format, "m");
+    // The whole snapshot stays serialisable: nothing deep was kept.
+    assert.ok(JSON.stringify(snapshot).length > 0);
+
+    const low = await collectSignatures({
+      root,
+      files: ["ok64/model.sig"],
+      limits: { maxBundleDepth: 10, maxBundleValues: 1_000 },
+    });
+    assert.match(low.signatures[0].issues[0], /nested deeper than 10 levels/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("hostile projects: the number of signatures and their total bytes are capped", async () => {
+  const root = await tempProject();
+  try {
+    const bundle = bundleWith({}); // the same bytes in every folder
+    for (const name of ["a", "b", "c", "d"]) await write(root, `${name}/model.sig`, bundle);
+    const files = ["a/model.sig", "b/model.sig", "c/model.sig", "d/model.sig"];
+    const few = await collectSignatures({ root, files, limits: { maxSignatures: 2 } });
+    assert.deepEqual(few.signatures.map((s) => s.path), ["a/model.sig", "b/model.sig"]);
+    for (const file of ["c/model.sig", "d/model.sig"]) {
+      assert.ok(
+        few.problems.some((p) =>
+          p.file === file &&
+          p.message === `${file}: more than 2 signatures in the project; this one was not read`
+        ),
+        file,
+      );
+      assert.ok(few.inputs.some((i) => i.file === file && i.format === "unreadable"));
+    }
+
+    const size = new TextEncoder().encode(bundle).length;
+    const small = await collectSignatures({
+      root,
+      files,
+      limits: { maxTotalBundleBytes: size * 2 + size / 2 },
+    });
+    assert.equal(small.signatures.length, 4);
+    assert.deepEqual(small.signatures.map((s) => s.format), [
+      MEDIA_TYPE,
+      MEDIA_TYPE,
+      "unknown",
+      "unknown",
+    ]);
+    const refused = small.signatures[2];
+    assert.equal(refused.bundle, undefined);
+    assert.equal(
+      refused.issues[0],
+      `signature not read: its ${size} bytes would take the signatures read past the ` +
+        `${size * 2 + size / 2}-byte limit for all of them (${size * 2} bytes read before it)`,
+    );
+    assert.ok(
+      small.problems.some((p) => p.file === "d/model.sig" && /limit for all/.test(p.message)),
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -558,6 +735,48 @@ Deno.test("property: the payload peek never throws, whatever the bundle or the s
       }
       if (layout.singleFile !== undefined) assert.ok(!layout.singleFile.includes("/"));
       peekSignatureLayout({ dsseEnvelope: { payload: junk } });
+    }),
+    { numRuns: 500 },
+  );
+});
+
+Deno.test("property: the JSON shape scan measures the nesting of any JSON text", () => {
+  const depthOf = (value: unknown): number =>
+    typeof value === "object" && value !== null
+      ? 1 + Math.max(0, ...Object.values(value).map(depthOf))
+      : 0;
+  const valuesOf = (value: unknown): number => {
+    if (typeof value !== "object" || value === null) return 0;
+    const children = Object.values(value);
+    return 1 + Math.max(0, children.length - 1) +
+      children.reduce((sum: number, child) => sum + valuesOf(child), 0);
+  };
+  fc.assert(
+    fc.property(
+      fc.jsonValue({ maxDepth: 8 }),
+      fc.integer({ min: 0, max: 10 }),
+      fc.boolean(),
+      (value, maxDepth, pretty) => {
+        const text = JSON.stringify(value, null, pretty ? 2 : undefined);
+        const problem = jsonShapeProblem(text, { maxDepth, maxValues: 1_000_000 });
+        assert.equal(problem === undefined, depthOf(value) <= maxDepth, text);
+        // Values: each array or object, and each item after its first.
+        const values = valuesOf(value);
+        assert.equal(jsonShapeProblem(text, { maxDepth: 100, maxValues: values }), undefined);
+        if (values > 0) {
+          assert.equal(
+            jsonShapeProblem(text, { maxDepth: 100, maxValues: values - 1 }),
+            `more than ${values - 1} JSON values`,
+          );
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
+  fc.assert(
+    fc.property(fc.string({ unit: "binary" }), (junk) => {
+      const problem = jsonShapeProblem(junk, { maxDepth: 3, maxValues: 5 });
+      assert.ok(problem === undefined || /deeper than 3|more than 5/.test(problem));
     }),
     { numRuns: 500 },
   );
