@@ -75,7 +75,8 @@ function decodeBase64(value: unknown): Uint8Array | undefined {
 
 /**
  * Read a provenance object: every attestation of every bundle, each as a Sigstore bundle. An
- * attestation that cannot be read is a problem (listed), not a reason to skip the others.
+ * attestation that cannot be read is a problem (listed), not a reason to skip the others; so are
+ * attestations beyond the limits (16 per bundle, 64 in all), which are not read.
  *
  * @param value The provenance as served (parsed JSON).
  * @returns The attestations and problems, or why the object is not PEP 740 provenance at all.
@@ -99,6 +100,7 @@ export function readProvenance(value: unknown): ProvenanceReading {
   }
   const attestations: Pep740Attestation[] = [];
   const problems: string[] = [];
+  let unread = 0;
   bundles.forEach((bundle, b) => {
     if (!isObject(bundle) || !Array.isArray(bundle.attestations)) {
       problems.push(`bundle ${b + 1} has no attestations list`);
@@ -109,7 +111,10 @@ export function readProvenance(value: unknown): ProvenanceReading {
       problems.push(`bundle ${b + 1} has more than ${LIMITS.attestationsPerBundle} attestations`);
     }
     bundle.attestations.slice(0, LIMITS.attestationsPerBundle).forEach((item, index) => {
-      if (attestations.length >= LIMITS.attestations) return;
+      if (attestations.length >= LIMITS.attestations) {
+        unread++;
+        return;
+      }
       const read = toSigstoreBundle(item);
       if (typeof read === "string") {
         problems.push(`attestation ${index + 1} of bundle ${b + 1}: ${read}`);
@@ -118,6 +123,13 @@ export function readProvenance(value: unknown): ProvenanceReading {
       attestations.push({ bundle: b, index, ...(publisher ? { publisher } : {}), ...read });
     });
   });
+  // Never judge a file on part of its attestations: the rest could be the bad ones.
+  if (unread > 0) {
+    problems.push(
+      `the provenance holds more than ${LIMITS.attestations} attestations (${unread} more were ` +
+        "not checked)",
+    );
+  }
   if (attestations.length === 0 && problems.length === 0) {
     return { ok: false, problem: "the provenance holds no attestation" };
   }

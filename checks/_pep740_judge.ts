@@ -122,7 +122,9 @@ export function judgeProvenance(options: {
     return {
       ...base,
       verdict: "invalid",
-      detail: `has an attestation that does not verify: ${invalid[0]}`,
+      detail: reading.problems.length > 0
+        ? `has provenance that cannot be checked in full: ${reading.problems[0]}`
+        : `has an attestation that does not verify: ${invalid[0]}`,
     };
   }
   const other = results.map(({ result }) => result).find(
@@ -140,15 +142,25 @@ export function judgeProvenance(options: {
   if (expected !== undefined) {
     const strangers = verified.filter((v) => v.signer.repository !== expected);
     if (strangers.length > 0) {
+      const { signer } = strangers[0];
       return {
         ...base,
         verdict: "other-repository",
-        detail: `was published by ${signerName(strangers[0].signer)}, not from ${expected}`,
+        detail: signer.repositoryProblem === undefined
+          ? `was published by ${signerName(signer)}, not from ${expected}`
+          : `was published by ${signerName(signer)}, but ${signer.repositoryProblem}, so it ` +
+            `cannot be tied to ${expected}`,
       };
     }
     return { ...base, verdict: "verified", detail: `was published from ${expected}` };
   }
-  return { ...base, verdict: "unpinned", detail: `was published by ${signers.join(", ")}` };
+  const unbound = verified.find((v) => v.signer.repositoryProblem !== undefined);
+  return {
+    ...base,
+    verdict: "unpinned",
+    detail: `was published by ${signers.join(", ")}` +
+      (unbound ? `; ${unbound.signer.repositoryProblem}, so it is tied to no repository` : ""),
+  };
 }
 
 /** The repository a signer published from, else its identity and issuer. */

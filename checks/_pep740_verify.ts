@@ -4,7 +4,9 @@
  * @sigstore/verify at its default thresholds (one SCT, one log entry, one timestamp: what every
  * PyPI attestation carries), then the signed in-toto statement (one subject: this file and
  * digest; a PyPI predicate type), then who signed it: the source repository that the Fulcio
- * certificate binds for a CI issuer (GitHub Actions, GitLab).
+ * certificate binds for a CI issuer (GitHub Actions, GitLab) in its Source Repository URI
+ * extension. The SAN is never used for that: it names the workflow that signed, which for a
+ * reusable workflow lives in another repository.
  *
  * @module
  */
@@ -55,6 +57,11 @@ export interface AttestationSigner {
   identity?: string;
   /** `host/owner/repo`, lower case, when a CI issuer binds it (`github.com/pypa/sampleproject`). */
   repository?: string;
+  /**
+   * Why a CI issuer's certificate cannot be tied to a repository: its Source Repository URI
+   * extension is missing or names no repository on the issuer's host.
+   */
+  repositoryProblem?: string;
   /** Build config URI (the workflow file at a ref), when present. */
   buildConfig?: string;
 }
@@ -213,21 +220,27 @@ function signerOf(signer: Signer): AttestationSigner {
   const san = identity.subjectAlternativeName;
   const buildConfig = extension(OID_BUILD_CONFIG_URI);
   const host = issuer === undefined ? undefined : CI_ISSUERS[issuer];
-  const repository = host === undefined
+  const sourceRepository = extension(OID_SOURCE_REPOSITORY_URI);
+  const repository = host === undefined ? undefined : repositoryFromUri(sourceRepository, host);
+  const repositoryProblem = host === undefined || repository !== undefined
     ? undefined
-    : repositoryFromUri(extension(OID_SOURCE_REPOSITORY_URI), host) ??
-      repositoryFromUri(san, host);
+    : sourceRepository === undefined
+    ? `its certificate has no Source Repository URI (Fulcio extension ${OID_SOURCE_REPOSITORY_URI})`
+    : `its certificate's Source Repository URI ${
+      clip(sourceRepository)
+    } is no repository on ${host}`;
   return {
     ...(issuer === undefined ? {} : { issuer }),
     ...(san === undefined ? {} : { identity: san }),
     ...(repository === undefined ? {} : { repository }),
+    ...(repositoryProblem === undefined ? {} : { repositoryProblem }),
     ...(buildConfig === undefined ? {} : { buildConfig }),
   };
 }
 
 /**
- * `host/owner/repo` from a repository or workflow URI on `host`: GitHub workflow URIs continue
- * with `/.github/workflows/…`, GitLab ones with `//path@ref`.
+ * `host/owner/repo` from a Source Repository URI on `host` (tolerating a workflow path after it:
+ * `/.github/workflows/…` on GitHub, `//path@ref` on GitLab).
  */
 function repositoryFromUri(uri: string | undefined, host: string): string | undefined {
   if (uri === undefined) return undefined;

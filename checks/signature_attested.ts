@@ -66,6 +66,19 @@ const FIX: Record<Verdict, string> = {
     "release on the index. Re-lock against the index, or review the lock change that added it.",
 };
 
+/** The fix when a package with an expected repository has files without attestations. */
+const UNATTESTED_EXPECTED = "Do not install this release before finding out why it was " +
+  "uploaded without an attestation from its expected repository (an upload outside the trusted " +
+  "publisher, with a leaked token or a hijacked account, looks like this); if the project no " +
+  "longer attests, take it out of `repositories` in the params.";
+
+/** Severities for one package, and its expected repository (normalised), if any. */
+interface Severities {
+  missing: Severity;
+  unpinned: Severity;
+  expected: string | undefined;
+}
+
 const TITLE: Record<Exclude<Verdict, "unhashed" | "unknown-release" | "unpublished-hash">, string> =
   {
     "no-attestation": "no PEP 740 attestation",
@@ -119,7 +132,8 @@ export const packageAttested = defineCheck({
     ),
     missingSeverity: Severity.default("warning").describe(
       "Severity when a file has no attestation or a package cannot be tied to its files " +
-        "(many projects do not publish attestations yet)",
+        "(many projects do not publish attestations yet); always error for a package with an " +
+        "expected repository, whose releases must all be attested from it",
     ),
     unpinnedSeverity: Severity.default("info")
       .describe("Severity when a package is attested but has no expected repository"),
@@ -143,10 +157,17 @@ export const packageAttested = defineCheck({
     });
     const findings: FindingDraft[] = [];
     const notFetched: string[] = [];
-    const severities = { missing: params.missingSeverity, unpinned: params.unpinnedSeverity };
     for (const plan of plans) {
+      // With an expected repository, a missing attestation is what an upload that bypassed the
+      // trusted publisher looks like: never only a warning.
+      const expectedRepository = expected.get(plan.name);
+      const severities: Severities = {
+        missing: expectedRepository === undefined ? params.missingSeverity : "error",
+        unpinned: params.unpinnedSeverity,
+        expected: expectedRepository,
+      };
       if (plan.truncated) notFetched.push(`${plan.name} ${plan.version} (too many files)`);
-      findings.push(...planFindings(plan, severities.missing));
+      findings.push(...planFindings(plan, severities));
       const byVerdict = new Map<
         FileVerdict,
         Array<{ filename: string; judgement: FileJudgement; url: string }>
@@ -199,8 +220,9 @@ function locate(plan: ProvenancePlan): Pick<FindingDraft, "subject" | "location"
 }
 
 /** Findings about the package as a whole: unhashed, unknown release, hashes not on the index. */
-function planFindings(plan: ProvenancePlan, missing: Severity): FindingDraft[] {
+function planFindings(plan: ProvenancePlan, severities: Severities): FindingDraft[] {
   const who = `${plan.name} ${plan.version}`;
+  const missing = severities.missing;
   if (plan.status === "unhashed") {
     return [{
       ...locate(plan),
@@ -239,14 +261,18 @@ function fileFinding(
   plan: ProvenancePlan,
   verdict: Exclude<FileVerdict, "verified">,
   files: Array<{ filename: string; judgement: FileJudgement; url: string }>,
-  severities: { missing: Severity; unpinned: Severity },
+  severities: Severities,
 ): FindingDraft {
   const who = `${plan.name} ${plan.version}`;
   const names = files.map((f) => f.filename);
   const first = files[0];
   const message = verdict === "no-attestation"
     ? `${names.length} pinned file(s) of ${who} have no PEP 740 attestation on ` +
-      `${origin(first.url)}: ${listed(names)}.`
+      `${origin(first.url)}` +
+      (severities.expected === undefined
+        ? ""
+        : `, though ${severities.expected} is expected to publish them`) +
+      `: ${listed(names)}.`
     : verdict === "unpinned"
     ? `${who} is attested (${first.judgement.detail.replace(/^was /, "")}), but no expected ` +
       "repository is set for it."
@@ -260,7 +286,9 @@ function fileFinding(
       ? { severity: severities.unpinned }
       : {}),
     message,
-    fix: FIX[verdict],
+    fix: verdict === "no-attestation" && severities.expected !== undefined
+      ? UNATTESTED_EXPECTED
+      : FIX[verdict],
     evidence: {
       verdict,
       files: files.slice(0, 50).map((f) => ({

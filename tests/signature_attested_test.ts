@@ -88,8 +88,8 @@ Deno.test("each defect has its own verdict, message and severity", async () => {
       "no provenance",
       null,
       "no-attestation",
-      "warning",
-      /1 pinned file\(s\) of widgets 1\.0\.0 have no PEP 740 attestation on https:\/\/pypi\.org: widgets-1\.0\.0-py3-none-any\.whl/,
+      "error",
+      /1 pinned file\(s\) of widgets 1\.0\.0 have no PEP 740 attestation on https:\/\/pypi\.org, though github\.com\/acme\/widgets is expected to publish them: widgets-1\.0\.0-py3-none-any\.whl/,
     ],
     [
       "another repository",
@@ -193,12 +193,79 @@ Deno.test("inclusion promises alone (a v0.1 bundle) verify", async () => {
   deepStrictEqual(findings, []);
 });
 
-Deno.test("the source repository comes from the workflow URI when the extension is absent", async () => {
-  const findings = await runCheck(
-    check(),
-    snapshotWith(provenanceOf([attest({ omitSourceRepository: true })])),
+Deno.test("without the Source Repository URI extension a CI attestation is tied to no repository", async () => {
+  const provenance = provenanceOf([attest({ omitSourceRepository: true })]);
+  const pinnedRepo = await runCheck(check(), snapshotWith(provenance));
+  deepStrictEqual(pinnedRepo.map((f) => [f.evidence?.verdict, f.severity]), [
+    ["other-repository", "error"],
+  ]);
+  match(
+    pinnedRepo[0].message,
+    /published by https:\/\/github\.com\/acme\/widgets\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.0\.0 \(issuer https:\/\/token\.actions\.githubusercontent\.com\), but its certificate has no Source Repository URI \(Fulcio extension 1\.3\.6\.1\.4\.1\.57264\.1\.12\), so it cannot be tied to github\.com\/acme\/widgets/,
   );
-  deepStrictEqual(findings, []);
+  const unpinned = await runCheck(check({ repositories: {} }), snapshotWith(provenance));
+  deepStrictEqual(unpinned.map((f) => f.evidence?.verdict), ["unpinned"]);
+  match(unpinned[0].message, /so it is tied to no repository/);
+  // A Source Repository URI on another host than the issuer's binds nothing either.
+  const gitlab = await runCheck(
+    check(),
+    snapshotWith(provenanceOf([attest({ issuer: "https://gitlab.com" })])),
+  );
+  match(
+    gitlab[0].message,
+    /Source Repository URI https:\/\/github\.com\/acme\/widgets is no repository on gitlab\.com/,
+  );
+});
+
+Deno.test("a reusable workflow: the repository is the Source Repository URI's, not the SAN's", async () => {
+  // The SAN names the reusable workflow's repository, which may be the expected one.
+  const borrowed = attest({ repository: "mallory/widgets", workflowRepository: "acme/widgets" });
+  const findings = await runCheck(check(), snapshotWith(provenanceOf([borrowed])));
+  deepStrictEqual(findings.map((f) => f.evidence?.verdict), ["other-repository"]);
+  match(
+    findings[0].message,
+    /published by github\.com\/mallory\/widgets, not from github\.com\/acme\/widgets/,
+  );
+  // The expected repository calling a shared workflow elsewhere passes.
+  const shared = attest({ repository: "acme/widgets", workflowRepository: "pypa/workflows" });
+  deepStrictEqual(await runCheck(check(), snapshotWith(provenanceOf([shared]))), []);
+});
+
+Deno.test("a missing attestation is an error with an expected repository, missingSeverity without", async () => {
+  const withExpected = await runCheck(check(), snapshotWith(null));
+  deepStrictEqual(withExpected.map((f) => f.severity), ["error"]);
+  match(withExpected[0].fix ?? "", /uploaded without an attestation from its expected repository/);
+  // Setting missingSeverity lower does not weaken a package with an expected repository.
+  const lowered = await runCheck(check({ missingSeverity: "info" }), snapshotWith(null));
+  deepStrictEqual(lowered.map((f) => f.severity), ["error"]);
+  const withoutExpected = await runCheck(check({ repositories: {} }), snapshotWith(null));
+  deepStrictEqual(withoutExpected.map((f) => f.severity), ["warning"]);
+  match(withoutExpected[0].message, /have no PEP 740 attestation on https:\/\/pypi\.org: /);
+  const quiet = await runCheck(
+    check({ repositories: {}, missingSeverity: "info" }),
+    snapshotWith(null),
+  );
+  deepStrictEqual(quiet.map((f) => f.severity), ["info"]);
+});
+
+Deno.test("more attestations than are checked is a finding, never a silent pass", async () => {
+  const good = attest();
+  const bundles = (count: number) => ({
+    version: 1,
+    attestation_bundles: Array.from({ length: Math.ceil(count / 16) }, (_, b) => ({
+      publisher: { kind: "GitHub", repository: "acme/widgets" },
+      attestations: Array.from({ length: Math.min(16, count - 16 * b) }, () => good),
+    })),
+  });
+  deepStrictEqual(await runCheck(check(), snapshotWith(bundles(64))), []);
+  const reading = readProvenance(bundles(70));
+  strictEqual(reading.ok && reading.attestations.length, 64);
+  deepStrictEqual(reading.ok && reading.problems, [
+    "the provenance holds more than 64 attestations (6 more were not checked)",
+  ]);
+  const findings = await runCheck(check(), snapshotWith(bundles(70)));
+  deepStrictEqual(findings.map((f) => [f.evidence?.verdict, f.severity]), [["invalid", "error"]]);
+  match(findings[0].message, /cannot be checked in full: the provenance holds more than 64/);
 });
 
 Deno.test("a package without an expected repository is reported as info, naming the publisher", async () => {
@@ -216,18 +283,27 @@ Deno.test("a package without an expected repository is reported as info, naming 
 
 Deno.test("packages that cannot be tied to files are reported, not skipped", async () => {
   const other = "cd".repeat(32);
-  const cases: Array<[Package, RegistryData["pypi"], string, string]> = [
-    [pinned([]), pypi, "unhashed", "warning"],
-    [pinned([other]), pypi, "unpublished-hash", "error"],
-    [pinned(), [{ name: "widgets", found: false, releases: [] }], "unknown-release", "warning"],
+  // [package, index facts, verdict, severity with an expected repository, severity without]
+  const cases: Array<[Package, RegistryData["pypi"], string, string, string]> = [
+    [pinned([]), pypi, "unhashed", "error", "warning"],
+    [pinned([other]), pypi, "unpublished-hash", "error", "error"],
+    [
+      pinned(),
+      [{ name: "widgets", found: false, releases: [] }],
+      "unknown-release",
+      "error",
+      "warning",
+    ],
   ];
-  for (const [pkgEntry, facts, verdict, severity] of cases) {
+  for (const [pkgEntry, facts, verdict, expected, unexpected] of cases) {
     const snapshot = snapshotOf({
       packages: [pkgEntry],
       registry: { pypi: facts, advisories: [], hub: [], provenance: [] },
     });
     const findings = await runCheck(check(), snapshot);
-    deepStrictEqual(findings.map((f) => [f.evidence?.verdict, f.severity]), [[verdict, severity]]);
+    deepStrictEqual(findings.map((f) => [f.evidence?.verdict, f.severity]), [[verdict, expected]]);
+    const open = await runCheck(check({ repositories: {} }), snapshot);
+    deepStrictEqual(open.map((f) => [f.evidence?.verdict, f.severity]), [[verdict, unexpected]]);
   }
 });
 
