@@ -167,7 +167,7 @@ Deno.test("end to end: each defect fails with its verdict", async () => {
   const stranger = new TestSigstore();
   const cases: Array<[string, unknown, string, string]> = [
     ["another repository", attest({ repository: "mallory/widgets" }), "other-repository", "fail"],
-    ["no provenance (404)", undefined, "no-attestation", "warn"],
+    ["no provenance (404)", undefined, "no-attestation", "fail"],
     ["a signature of another digest", attest({ sha256: SDIST_SHA }), "other-subject", "fail"],
     [
       "a tampered statement",
