@@ -5,6 +5,8 @@
  */
 import { deepStrictEqual, match } from "node:assert/strict";
 import * as path from "node:path";
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { buildOmsStatement, signOmsBundle } from "../checks/_oms_sign.ts";
 import { collectSignatures } from "../collect/signatures.ts";
 import {
   judgeModelSignature,
@@ -268,4 +270,47 @@ Deno.test("the check: a signed model passes, a tampered one fails, and deleting 
   // Without any trust configured, an unsigned model is a warning (the policy has not opted in).
   const [lenient] = await runCheck(modelSigned({}), await snapshotFor(), { now: NOW });
   deepStrictEqual(lenient.severity, "warning");
+});
+
+Deno.test("a 'shards' signature: signed range by range, collected range by range, judged valid; a changed byte or a grown file is named", async () => {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const root = await Deno.makeTempDir({ prefix: "tollgate-shards-" });
+  const files: Record<string, string> = { "w.bin": "0123456789", "cfg.json": "{}" };
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(path.join(root, name), text);
+  }
+  const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+  const resources = Object.entries(files).flatMap(([name, text]) =>
+    Array.from({ length: Math.ceil(text.length / 4) }, (_, i) => ({
+      name,
+      start: i * 4,
+      end: Math.min(text.length, i * 4 + 4),
+      digest: sha(text.slice(i * 4, i * 4 + 4)),
+    }))
+  );
+  const statement = buildOmsStatement({
+    modelName: "m",
+    method: "shards",
+    shardSize: 4,
+    resources,
+  });
+  const bundle = signOmsBundle({
+    statement,
+    privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+  });
+  await Deno.writeTextFile(path.join(root, "model.sig"), JSON.stringify(bundle));
+  const trust = ModelSignatureTrust.parse({
+    publicKeys: [publicKey.export({ type: "spki", format: "pem" }) as string],
+  });
+  const judgeShards = async () => {
+    const { signatures } = await collectSignatures({ root, files: ["model.sig"] });
+    return await judgeModelSignature(signatures[0], { trust, now: NOW });
+  };
+  deepStrictEqual((await judgeShards()).verdict, "valid");
+  await Deno.writeTextFile(path.join(root, "w.bin"), "0123X56789");
+  const changed = await judgeShards();
+  deepStrictEqual(changed.verdict, "digest-mismatch");
+  match(changed.message, /w\.bin changed/);
+  await Deno.writeTextFile(path.join(root, "w.bin"), "0123456789AB");
+  deepStrictEqual((await judgeShards()).verdict, "digest-mismatch");
 });
