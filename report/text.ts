@@ -78,6 +78,11 @@ export function formatText(report: Report, options: TextOptions = {}): string {
     }
   }
 
+  if (report.data.length > 0) {
+    out.push("", paint("bold", "Registry data:"));
+    for (const d of report.data) out.push(`  ${describeSource(d)}`);
+  }
+
   const s = report.summary;
   const verdict = report.verdict === "pass"
     ? paint("green", "PASS")
@@ -151,4 +156,20 @@ function where(finding: Finding): string {
 
 function stripPrefix(message: string, file: string): string {
   return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+}
+
+/** One line per data source: where from, how much came from the network or the cache, as of when. */
+function describeSource(d: Report["data"][number]): string {
+  const parts = [
+    d.requests === undefined ? undefined : `${d.requests} request(s)`,
+    d.fromCache ? `${d.fromCache} from cache` : undefined,
+    d.stale ? `${d.stale} STALE (server unreachable)` : undefined,
+    d.version,
+    d.oldestRetrievedAt && d.retrievedAt
+      ? `fetched ${d.oldestRetrievedAt} … ${d.retrievedAt}`
+      : d.retrievedAt && d.version === undefined
+      ? `fetched ${d.retrievedAt}`
+      : undefined,
+  ].filter((p): p is string => p !== undefined);
+  return `${d.name} ${d.url ?? ""}${parts.length ? ` · ${parts.join(" · ")}` : ""}`;
 }
