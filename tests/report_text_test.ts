@@ -34,8 +34,8 @@ Deno.test("the text report names every registry data source: requests, cache, st
   match(text, /Registry data:\n/);
   match(
     text,
-    /  pypi https:\/\/pypi\.org · 3 request\(s\) · 2 from cache · 1 STALE \(server unreachable\) · fetched 2026-01-14T09:00:00\.000Z … 2026-01-15T10:00:00\.000Z\n/,
+    / {2}pypi https:\/\/pypi\.org · 3 request\(s\) · 2 from cache · 1 STALE \(server unreachable\) · fetched 2026-01-14T09:00:00\.000Z … 2026-01-15T10:00:00\.000Z\n/,
   );
-  match(text, /  osv-db \/srv\/osv · 12 records\n/);
+  match(text, / {2}osv-db \/srv\/osv · 12 records\n/);
   deepStrictEqual(formatText({ ...report, data: [] }).includes("Registry data:"), false);
 });
