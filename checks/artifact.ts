@@ -7,132 +7,16 @@
 import { z } from "zod";
 import { defineCheck, type FindingDraft } from "../core/check.ts";
 import { globToRegExp } from "../core/glob.ts";
-import type { Artifact, PickleGlobal } from "../core/snapshot.ts";
+import type { Artifact } from "../core/snapshot.ts";
 import { OWASP_ML06 } from "./_shared.ts";
+import { classifyImport, importRules, type ImportVerdict } from "./_pickle_imports.ts";
 
-/**
- * Globals that rebuild tensors, arrays and plain containers: what benign torch, NumPy and joblib
- * files import. Anything else is an "unknown import".
- *
- * @example
- * ```ts
- * import { SAFE_PICKLE_GLOBALS } from "./artifact.ts";
- * SAFE_PICKLE_GLOBALS.includes("torch._utils._rebuild_tensor_v2"); // true
- * ```
- */
-export const SAFE_PICKLE_GLOBALS: readonly string[] = [
-  "collections.OrderedDict",
-  "collections.defaultdict",
-  "builtins.set",
-  "builtins.frozenset",
-  "builtins.bytearray",
-  "builtins.slice",
-  "builtins.complex",
-  "builtins.range",
-  "_codecs.encode",
-  "copyreg._reconstructor",
-  "torch._utils._rebuild_tensor",
-  "torch._utils._rebuild_tensor_v2",
-  "torch._utils._rebuild_parameter",
-  "torch._utils._rebuild_parameter_with_state",
-  "torch._utils._rebuild_qtensor",
-  "torch._utils._rebuild_sparse_tensor",
-  "torch._tensor._rebuild_from_type_v2",
-  "torch.Size",
-  "torch.device",
-  "torch.dtype",
-  "torch.*Storage",
-  "torch.storage._load_from_bytes",
-  "torch.float*",
-  "torch.int*",
-  "torch.bfloat16",
-  "torch.bool",
-  "numpy.core.multiarray._reconstruct",
-  "numpy.core.multiarray.scalar",
-  "numpy._core.multiarray._reconstruct",
-  "numpy._core.multiarray.scalar",
-  "numpy.ndarray",
-  "numpy.dtype",
-  "numpy.dtypes.*",
-  "joblib.numpy_pickle.NumpyArrayWrapper",
-];
-
-/**
- * Globals that execute code, reach the OS, the network or the interpreter: a pickle importing
- * one of them runs it on load.
- *
- * @example
- * ```ts
- * import { DANGEROUS_PICKLE_GLOBALS } from "./artifact.ts";
- * DANGEROUS_PICKLE_GLOBALS.includes("posix.*"); // true
- * ```
- */
-export const DANGEROUS_PICKLE_GLOBALS: readonly string[] = [
-  "os.*",
-  "posix.*",
-  "nt.*",
-  "subprocess.*",
-  "builtins.eval",
-  "builtins.exec",
-  "builtins.compile",
-  "builtins.__import__",
-  "builtins.getattr",
-  "builtins.setattr",
-  "builtins.delattr",
-  "builtins.open",
-  "builtins.input",
-  "builtins.breakpoint",
-  "builtins.globals",
-  "builtins.vars",
-  "__builtin__.*",
-  "runpy.*",
-  "pty.*",
-  "socket.*",
-  "shutil.*",
-  "importlib.*",
-  "pickle.*",
-  "_pickle.*",
-  "dill.*",
-  "cloudpickle.*",
-  "marshal.*",
-  "types.CodeType",
-  "types.FunctionType",
-  "ctypes.*",
-  "webbrowser.*",
-  "code.*",
-  "sys.*",
-  "commands.*",
-  "multiprocessing.*",
-  "requests.*",
-  "urllib.*",
-  "http.*",
-  "asyncio.*",
-  "operator.attrgetter",
-  "operator.methodcaller",
-  "torch.load",
-  "numpy.load",
-  "numpy.testing._private.utils.runstring",
-];
+export { DANGEROUS_PICKLE_GLOBALS, SAFE_PICKLE_GLOBALS } from "./_pickle_imports.ts";
 
 const PICKLED = new Set(["pickle", "pytorch-zip", "pytorch-legacy", "joblib", "npy-pickle"]);
 
-/** Python 2 module names that unpickling in Python 3 maps to their new homes (_compat_pickle). */
-const PYTHON2_MODULES: Readonly<Record<string, string>> = {
-  "__builtin__": "builtins",
-  "copy_reg": "copyreg",
-  "cPickle": "pickle",
-  "exceptions": "builtins",
-  "commands": "subprocess",
-  "UserDict": "collections",
-  "Queue": "queue",
-};
-
-function dotted(global: PickleGlobal): string {
-  const module = Object.hasOwn(PYTHON2_MODULES, global.module)
-    ? PYTHON2_MODULES[global.module]
-    : global.module;
-  return `${module}.${global.name}`;
-}
+/** Scan issues quoted in one finding; the rest are counted. */
+const MAX_ISSUES_SHOWN = 5;
 
 /**
  * `artifact.no-unsafe-pickle`: no model file imports a dangerous global; unknown imports warn.
@@ -140,18 +24,22 @@ function dotted(global: PickleGlobal): string {
  * @example
  * ```ts
  * import { noUnsafePickle } from "./artifact.ts";
- * noUnsafePickle({ allow: ["sklearn.*"] });
+ * noUnsafePickle({ allow: ["sklearn.**"] });
  * ```
  */
 export const noUnsafePickle = defineCheck({
   id: "artifact.no-unsafe-pickle",
-  title: "Model files import nothing dangerous",
+  title: "Model files import nothing dangerous and were read to the end",
   description:
     "Pickle-based model files (raw pickle, PyTorch zip and legacy, joblib, NumPy object arrays) " +
     "name the Python globals that loading them calls. A global that runs commands, evaluates " +
     "code or reaches the network executes on torch.load / pickle.load: the model is the " +
-    "malware. Globals that rebuild tensors and arrays pass; anything else is an unknown import " +
-    "to review. An import the scanner could not resolve counts as dangerous.",
+    "malware. Deny by default: globals that rebuild tensors and arrays pass, anything else is " +
+    "an error until the policy allows it (`allow`, `*` within one dotted segment, `**` across). " +
+    "Imports are resolved as CPython resolves them: Python 2 names mapped, dotted names walked " +
+    "attribute by attribute, so a dunder segment or a walk past an allowed name is dangerous. " +
+    "An import the scanner could not resolve, and a file it could not read to the end (damage, " +
+    "limits, unsupported compression), fail: a scanner must not pass what it did not read.",
   family: "artifact",
   severity: "error",
   references: [OWASP_ML06, {
@@ -160,51 +48,90 @@ export const noUnsafePickle = defineCheck({
   }],
   params: z.object({
     allow: z.array(z.string().min(1)).default([])
-      .describe("Globals (module.name globs) to accept in addition to the safe list"),
+      .describe("Globals (dotted globs: `*` one segment, `**` any) accepted besides the safe list"),
     deny: z.array(z.string().min(1)).default([])
       .describe("Globals to treat as dangerous in addition to the built-in list"),
+    warnUnknown: z.boolean().default(false)
+      .describe("Report imports outside the safe list as warnings instead of errors"),
   }).strict(),
   needs: ["artifacts"],
   remedy: "Do not load the file. Get the model in a safe format (safetensors) from a trusted " +
     "publisher, or load it with torch.load(weights_only=True) after review.",
   run(snapshot, params) {
-    const safe = [...SAFE_PICKLE_GLOBALS, ...params.allow].map((g) => globToRegExp(g));
-    const deny = [...DANGEROUS_PICKLE_GLOBALS, ...params.deny].map((g) => globToRegExp(g));
+    const rules = importRules(params);
     const findings: FindingDraft[] = [];
     for (const artifact of snapshot.artifacts) {
-      const names = [...new Set(artifact.globals.map(dotted))].sort();
-      // "?.?" is an import the scanner could not resolve: fail closed.
-      const dangerous = names.filter((n) => n === "?.?" || deny.some((re) => re.test(n)));
-      const unknown = names.filter((n) => !dangerous.includes(n) && !safe.some((re) => re.test(n)));
+      const verdicts = new Map<string, ImportVerdict>();
+      for (const global of artifact.globals) {
+        const verdict = classifyImport(global, rules);
+        verdicts.set(verdict.name, verdict);
+      }
+      const names = [...verdicts.keys()].sort();
+      const dangerous = names.filter((n) => verdicts.get(n)!.verdict === "dangerous");
+      const unknown = names.filter((n) => verdicts.get(n)!.verdict === "unknown");
       if (dangerous.length > 0) {
-        findings.push(finding(artifact, "error", dangerous, "runs code when loaded: it imports"));
-      } else if (unknown.length > 0) {
+        const why = dangerous.map((n) => verdicts.get(n)!.why).filter((w) => w !== undefined);
         findings.push(
-          finding(artifact, "warning", unknown, "imports globals outside the safe list:"),
+          finding(artifact, "dangerous", dangerous, "runs code when loaded: it imports", why),
         );
       }
+      if (unknown.length > 0) {
+        findings.push(finding(
+          artifact,
+          params.warnUnknown ? "unknown-warning" : "unknown",
+          unknown,
+          "imports globals outside the safe list:",
+        ));
+      }
+      if (artifact.issues.length > 0) findings.push(incomplete(artifact));
     }
     return findings;
   },
 });
 
+type Kind = "dangerous" | "unknown" | "unknown-warning";
+
 function finding(
   artifact: Artifact,
-  severity: "error" | "warning",
+  kind: Kind,
   globals: string[],
   what: string,
+  why: (string | undefined)[] = [],
 ): FindingDraft {
+  const reasons = [...new Set(why)];
   return {
     subject: artifact.path,
-    severity,
+    severity: kind === "unknown-warning" ? "warning" : "error",
     location: { file: artifact.path },
-    message: `${artifact.path} (${artifact.format}) ${what} ${globals.join(", ")}.`,
-    evidence: { globals, format: artifact.format },
-    fix: severity === "error"
+    message: `${artifact.path} (${artifact.format}) ${what} ${globals.join(", ")}` +
+      (reasons.length > 0 ? ` (${reasons.join("; ")}).` : "."),
+    evidence: {
+      kind: kind === "dangerous" ? "dangerous" : "unknown",
+      globals,
+      format: artifact.format,
+    },
+    fix: kind === "dangerous"
       ? "Do not load this file; delete it and obtain the model in safetensors format from its " +
         "original publisher."
       : "Review these imports; if they are expected (your own classes), add them to " +
-        "artifact.no-unsafe-pickle.allow, or better, re-save the weights as safetensors.",
+        "artifact.no-unsafe-pickle.allow (`pkg.**` for a whole package), or better, re-save the " +
+        "weights as safetensors.",
+  };
+}
+
+function incomplete(artifact: Artifact): FindingDraft {
+  const shown = artifact.issues.slice(0, MAX_ISSUES_SHOWN);
+  const more = artifact.issues.length - shown.length;
+  return {
+    subject: artifact.path,
+    severity: "error",
+    location: { file: artifact.path },
+    message: `${artifact.path} (${artifact.format}) could not be fully scanned: ${
+      shown.join("; ")
+    }${more > 0 ? `; and ${more} more` : ""}.`,
+    evidence: { kind: "incomplete", issues: artifact.issues, format: artifact.format },
+    fix: "Treat the file as unsafe until it is read completely: re-export it from the original " +
+      "model (safetensors), or raise the scanner's limit if the file is trusted and only large.",
   };
 }
 

@@ -2,6 +2,8 @@
  * A deliberately small glob: `*` matches any run of characters, `?` one character, everything
  * else literally. For URLs and paths (`{ path: true }`), `*` and `?` stop at `/` and `**` crosses
  * it, so `https://*.corp.example/*` cannot match `https://evil.example/x.corp.example/simple`.
+ * Dotted Python names (`{ separator: "." }`) work the same way on `.`, so `numpy.dtypes.*` names
+ * one attribute of `numpy.dtypes`, never `numpy.dtypes.__builtins__.get`.
  * Waiver subjects use the plain form; index allow lists the path form.
  *
  * @module
@@ -11,7 +13,8 @@
  * Compile a glob into an anchored regular expression.
  *
  * @param glob The pattern.
- * @param options `path`: `*` and `?` do not match `/`; `**` does.
+ * @param options `path`: `*` and `?` do not match `/`; `**` does. `separator`: the same for
+ *   another one-character separator (`"."` for dotted Python names).
  * @example
  * ```ts
  * import { globToRegExp } from "./glob.ts";
@@ -19,10 +22,15 @@
  * const url = { path: true };
  * globToRegExp("https://*.corp.example/*", url).test("https://evil.example/x.corp.example/s"); // false
  * globToRegExp("https://pypi.corp.example/**", url).test("https://pypi.corp.example/a/simple"); // true
+ * globToRegExp("numpy.dtypes.*", { separator: "." }).test("numpy.dtypes.__builtins__.get"); // false
  * ```
  */
-export function globToRegExp(glob: string, options: { path?: boolean } = {}): RegExp {
-  const any = options.path ? "[^/]" : ".";
+export function globToRegExp(
+  glob: string,
+  options: { path?: boolean; separator?: string } = {},
+): RegExp {
+  const separator = options.separator ?? (options.path ? "/" : undefined);
+  const any = separator === undefined ? "." : `[^${separator.replace(/[\\\]^-]/g, "\\$&")}]`;
   let source = "";
   const chars = [...glob];
   for (let i = 0; i < chars.length; i++) {

@@ -28,18 +28,42 @@ Deno.test("every fixture is collected with its format; dangerous ones fail with 
     for (const [name, label] of Object.entries(LABELS)) {
       assert.equal(byPath.get(`models/${name}`)?.format, label.format, name);
     }
+    for (const artifact of snapshot.artifacts) assert.deepEqual(artifact.issues, [], artifact.path);
+    // Deny by default: unknown imports (whole pickled modules, estimators) are errors too, but
+    // only the dangerous ones carry kind "dangerous".
     const findings = await runCheck(checks.artifact.noUnsafePickle(), snapshot);
+    const dangerous = new Map(
+      findings.filter((f) => f.evidence?.kind === "dangerous")
+        .map((f) => [f.subject, f.evidence?.globals]),
+    );
+    for (const [name, label] of Object.entries(LABELS)) {
+      if (label.dangerous) {
+        assert.deepEqual(dangerous.get(`models/${name}`), label.dangerous_globals, name);
+      } else assert.ok(!dangerous.has(`models/${name}`), `${name} was reported dangerous`);
+    }
+    for (const f of findings) assert.equal(f.severity, "error");
+    const unknown = findings.filter((f) => f.evidence?.kind === "unknown").map((f) => f.subject);
+    assert.deepEqual(unknown.sort(), [
+      "models/linear_full_module.pt",
+      "models/malicious_sklearn.joblib",
+      "models/sklearn_logreg.joblib",
+      "models/sklearn_logreg.pkl",
+    ]);
+    // With warnUnknown, benign files pass or, for whole pickled modules and estimators, ask for
+    // a review; the dangerous ones stay errors.
+    const relaxed = await runCheck(checks.artifact.noUnsafePickle({ warnUnknown: true }), snapshot);
     const errors = new Map(
-      findings.filter((f) => f.severity === "error").map((f) => [f.subject, f.evidence?.globals]),
+      relaxed.filter((f) => f.severity === "error").map((f) => [f.subject, f.evidence?.globals]),
     );
     for (const [name, label] of Object.entries(LABELS)) {
       if (label.dangerous) {
         assert.deepEqual(errors.get(`models/${name}`), label.dangerous_globals, name);
       } else assert.ok(!errors.has(`models/${name}`), `${name} was reported dangerous`);
     }
-    // Benign files pass or, for whole pickled modules and estimators, ask for a review.
-    const warned = findings.filter((f) => f.severity === "warning").map((f) => f.subject).sort();
-    for (const subject of warned) assert.ok(!LABELS[subject.slice(7)].dangerous);
+    const warned = relaxed.filter((f) => f.severity === "warning").map((f) => f.subject).sort();
+    for (const subject of warned) {
+      assert.ok(!LABELS[subject.slice(7)].dangerous || errors.has(subject), subject);
+    }
     const formats = await runCheck(checks.artifact.safeFormat(), snapshot);
     assert.ok(!formats.some((f) => f.subject === "models/model.safetensors"));
     assert.ok(!formats.some((f) => f.subject === "models/array_float32.npy"));
