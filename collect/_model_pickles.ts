@@ -6,6 +6,7 @@
  */
 import type { PickleGlobal } from "../core/snapshot_models.ts";
 import { scanPickle, scanPickleStream } from "./pickle.ts";
+import { parsePythonLiteral, type PythonLiteral } from "./_python_literal.ts";
 
 /** What one container yielded: its format, imported globals and structural problems. */
 export interface ContainerScan {
@@ -52,6 +53,12 @@ export function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
 }
 
 const WRAPPER = new TextEncoder().encode("NumpyArrayWrapper");
+const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** Whether CPython could import the global at all (an importable dotted ASCII name). */
+function importable(global: PickleGlobal): boolean {
+  return PYTHON_NAME.test(global.module) && PYTHON_NAME.test(global.name);
+}
 
 function contains(bytes: Uint8Array, needle: Uint8Array): boolean {
   const first = needle[0];
@@ -77,6 +84,13 @@ function contains(bytes: Uint8Array, needle: Uint8Array): boolean {
 export function scanPickleFile(bytes: Uint8Array): ContainerScan {
   const joblib = contains(bytes, WRAPPER);
   const scan = scanPickleStream(bytes, { joblib });
+  if (joblib) {
+    // joblib.load skips the inline arrays, pickle.load does not: it reads their bytes as
+    // opcodes and runs what they import until it fails. Walk the file that way too; what a real
+    // array's bytes "import" by chance is not a Python name, and so cannot be imported.
+    const plain = scanPickleStream(bytes, { joblib: false });
+    scan.globals.push(...plain.globals.filter(importable));
+  }
   const issues = [...scan.problems];
   if (scan.complete && scan.end < bytes.length) {
     issues.push(`${bytes.length - scan.end} bytes after the pickle stream were not scanned`);
@@ -148,13 +162,49 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader | { problem: string
   const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(
     bytes.subarray(8 + lengthBytes, dataOffset),
   );
-  const match = /['"]descr['"]\s*:\s*('[^']*'|"[^"]*"|\[)/.exec(text);
-  if (!match) return { problem: ".npy header has no descr" };
-  const structured = match[1] === "[";
-  const descr = structured ? text.slice(match.index + match[0].length - 1) : match[1].slice(1, -1);
-  // An object field anywhere (plain or structured dtype) makes numpy pickle the data.
-  const objects = /(^|['"\s,(|<>=])O\d*(['"\s,)]|$)/.test(descr);
-  return { dataOffset, objects, descr: structured ? "[structured]" : descr };
+  // NumPy reads the header with ast.literal_eval: the last of repeated keys wins, escapes count.
+  const header = parsePythonLiteral(text);
+  if (!(header instanceof Map)) {
+    const why = header !== null && typeof header === "object" && "error" in header
+      ? `: ${header.error}`
+      : "";
+    return { problem: `.npy header is not a Python dict${why}` };
+  }
+  const keys = [...header.keys()].map(String).sort().join(",");
+  if (keys !== "descr,fortran_order,shape") {
+    return { problem: `.npy header keys are ${keys || "none"}, not descr, fortran_order, shape` };
+  }
+  const objects = descrHasObject(header.get("descr")!, 0);
+  if (objects === undefined) return { problem: ".npy header descr not understood" };
+  const descr = header.get("descr");
+  return { dataOffset, objects, descr: typeof descr === "string" ? descr : "[structured]" };
+}
+
+/**
+ * Whether a `.npy` descr makes NumPy pickle the data, following `numpy.lib.format.descr_to_dtype`:
+ * a string is a dtype (any object code counts, fail closed), a tuple is (subtype, shape), a list
+ * holds (name, descr[, shape]) fields. `undefined` for a shape NumPy would refuse.
+ */
+function descrHasObject(descr: PythonLiteral, depth: number): boolean | undefined {
+  if (depth > 16) return undefined;
+  if (typeof descr === "string") return /O|object/.test(descr);
+  if (descr !== null && typeof descr === "object" && "tuple" in descr) {
+    return descr.tuple.length > 0 ? descrHasObject(descr.tuple[0], depth + 1) : undefined;
+  }
+  if (!Array.isArray(descr)) return undefined;
+  let objects = false;
+  for (const field of descr) {
+    const parts = field !== null && typeof field === "object" && "tuple" in field
+      ? field.tuple
+      : Array.isArray(field)
+      ? field
+      : undefined;
+    if (parts === undefined || parts.length < 2 || parts.length > 3) return undefined;
+    const inner = descrHasObject(parts[1], depth + 1);
+    if (inner === undefined) return undefined;
+    objects ||= inner;
+  }
+  return objects;
 }
 
 /**

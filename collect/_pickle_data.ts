@@ -5,9 +5,9 @@
  * @module
  */
 import {
+  decodeRawUnicodeEscape,
   type PickleCursor,
   PickleDamage,
-  unescapeBackslashes,
   unquotePython,
 } from "./_pickle_reader.ts";
 import { OTHER, type PickleValue } from "./_pickle_values.ts";
@@ -53,7 +53,7 @@ export function readDataArgument(name: string, cursor: PickleCursor): PickleValu
     case "STRING":
       return text(unquotePython(cursor.line()));
     case "UNICODE":
-      return text(unescapeBackslashes(cursor.line()));
+      return text(decodeRawUnicodeEscape(cursor.line()));
     // other data: skipped correctly, pushed as unknown (ints kept for joblib's shapes)
     case "SHORT_BINBYTES":
       cursor.take(cursor.uint(1));

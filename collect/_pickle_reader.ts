@@ -25,6 +25,7 @@ export const MAX_LINE = 64 * 1024;
 
 const utf8 = new TextDecoder("utf-8");
 const latin1 = new TextDecoder("latin1");
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * A read position in a byte buffer.
@@ -91,59 +92,150 @@ export class PickleCursor {
     return (encoding === "utf8" ? utf8 : latin1).decode(slice);
   }
 
-  /** A newline-terminated line (without the newline), Latin-1 decoded. */
-  line(): string {
+  /**
+   * A newline-terminated line (without the newline), Latin-1 decoded, or strict UTF-8 as
+   * CPython decodes GLOBAL and INST names (where it would raise, so does this).
+   */
+  line(encoding: "latin1" | "utf8" = "latin1"): string {
     const end = this.bytes.indexOf(0x0a, this.pos);
     if (end < 0) throw new PickleTruncated(this.pos);
     if (end - this.pos > MAX_LINE) throw new PickleDamage(`line longer than ${MAX_LINE} bytes`);
-    const text = latin1.decode(this.bytes.subarray(this.pos, end));
+    const slice = this.bytes.subarray(this.pos, end);
+    let text: string;
+    try {
+      text = (encoding === "utf8" ? strictUtf8 : latin1).decode(slice);
+    } catch {
+      throw new PickleDamage("name is not UTF-8");
+    }
     this.pos = end + 1;
     return text;
   }
 }
 
 /**
- * Decode a protocol-0 `STRING` argument (a Python `repr` of a byte string).
+ * The integer CPython's `PyLong_FromString(line, NULL, 10)` reads from a text-protocol argument
+ * (PUT and GET keys): surrounding ASCII whitespace, an optional sign, ASCII digits with single
+ * underscores between them. `undefined` where CPython raises, or beyond 15 digits.
+ *
+ * @example
+ * ```ts
+ * import { pythonDecimal } from "./_pickle_reader.ts";
+ * pythonDecimal(" +1_0\r"); // 10
+ * pythonDecimal("1__0"); // undefined
+ * ```
+ */
+export function pythonDecimal(line: string): number | undefined {
+  const match = /^[ \t\n\r\v\f]*([+-]?)(\d(?:_?\d)*)[ \t\n\r\v\f]*$/.exec(line);
+  if (!match) return undefined;
+  const digits = match[2].replaceAll("_", "").replace(/^0+(?=\d)/, "");
+  if (digits.length > 15) return undefined;
+  const value = Number(digits);
+  return match[1] === "-" ? -value : value;
+}
+
+/**
+ * Decode a protocol-0 `STRING` argument as CPython does: quoted with `'` or `"`, then the escapes
+ * of a Python bytes literal (`codecs.escape_decode`: octal wraps at 256, `\x` needs two hex
+ * digits, `\u` and unknown escapes stay as written). Returns the bytes as Latin-1 text, or
+ * `undefined` where CPython raises.
  *
  * @example
  * ```ts
  * import { unquotePython } from "./_pickle_reader.ts";
  * unquotePython("'os'"); // "os"
+ * unquotePython("'\\557s'"); // "os"
  * ```
  */
 export function unquotePython(raw: string): string | undefined {
   const quote = raw[0];
   if ((quote !== "'" && quote !== '"') || raw.length < 2 || raw.at(-1) !== quote) return undefined;
-  return unescapeBackslashes(raw.slice(1, -1));
+  return decodeBytesEscapes(raw.slice(1, -1));
 }
 
+const BYTES_ESCAPES: Readonly<Record<string, string>> = {
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\n": "",
+};
+
 /**
- * Decode the backslash escapes of a `repr` or of `raw-unicode-escape` text.
+ * The escapes of a Python bytes literal (`codecs.escape_decode`), over Latin-1 text.
  *
  * @example
  * ```ts
- * import { unescapeBackslashes } from "./_pickle_reader.ts";
- * unescapeBackslashes("a\\x62\\u0063"); // "abc"
+ * import { decodeBytesEscapes } from "./_pickle_reader.ts";
+ * decodeBytesEscapes("\\x6fs\\u0041"); // "os\\u0041"
  * ```
  */
-export function unescapeBackslashes(text: string): string {
-  const simple: Record<string, string> = {
-    n: "\n",
-    r: "\r",
-    t: "\t",
-    "\\": "\\",
-    "'": "'",
-    '"': '"',
-  };
-  return text.replace(
-    /\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|.)/g,
-    (all, escape: string) => {
-      if (/^[xuU]/.test(escape) && escape.length > 1) {
-        const code = parseInt(escape.slice(1), 16);
-        return code <= 0x10ffff ? String.fromCodePoint(code) : all;
-      }
-      if (/^[0-7]+$/.test(escape)) return String.fromCharCode(parseInt(escape, 8));
-      return simple[escape] ?? all;
-    },
-  );
+export function decodeBytesEscapes(text: string): string | undefined {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char !== "\\") {
+      out += char;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === undefined) return undefined; // a trailing backslash: "\\ at end of string"
+    if (Object.hasOwn(BYTES_ESCAPES, next)) {
+      out += BYTES_ESCAPES[next];
+      i++;
+    } else if (/[0-7]/.test(next)) {
+      const octal = /^[0-7]{1,3}/.exec(text.slice(i + 1))![0];
+      out += String.fromCharCode(parseInt(octal, 8) & 0xff);
+      i += octal.length;
+    } else if (next === "x") {
+      const hex = text.slice(i + 2, i + 4);
+      if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
+      out += String.fromCharCode(parseInt(hex, 16));
+      i += 3;
+    } else out += "\\"; // unknown escape: kept, the next character follows as itself
+  }
+  return out;
+}
+
+/**
+ * Decode `raw-unicode-escape` text (the `UNICODE` opcode) as CPython does: only `\uXXXX` and
+ * `\UXXXXXXXX` are escapes, and only after an odd run of backslashes; every other byte is
+ * Latin-1. `undefined` where CPython raises (a short or out-of-range escape).
+ *
+ * @example
+ * ```ts
+ * import { decodeRawUnicodeEscape } from "./_pickle_reader.ts";
+ * decodeRawUnicodeEscape("\\u006fs\\x41"); // "os\\x41"
+ * ```
+ */
+export function decodeRawUnicodeEscape(text: string): string | undefined {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== "\\") {
+      out += text[i];
+      continue;
+    }
+    let run = 0;
+    while (text[i + run] === "\\") run++;
+    const marker = text[i + run];
+    if (run % 2 === 0 || (marker !== "u" && marker !== "U")) {
+      out += "\\".repeat(run);
+      i += run - 1;
+      continue;
+    }
+    out += "\\".repeat(run - 1);
+    const width = marker === "u" ? 4 : 8;
+    const hex = text.slice(i + run + 1, i + run + 1 + width);
+    if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(hex)) return undefined;
+    const code = parseInt(hex, 16);
+    if (code > 0x10ffff) return undefined;
+    out += String.fromCodePoint(code);
+    i += run + width;
+  }
+  return out;
 }

@@ -12,13 +12,17 @@ export type PickleValue =
   | { kind: "str"; value: string }
   | { kind: "int"; value: number }
   | { kind: "tuple"; items: PickleValue[] }
-  | { kind: "dict"; entries: [PickleValue, PickleValue][] }
+  | { kind: "dict"; entries: [PickleValue, PickleValue][]; overflow?: boolean }
   | { kind: "global"; global: PickleGlobal }
   | { kind: "call"; callable: PickleValue; args: PickleValue; state?: PickleValue }
+  | { kind: "none" }
   | { kind: "other" };
 
 /** Anything the walker does not need to know about. */
 export const OTHER: PickleValue = Object.freeze({ kind: "other" });
+
+/** Python's `None` (joblib tells "no alignment" from an absent attribute by it). */
+export const NONE: PickleValue = Object.freeze({ kind: "none" });
 
 /** Items kept per tuple or dict; the rest is counted as unknown. */
 export const MAX_CONTAINER_ITEMS = 256;
@@ -52,13 +56,19 @@ export function tupleOf(items: PickleValue[]): PickleValue {
 export function setItems(target: PickleValue | undefined, flat: PickleValue[]): void {
   if (target?.kind !== "dict") return;
   for (let i = 0; i + 1 < flat.length; i += 2) {
-    if (target.entries.length >= MAX_CONTAINER_ITEMS) return;
+    if (target.entries.length >= MAX_CONTAINER_ITEMS) {
+      // The keys beyond the cap may repeat earlier ones: nothing in this dict is known now.
+      target.overflow = true;
+      return;
+    }
     target.entries.push([flat[i], flat[i + 1]]);
   }
 }
 
 /**
- * The value stored under a string key of a symbolic dict.
+ * The value stored under a string key of a symbolic dict: the last one written, as a Python dict
+ * keeps it. `undefined` when absent, or unknown (`OTHER`) when the dict outgrew the item cap or a
+ * key is not a known string.
  *
  * @example
  * ```ts
@@ -68,7 +78,13 @@ export function setItems(target: PickleValue | undefined, flat: PickleValue[]): 
  */
 export function dictGet(dict: PickleValue | undefined, key: string): PickleValue | undefined {
   if (dict?.kind !== "dict") return undefined;
-  for (const [k, v] of dict.entries) if (k.kind === "str" && k.value === key) return v;
+  if (dict.overflow) return OTHER;
+  for (let i = dict.entries.length - 1; i >= 0; i--) {
+    const [k, v] = dict.entries[i];
+    if (k.kind === "str" && k.value === key) return v;
+    // A key we could not read might equal this one, and would win if written later.
+    if (k.kind !== "str" && k.kind !== "int" && k.kind !== "none") return OTHER;
+  }
   return undefined;
 }
 
@@ -103,7 +119,12 @@ export type InlineArray =
  * ```
  */
 export function inlineArrayOf(state: PickleValue): InlineArray {
-  const padded = dictGet(state, "numpy_array_alignment_bytes") !== undefined;
+  // joblib reads a padding byte when the attribute is set and not None.
+  const alignment = dictGet(state, "numpy_array_alignment_bytes");
+  if (alignment !== undefined && alignment.kind !== "none" && alignment.kind !== "int") {
+    return { kind: "unknown", reason: "alignment is not an integer or None" };
+  }
+  const padded = alignment?.kind === "int";
   const shape = dictGet(state, "shape");
   const dtype = dictGet(state, "dtype");
   if (shape?.kind !== "tuple") return { kind: "unknown", reason: "shape is not a tuple" };

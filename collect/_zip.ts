@@ -1,7 +1,8 @@
 /**
  * A bounded, read-only ZIP reader: the central directory, then single members on demand (stored or
- * deflate). It reads only what it is asked for, so a large archive costs its directory plus the
- * members a caller wants. ZIP64, encryption and other methods are refused with a problem.
+ * deflate), listed as Python's `zipfile` lists them. It reads only what it is asked for, so a large
+ * archive costs its directory plus the members a caller wants. ZIP64 is read; encryption and other
+ * compression methods are refused with a problem.
  *
  * @module
  */
@@ -89,9 +90,11 @@ export interface ZipLimits {
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const MAX_DIRECTORY_BYTES = 64 * 1024 * 1024;
+const SATURATED = 0xffffffff;
 
 function u16(b: Uint8Array, at: number): number {
   return b[at] | (b[at + 1] << 8);
@@ -99,9 +102,33 @@ function u16(b: Uint8Array, at: number): number {
 function u32(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 0x1000000;
 }
+/** A little-endian u64, or `undefined` beyond 2^53 (no real archive is that large). */
+function u64(b: Uint8Array, at: number): number | undefined {
+  const high = u32(b, at + 4);
+  return high >= 0x200000 ? undefined : high * 0x100000000 + u32(b, at);
+}
+
+/** Code page 437, as Python's zipfile decodes names without the UTF-8 flag (bit 11). */
+const CP437_HIGH =
+  "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
+const utf8 = new TextDecoder("utf-8");
+
+function decodeName(bytes: Uint8Array, flags: number): string {
+  if (flags & 0x800) return utf8.decode(bytes);
+  let name = "";
+  for (const byte of bytes) {
+    name += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
+  }
+  return name;
+}
 
 /**
- * Read the central directory: the archive's member list.
+ * Read the central directory: the archive's member list, found where Python's `zipfile` finds it.
+ * Like zipfile, the directory's position comes from the end record's own position minus the
+ * directory's size (so data prepended to an archive, or an end record whose offset field lies,
+ * still lists the members zipfile would load), the ZIP64 end record right before the locator
+ * replaces the classic fields, members are read until the directory's size is used up (not the
+ * member count the end record claims), and ZIP64 extra fields give sizes and offsets.
  *
  * @param source The archive.
  * @param limits `maxMembers`.
@@ -117,7 +144,7 @@ export async function readZipDirectory(
   limits: ZipLimits = {},
 ): Promise<{ entries: ZipEntry[]; problems: string[] }> {
   const maxMembers = limits.maxMembers ?? 10_000;
-  const tailLength = Math.min(source.size, 22 + 0xffff);
+  const tailLength = Math.min(source.size, 22 + 0xffff + 76);
   const tailStart = source.size - tailLength;
   const tail = await source.read(tailStart, tailLength);
   let at = -1;
@@ -128,52 +155,88 @@ export async function readZipDirectory(
     }
   }
   if (at < 0) return { entries: [], problems: ["no ZIP end-of-central-directory record"] };
-  const total = u16(tail, at + 10);
-  const directorySize = u32(tail, at + 12);
-  const directoryOffset = u32(tail, at + 16);
-  // PyTorch writes ZIP64 records into every archive; only saturated classic fields need them.
-  if (total === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
-    return { entries: [], problems: ["ZIP64 archive not supported"] };
+  let directorySize: number | undefined = u32(tail, at + 12);
+  let directoryOffset: number | undefined = u32(tail, at + 16);
+  const endAt = tailStart + at;
+  let concat = endAt - directorySize - directoryOffset;
+  if (at >= 20 + 56 && u32(tail, at - 20) === ZIP64_LOCATOR && u32(tail, at - 76) === ZIP64_EOCD) {
+    directorySize = u64(tail, at - 76 + 40);
+    directoryOffset = u64(tail, at - 76 + 48);
+    if (directorySize === undefined || directoryOffset === undefined) {
+      return { entries: [], problems: ["ZIP64 end record out of range"] };
+    }
+    concat = endAt - directorySize - directoryOffset - 76;
   }
-  if (total > maxMembers) {
-    return { entries: [], problems: [`ZIP has ${total} members, more than ${maxMembers}`] };
-  }
-  const directoryEnd = tailStart + at - (at >= 20 && u32(tail, at - 20) === ZIP64_LOCATOR ? 76 : 0);
-  if (directoryOffset + directorySize > directoryEnd || directorySize > MAX_DIRECTORY_BYTES) {
+  const start = directoryOffset + concat;
+  if (start < 0 || start + directorySize > source.size) {
     return { entries: [], problems: ["ZIP central directory out of bounds"] };
   }
-  const directory = await source.read(directoryOffset, directorySize);
+  if (directorySize > MAX_DIRECTORY_BYTES) {
+    return { entries: [], problems: [`ZIP central directory larger than ${MAX_DIRECTORY_BYTES}`] };
+  }
+  const directory = await source.read(start, directorySize);
   const entries: ZipEntry[] = [];
   const problems: string[] = [];
-  const decoder = new TextDecoder();
   let pos = 0;
-  while (entries.length < total) {
+  while (pos < directory.length) {
+    if (entries.length >= maxMembers) {
+      problems.push(`ZIP has more than ${maxMembers} members; the rest were not read`);
+      break;
+    }
     if (pos + 46 > directory.length || u32(directory, pos) !== CENTRAL) {
       problems.push(`ZIP central directory damaged after ${entries.length} members`);
       break;
     }
     const nameLength = u16(directory, pos + 28);
-    const skip = nameLength + u16(directory, pos + 30) + u16(directory, pos + 32);
-    const entry: ZipEntry = {
-      name: decoder.decode(directory.subarray(pos + 46, pos + 46 + nameLength)),
-      method: u16(directory, pos + 10),
-      flags: u16(directory, pos + 8),
-      compressedSize: u32(directory, pos + 20),
-      uncompressedSize: u32(directory, pos + 24),
-      headerOffset: u32(directory, pos + 42),
-    };
+    const extraLength = u16(directory, pos + 30);
+    const skip = nameLength + extraLength + u16(directory, pos + 32);
     if (pos + 46 + skip > directory.length) {
       problems.push(`ZIP central directory damaged after ${entries.length} members`);
       break;
     }
+    const flags = u16(directory, pos + 8);
+    const entry: ZipEntry = {
+      name: decodeName(directory.subarray(pos + 46, pos + 46 + nameLength), flags),
+      method: u16(directory, pos + 10),
+      flags,
+      compressedSize: u32(directory, pos + 20),
+      uncompressedSize: u32(directory, pos + 24),
+      headerOffset: u32(directory, pos + 42),
+    };
+    const extra = directory.subarray(pos + 46 + nameLength, pos + 46 + nameLength + extraLength);
     pos += 46 + skip;
-    if ([entry.compressedSize, entry.uncompressedSize, entry.headerOffset].includes(0xffffffff)) {
-      problems.push(`${entry.name}: ZIP64 member not supported`);
+    const problem = applyZip64Extra(entry, extra);
+    if (problem) {
+      problems.push(`${entry.name}: ${problem}`);
       continue;
     }
+    entry.headerOffset += concat;
     entries.push(entry);
   }
   return { entries, problems };
+}
+
+/** Take saturated sizes and offset from the ZIP64 extra field (id 1), in zipfile's order. */
+function applyZip64Extra(entry: ZipEntry, extra: Uint8Array): string | undefined {
+  const wanted = (["uncompressedSize", "compressedSize", "headerOffset"] as const)
+    .filter((field) => entry[field] === SATURATED);
+  if (wanted.length === 0) return undefined;
+  for (let i = 0; i + 4 <= extra.length;) {
+    const id = u16(extra, i);
+    const length = u16(extra, i + 2);
+    if (id === 1) {
+      const data = extra.subarray(i + 4, i + 4 + length);
+      for (let k = 0; k < wanted.length; k++) {
+        if (data.length < 8 * (k + 1)) return "ZIP64 extra field too short";
+        const value = u64(data, 8 * k);
+        if (value === undefined) return "ZIP64 size out of range";
+        entry[wanted[k]] = value;
+      }
+      return undefined;
+    }
+    i += 4 + length;
+  }
+  return "ZIP64 sizes without a ZIP64 extra field";
 }
 
 /**

@@ -8,11 +8,13 @@
  */
 import type { PickleGlobal } from "../core/snapshot_models.ts";
 import { HIGHEST_PICKLE_PROTOCOL, PICKLE_OPCODES } from "./_pickle_opcodes.ts";
-import { PickleCursor, PickleDamage, PickleTruncated } from "./_pickle_reader.ts";
+import { PickleCursor, PickleDamage, PickleTruncated, pythonDecimal } from "./_pickle_reader.ts";
 import { readDataArgument } from "./_pickle_data.ts";
 import {
   inlineArrayOf,
   isCallOf,
+  MAX_CONTAINER_ITEMS,
+  NONE,
   OTHER,
   type PickleValue,
   setItems,
@@ -213,6 +215,8 @@ function walk(
           break;
         }
         case "NONE":
+          push(NONE);
+          break;
         case "NEWTRUE":
         case "NEWFALSE":
         case "EMPTY_LIST":
@@ -280,7 +284,7 @@ function walk(
         }
         // memo
         case "PUT":
-          remember(decimal(cursor.line()));
+          remember(pythonDecimal(cursor.line()));
           break;
         case "BINPUT":
           remember(cursor.uint(1));
@@ -292,7 +296,7 @@ function walk(
           remember(memo.size);
           break;
         case "GET":
-          recall(decimal(cursor.line()));
+          recall(pythonDecimal(cursor.line()));
           break;
         case "BINGET":
           recall(cursor.uint(1));
@@ -302,13 +306,13 @@ function walk(
           break;
         // imports and calls
         case "GLOBAL": {
-          const module = cursor.line();
-          imported(module, cursor.line());
+          const module = cursor.line("utf8");
+          imported(module, cursor.line("utf8"));
           break;
         }
         case "INST": {
-          const module = cursor.line();
-          const name = cursor.line();
+          const module = cursor.line("utf8");
+          const name = cursor.line("utf8");
           const args = popMark();
           result.globals.push({ module, name });
           push({
@@ -362,11 +366,22 @@ function walk(
         case "BUILD": {
           const state = pop();
           const target = pop();
-          if (target.kind === "call") target.state = state;
-          push(target);
-          if (options.joblib && isCallOf(target, "joblib.numpy_pickle", "NumpyArrayWrapper")) {
-            skipInlineArray(state);
+          if (target.kind === "call") {
+            // BUILD updates the instance's __dict__: a later BUILD adds to the earlier state.
+            target.state = target.state?.kind === "dict" && state.kind === "dict"
+              ? {
+                kind: "dict",
+                entries: [...target.state.entries, ...state.entries],
+                overflow: target.state.overflow || state.overflow ||
+                  target.state.entries.length + state.entries.length > MAX_CONTAINER_ITEMS,
+              }
+              : state;
           }
+          if (options.joblib && isCallOf(target, "joblib.numpy_pickle", "NumpyArrayWrapper")) {
+            skipInlineArray(target.kind === "call" ? target.state! : state);
+            // joblib pops the wrapper and pushes the array it read: a second BUILD reads nothing.
+            push(OTHER);
+          } else push(target);
           break;
         }
         case "PERSID":
@@ -413,8 +428,4 @@ function walk(
     if (!inner.complete) throw new PickleDamage("joblib object array pickle incomplete");
     cursor.pos = inner.end;
   }
-}
-
-function decimal(line: string): number | undefined {
-  return /^\d{1,15}$/.test(line) ? Number(line) : undefined;
 }
