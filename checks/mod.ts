@@ -21,7 +21,7 @@ import { isolated } from "./venv.ts";
 import { noRemoteCode, revisionPinned } from "./hub.ts";
 import { lookalikePublishers, trustedPublishers } from "./hub_publishers.ts";
 import { modelResolves, safeWeights } from "./hub_registry.ts";
-import { noUnsafePickle, safeFormat } from "./artifact.ts";
+import { noEmbeddedCode, noUnsafePickle, safeFormat } from "./artifact.ts";
 import { safeLoaders } from "./artifact_loaders.ts";
 import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "./freshness.ts";
 
@@ -47,7 +47,7 @@ export const checks = {
     modelResolves,
     safeWeights,
   },
-  artifact: { noUnsafePickle, safeFormat, safeLoaders },
+  artifact: { noUnsafePickle, noEmbeddedCode, safeFormat, safeLoaders },
 } as const;
 
 /**

@@ -1,12 +1,19 @@
 /**
  * Identifies a model file by its content and lists the globals its pickles import: raw pickles,
- * joblib, PyTorch zip and legacy files, NumPy `.npy`/`.npz`, and safetensors (judged from its
- * header only). Large files are read through a {@linkcode ByteSource}, so a 1 GiB safetensors file
- * costs its header and a PyTorch zip its central directory plus its pickle members.
+ * joblib (plain, gzip or zlib compressed), PyTorch zip and legacy files, NumPy `.npy`/`.npz`, and
+ * the data formats, each validated whole before it is believed: safetensors (header against the
+ * file), GGUF (every metadata field and tensor), ONNX (the protobuf to its last byte), Keras
+ * (configuration). A file whose first bytes claim a data format but whose structure does not hold
+ * is scanned as the pickle it may be. Whatever could not be read to the end is an issue.
+ * Large files are read through a {@linkcode ByteSource}, so a 1 GiB safetensors file costs its
+ * header and a PyTorch zip its central directory plus its pickle members.
  *
  * @module
  */
-import type { Artifact, PickleGlobal } from "../core/snapshot_models.ts";
+import type { Artifact, EmbeddedItem, PickleGlobal } from "../core/snapshot_models.ts";
+import { readGguf } from "./_gguf.ts";
+import { hdf5HasLambda, kerasConfigItems } from "./_keras.ts";
+import { readOnnx } from "./_onnx.ts";
 import {
   type ContainerScan,
   NPY_MAGIC,
@@ -55,6 +62,7 @@ type Format = Artifact["format"];
 interface Found {
   format: Format;
   globals: PickleGlobal[];
+  embedded?: EmbeddedItem[];
   issues: string[];
 }
 
@@ -70,6 +78,18 @@ const ZIP = new Uint8Array([0x50, 0x4b, 0x03, 0x04]);
 const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06]);
 const GGUF = new Uint8Array([0x47, 0x47, 0x55, 0x46]);
 const HDF5 = new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Compressed streams joblib writes (`compress=`), by magic. */
+const COMPRESSED: { name: string; magic: Uint8Array; stream?: CompressionFormat }[] = [
+  { name: "gzip", magic: new Uint8Array([0x1f, 0x8b]), stream: "gzip" },
+  { name: "xz", magic: new Uint8Array([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) },
+  { name: "bz2", magic: new Uint8Array([0x42, 0x5a, 0x68]) },
+  { name: "lz4", magic: new Uint8Array([0x04, 0x22, 0x4d, 0x18]) },
+  { name: "lzma", magic: new Uint8Array([0x5d, 0x00, 0x00]) },
+];
+/** Where Keras HDF5 files keep their configuration: searched this far for Lambda layers. */
+const MAX_HDF5_SEARCH = 64 * 1024 * 1024;
+/** Longest chat template kept in the snapshot. */
+const MAX_TEMPLATE = 1024 * 1024;
 
 /**
  * Identify a model file held in memory and list what its pickles import.
@@ -140,6 +160,7 @@ export async function readModelSource(
     format: found.format,
     size: source.size,
     globals: unique(found.globals),
+    embedded: found.embedded ?? [],
     issues: found.issues,
   };
 }
@@ -155,69 +176,229 @@ function unique(globals: PickleGlobal[]): PickleGlobal[] {
   return [...seen.values()];
 }
 
+const none = (format: Format, ...issues: string[]): Found => ({ format, globals: [], issues });
+
 async function identify(
   source: ByteSource,
   path: string,
   limits: Limits,
   depth: number,
 ): Promise<Found> {
-  const none = (format: Format, ...issues: string[]): Found => ({ format, globals: [], issues });
-  if (source.size === 0) return none("unknown", "empty file");
+  if (source.size === 0) return none("unknown");
   if (source.size > limits.maxFileBytes) {
     return none(
       "unknown",
-      `file of ${source.size} bytes exceeds the ${limits.maxFileBytes}-byte limit`,
+      `file of ${source.size} bytes exceeds the ${limits.maxFileBytes}-byte limit; not scanned`,
     );
   }
   const head = await source.read(0, Math.min(source.size, 64));
   const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase() ?? "";
   if (startsWith(head, ZIP) || startsWith(head, EMPTY_ZIP)) {
-    if (depth >= limits.maxDepth) return none("unknown", "archive nested too deeply");
+    if (depth >= limits.maxDepth) return none("unknown", "archive nested too deeply; not scanned");
     return await readArchive(source, limits, depth);
   }
   if (startsWith(head, NPY_MAGIC)) return await readNpy(source, limits);
-  if (startsWith(head, GGUF)) return none("gguf");
-  if (startsWith(head, HDF5)) return none("keras");
+  if (startsWith(head, GGUF)) {
+    const gguf = await readGguf(source);
+    if (gguf.problems.length > 0) return await claimed(source, "gguf", gguf.problems, limits);
+    return { format: "gguf", globals: [], embedded: templates(gguf.templates), issues: [] };
+  }
+  if (startsWith(head, HDF5)) {
+    const searched = await source.read(0, Math.min(source.size, MAX_HDF5_SEARCH));
+    const lambda = hdf5HasLambda(searched);
+    return {
+      format: "keras",
+      globals: [],
+      embedded: lambda ? [{ kind: "keras-lambda", value: "?", where: "model_config" }] : [],
+      issues: [],
+    };
+  }
   const headerLength = safetensorsHeaderLength(head);
   if (headerLength !== undefined && head[8] === 0x7b && headerLength <= source.size - 8) {
     const header = await source.read(0, 8 + Math.min(headerLength, MAX_SAFETENSORS_HEADER));
-    return none("safetensors", ...checkSafetensors(header, source.size).issues);
+    const issues = checkSafetensors(header, source.size).issues;
+    if (issues.length > 0) return await claimed(source, "safetensors", issues, limits);
+    return none("safetensors");
   }
-  if (extension === "onnx" && head[0] === 0x08) return none("onnx");
-  if (head[0] === 0x80 && head[1] <= 5 || looksLikeOldPickle(head, extension)) {
-    if (source.size > limits.maxPickleBytes) {
+  const compressed = COMPRESSED.find((c) => startsWith(head, c.magic)) ??
+    (isZlibHeader(head) ? { name: "zlib", stream: "deflate" as const } : undefined);
+  if (compressed && !PICKLE_OPCODE_FIRST.has(head[0])) {
+    if (!compressed.stream) {
       return none(
-        "pickle",
-        `pickle of ${source.size} bytes exceeds the ${limits.maxPickleBytes}-byte limit; not scanned`,
+        "unknown",
+        `${compressed.name}-compressed content is not decompressed; not scanned`,
       );
     }
-    const bytes = await source.read(0, source.size);
-    return startsWith(bytes, TORCH_LEGACY_MAGIC) ? scanTorchLegacy(bytes) : scanPickleFile(bytes);
+    if (depth >= limits.maxDepth) {
+      return none("unknown", "compression nested too deeply; not scanned");
+    }
+    return await readCompressed(source, compressed.name, compressed.stream, path, limits, depth);
   }
-  if (extension === "onnx") return none("onnx");
-  if (extension === "gguf") return none("gguf");
-  if (extension === "keras" || extension === "h5") return none("keras");
+  if (extension === "onnx" || (head[0] === 0x08 && extension !== "")) {
+    const onnx = await readOnnx(source);
+    if (onnx.problems.length === 0) {
+      return {
+        format: "onnx",
+        globals: [],
+        embedded: onnx.externalData.map((value) => ({ kind: "external-data", value })),
+        issues: [],
+      };
+    }
+    if (extension === "onnx") return await claimed(source, "onnx", onnx.problems, limits);
+  }
+  if (head[0] === 0x80 && head[1] <= 5 || await looksLikePickle(source, extension)) {
+    return await scanWholePickle(source, limits);
+  }
+  if (extension === "gguf") return none("unknown", "named .gguf but not GGUF; not scanned");
+  if (extension === "keras" || extension === "h5") {
+    return none("unknown", `named .${extension} but neither a Keras archive nor HDF5; not scanned`);
+  }
   return none("unknown");
 }
 
-const PICKLE_EXTENSIONS = new Set(["pkl", "pickle", "pt", "pth", "bin", "joblib", "ckpt", "dat"]);
+/**
+ * A file whose first bytes claim a data format that its structure does not hold: a pickle may be
+ * hiding behind the claim (`GGUF` is BINFLOAT; a safetensors length can be a pickle's first
+ * opcodes). Scanned as a pickle when it starts like one; either way the claim is an issue.
+ */
+async function claimed(
+  source: ByteSource,
+  format: Format,
+  problems: string[],
+  limits: Limits,
+): Promise<Found> {
+  const head = await source.read(0, 1);
+  const issues = problems.map((p) => `looks like ${format} but ${p.replace(/^not /, "is not ")}`);
+  if (PICKLE_OPCODE_FIRST.has(head[0])) {
+    const scan = await scanWholePickle(source, limits);
+    if (scan.globals.length > 0) return { ...scan, issues: [...issues, ...scan.issues] };
+  }
+  return none(format, ...issues);
+}
 
-/** Protocol 0/1 pickles have no PROTO: trust the extension, or a clean walk to the end. */
-function looksLikeOldPickle(head: Uint8Array, extension: string): boolean {
-  const first = PICKLE_OPCODES[head[0]];
-  if (first === undefined || first.name === "STOP") return false;
+async function scanWholePickle(source: ByteSource, limits: Limits): Promise<Found> {
+  if (source.size > limits.maxPickleBytes) {
+    return none(
+      "pickle",
+      `pickle of ${source.size} bytes exceeds the ${limits.maxPickleBytes}-byte limit; not scanned`,
+    );
+  }
+  const bytes = await source.read(0, source.size);
+  return startsWith(bytes, TORCH_LEGACY_MAGIC) ? scanTorchLegacy(bytes) : scanPickleFile(bytes);
+}
+
+function templates(found: { key: string; value: string }[]): EmbeddedItem[] {
+  return found.map(({ key, value }) => ({
+    kind: "chat-template",
+    value: value.length > MAX_TEMPLATE ? value.slice(0, MAX_TEMPLATE) : value,
+    where: key,
+  }));
+}
+
+/** Bytes that are pickle opcodes: a file starting with another byte fails pickle.load at once. */
+const PICKLE_OPCODE_FIRST: ReadonlySet<number> = new Set(
+  PICKLE_OPCODES.flatMap((op, byte) => op === undefined ? [] : [byte]),
+);
+
+/** A zlib stream header (RFC 1950): deflate, a window ≤ 32 KiB, and the check bits. */
+function isZlibHeader(head: Uint8Array): boolean {
+  return head.length >= 2 && (head[0] & 0x0f) === 8 && head[0] >> 4 <= 7 &&
+    (head[0] * 256 + head[1]) % 31 === 0;
+}
+
+async function readCompressed(
+  source: ByteSource,
+  name: string,
+  stream: CompressionFormat,
+  path: string,
+  limits: Limits,
+  depth: number,
+): Promise<Found> {
+  if (source.size > limits.maxPickleBytes) {
+    return none("unknown", `${name}-compressed file too large to decompress; not scanned`);
+  }
+  const inflated = await decompress(
+    await source.read(0, source.size),
+    stream,
+    limits.maxPickleBytes,
+  );
+  if ("problem" in inflated) return none("unknown", `${name}: ${inflated.problem}; not scanned`);
+  const inner = await identify(bufferSource(inflated.bytes), path, limits, depth + 1);
+  // A compressed stream that holds no model (a dataset .gz) is not a model file.
+  return inner;
+}
+
+async function decompress(
+  bytes: Uint8Array,
+  format: CompressionFormat,
+  max: number,
+): Promise<{ bytes: Uint8Array } | { problem: string }> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
+    .pipeThrough(new DecompressionStream(format)).getReader();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > max) {
+        await reader.cancel();
+        return { problem: `decompresses past the ${max}-byte limit` };
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return { problem: "compressed data damaged" };
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return { bytes: out };
+}
+
+const PICKLE_EXTENSIONS = new Set([
+  "pkl",
+  "pickle",
+  "pt",
+  "pth",
+  "bin",
+  "joblib",
+  "ckpt",
+  "dat",
+  "sav",
+  "p",
+  "pkl1",
+]);
+/** How much of a file without a pickle extension is walked to tell whether it is one. */
+const SNIFF_BYTES = 64 * 1024;
+const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * Protocol 0/1 pickles have no PROTO. A file named like a pickle is one if it starts with an
+ * opcode; otherwise its first 64 KiB are walked: it is a pickle when the walk ends cleanly, or
+ * when it imports a Python name before it fails (CPython would have imported it too, and run
+ * what it called, before raising).
+ */
+async function looksLikePickle(source: ByteSource, extension: string): Promise<boolean> {
+  const head = await source.read(0, Math.min(source.size, SNIFF_BYTES));
+  if (!PICKLE_OPCODE_FIRST.has(head[0]) || PICKLE_OPCODES[head[0]]?.name === "STOP") return false;
   if (PICKLE_EXTENSIONS.has(extension)) return true;
-  const scan = scanPickle(head, { maxOps: 64 });
-  return scan.complete || scan.problems.every((p) => p.startsWith("pickle truncated"));
+  const scan = scanPickle(head, { maxOps: 100_000 });
+  if (scan.complete && scan.ops > 1) return true;
+  return scan.globals.some((g) => PYTHON_NAME.test(g.module) && PYTHON_NAME.test(g.name));
 }
 
 async function readNpy(source: ByteSource, limits: Limits): Promise<Found> {
   const head = await source.read(0, Math.min(source.size, 12 + 0x10000));
   const header = parseNpyHeader(head);
-  if ("problem" in header) return { format: "npy", globals: [], issues: [header.problem] };
-  if (!header.objects) return { format: "npy", globals: [], issues: [] };
+  if ("problem" in header) return none("npy", header.problem);
+  if (!header.objects) return none("npy");
   if (source.size > limits.maxPickleBytes) {
-    return { format: "npy-pickle", globals: [], issues: ["object array too large to scan"] };
+    return none("npy-pickle", "object array too large to scan; not scanned");
   }
   return scanNpy(await source.read(0, source.size));
 }
@@ -228,7 +409,12 @@ const TORCH_METADATA =
 
 async function readArchive(source: ByteSource, limits: Limits, depth: number): Promise<Found> {
   const directory = await readZipDirectory(source, limits);
-  const found: Found = { format: "unknown", globals: [], issues: [...directory.problems] };
+  const found: Found = {
+    format: "unknown",
+    globals: [],
+    embedded: [],
+    issues: [...directory.problems],
+  };
   const files = directory.entries.filter((e) => !e.name.endsWith("/"));
   const hasTorchPickle = files.some((e) => /(^|\/)data\.pkl$/.test(e.name));
   let pickles = 0;
@@ -244,11 +430,20 @@ async function readArchive(source: ByteSource, limits: Limits, depth: number): P
       found.issues.push(member.problem!);
       continue;
     }
+    if (/(^|\/)config\.json$/.test(entry.name)) {
+      const keras = kerasConfigItems(member.bytes, entry.name);
+      found.embedded!.push(...keras.items);
+      if (keras.problem) found.issues.push(keras.problem);
+      continue;
+    }
     const inner: Found | ContainerScan = entry.name.toLowerCase().endsWith(".pkl")
       ? scanPickleFile(member.bytes)
       : await identify(bufferSource(member.bytes), entry.name, limits, depth + 1);
     if (["pickle", "joblib", "pytorch-legacy", "pytorch-zip"].includes(inner.format)) pickles++;
     found.globals.push(...inner.globals);
+    if ("embedded" in inner) {
+      found.embedded!.push(...(inner.embedded ?? []).map((e) => ({ ...e, where: entry.name })));
+    }
     found.issues.push(...inner.issues.map((issue) => `${entry.name}: ${issue}`));
   }
   const names = files.map((e) => e.name.split("/").at(-1)!);

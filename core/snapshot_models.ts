@@ -69,6 +69,27 @@ export const PickleGlobal = z.object({ module: z.string(), name: z.string() });
 export type PickleGlobal = z.infer<typeof PickleGlobal>;
 
 /**
+ * Something inside a model file that the loading stack follows besides pickle imports: a Keras
+ * `Lambda` layer (Python bytecode) or module reference, a GGUF chat template (Jinja the serving
+ * stack renders), an ONNX tensor's external-data path. Recorded as found; checks judge it.
+ *
+ * @example
+ * ```ts
+ * import { EmbeddedItem } from "./snapshot_models.ts";
+ * EmbeddedItem.parse({ kind: "external-data", value: "../../etc/passwd", where: "weight" });
+ * ```
+ */
+export const EmbeddedItem = z.object({
+  kind: z.enum(["keras-lambda", "keras-module", "chat-template", "external-data"]),
+  value: z.string().describe(
+    "Layer name (lambda), module.class (module), template text, or the external path",
+  ),
+  where: z.string().optional().describe("Member, metadata key or tensor it was found in"),
+});
+/** Something a model file's loader follows besides pickle imports. */
+export type EmbeddedItem = z.infer<typeof EmbeddedItem>;
+
+/**
  * A model file on disk, identified by content.
  *
  * @example
@@ -96,7 +117,16 @@ export const Artifact = z.object({
   size: z.number().int().min(0),
   sha256: z.string().optional(),
   globals: z.array(PickleGlobal).describe("Globals imported by embedded pickles"),
-  issues: z.array(z.string()).describe("Structural problems found while reading the file"),
+  embedded: z.array(EmbeddedItem).default([]).describe(
+    "Code and references the loader follows besides pickle imports",
+  ),
+  issues: z.array(z.string()).describe(
+    "Why the file could not be read completely (damage, limits, unsupported encodings); " +
+      "a non-empty list means the file was not fully scanned",
+  ),
+  foundBy: z.enum(["name", "content"]).optional().describe(
+    "'content' when the project walk recognised the file by sniffing its first bytes",
+  ),
 });
 /** A model file on disk. */
 export type Artifact = z.infer<typeof Artifact>;

@@ -58,6 +58,7 @@ export const PREVENTION_BY_CHECK: Readonly<Record<string, string>> = {
   "hub.model-resolves": ML06_PREVENTION.secureRepositories,
   "hub.safe-weights": ML06_PREVENTION.verificationTools,
   "artifact.no-unsafe-pickle": ML06_PREVENTION.verificationTools,
+  "artifact.no-embedded-code": ML06_PREVENTION.verificationTools,
   "artifact.safe-format": ML06_PREVENTION.verificationTools,
   "artifact.safe-loaders": ML06_PREVENTION.codeReview,
 };
@@ -98,6 +99,7 @@ export const recommended: Policy = definePolicy({
     checks.hub.modelResolves({}, why("hub.model-resolves")),
     checks.hub.safeWeights({}, why("hub.safe-weights")),
     checks.artifact.noUnsafePickle({}, why("artifact.no-unsafe-pickle")),
+    checks.artifact.noEmbeddedCode({}, why("artifact.no-embedded-code")),
     checks.artifact.safeFormat({}, why("artifact.safe-format")),
     checks.artifact.safeLoaders({}, why("artifact.safe-loaders")),
   ],

@@ -106,10 +106,11 @@ Deno.test("tollgate scan: model files by path, with the artifact checks only", a
     assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(run.stdout);
     assert.deepEqual(report.results.map((r: { check: string }) => r.check), [
+      "artifact.no-embedded-code",
       "artifact.no-unsafe-pickle",
       "artifact.safe-format",
     ]);
-    const errors = report.results[0].findings;
+    const errors = report.results[1].findings;
     assert.deepEqual(errors.map((f: { subject: string }) => f.subject), [`${dir}/evil.bin`]);
     assert.match(errors[0].message, /imports builtins\.eval/);
     const safe = await tollgate(["scan", path.join(dir, "model.safetensors")]);

@@ -101,7 +101,7 @@ Deno.test("a clean project passes with exit 0", async () => {
   });
   const run = await tollgate(["check", dir, "--offline"]);
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 17 passed/m);
+  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 18 passed/m);
 });
 
 Deno.test("configuration errors exit 2 with one message naming file and key or line", async () => {
@@ -278,6 +278,7 @@ Deno.test("checks lists every check; explain shows params, fix and the ML06 item
   const list = await tollgate(["checks", "--format", "json"]);
   const ids = JSON.parse(list.stdout).map((c: { id: string }) => c.id);
   assert.deepEqual(ids, [
+    "artifact.no-embedded-code",
     "artifact.no-unsafe-pickle",
     "artifact.safe-format",
     "artifact.safe-loaders",

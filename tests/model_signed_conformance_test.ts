@@ -252,7 +252,14 @@ Deno.test("the check: a signed model passes, a tampered one fails, and deleting 
     const exists = await Deno.stat(path.join(root, sig)).then(() => true, () => false);
     const { signatures } = await collectSignatures({ root, files: exists ? [sig] : [] });
     return snapshotOf({
-      artifacts: [{ path: weights, format: "safetensors", size: 9, globals: [], issues: [] }],
+      artifacts: [{
+        path: weights,
+        format: "safetensors",
+        size: 9,
+        globals: [],
+        embedded: [],
+        issues: [],
+      }],
       signatures,
     });
   };
