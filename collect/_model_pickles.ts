@@ -16,7 +16,15 @@ export interface ContainerScan {
   globals: PickleGlobal[];
   /** Problems found. */
   issues: string[];
+  /**
+   * True when the bytes fail CPython's unpickler within the first opcodes, before importing
+   * anything: not a pickle at all (a raw `.bin` of another format), and harmless to load.
+   */
+  notPickle?: boolean;
 }
+
+/** Opcodes within which a walk that fails without importing anything means "not a pickle". */
+const NOT_PICKLE_OPS = 4;
 
 /** The pickle PyTorch's legacy format starts with: `LONG1` of its magic number. */
 export const TORCH_LEGACY_MAGIC = new Uint8Array([
@@ -98,7 +106,9 @@ export function scanPickleFile(bytes: Uint8Array): ContainerScan {
   const isJoblib = scan.globals.some((g) =>
     g.module === "joblib.numpy_pickle" && g.name === "NumpyArrayWrapper"
   );
-  return { format: isJoblib ? "joblib" : "pickle", globals: scan.globals, issues };
+  const notPickle = scan.ended === "invalid" && scan.globals.length === 0 &&
+    scan.ops <= NOT_PICKLE_OPS;
+  return { format: isJoblib ? "joblib" : "pickle", globals: scan.globals, issues, notPickle };
 }
 
 /**

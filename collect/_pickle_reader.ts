@@ -17,8 +17,11 @@ export class PickleTruncated extends Error {
   }
 }
 
-/** The stream is damaged or exceeds a limit (the message says which). */
+/** The stream is damaged where CPython's unpickler would raise too (the message says how). */
 export class PickleDamage extends Error {}
+
+/** The walk stopped at one of the scanner's own limits, where CPython would read on. */
+export class PickleLimit extends PickleDamage {}
 
 /** Longest text-protocol line accepted (GLOBAL, INT, PUT…). */
 export const MAX_LINE = 64 * 1024;
@@ -99,7 +102,7 @@ export class PickleCursor {
   line(encoding: "latin1" | "utf8" = "latin1"): string {
     const end = this.bytes.indexOf(0x0a, this.pos);
     if (end < 0) throw new PickleTruncated(this.pos);
-    if (end - this.pos > MAX_LINE) throw new PickleDamage(`line longer than ${MAX_LINE} bytes`);
+    if (end - this.pos > MAX_LINE) throw new PickleLimit(`line longer than ${MAX_LINE} bytes`);
     const slice = this.bytes.subarray(this.pos, end);
     let text: string;
     try {

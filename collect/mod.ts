@@ -6,6 +6,7 @@
  */
 import * as path from "node:path";
 import {
+  type Artifact,
   emptySnapshot,
   type InstallerTool,
   type Problem,
@@ -13,6 +14,7 @@ import {
 } from "../core/snapshot.ts";
 import { ReadError, resolveInRoot } from "./_fs.ts";
 import { readModelFileAt } from "./model_files.ts";
+import { MAX_SNIFFED, mayBeModel, MODEL_FILE, readHead } from "./_model_sniff.ts";
 import { redactUrlsIn } from "./_url.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import { walkProject } from "./walk.ts";
@@ -163,6 +165,38 @@ export const READERS: readonly FileReader[] = [
   },
 ];
 
+/** The format coverage names for model files recognised by their content. */
+const SNIFFED_FORMAT = "model file (by content)";
+
+/**
+ * Model files among the files no reader claimed, recognised by their first bytes and kept when
+ * the content is a model format (or could not be read completely).
+ */
+async function sniffModels(
+  root: string,
+  files: string[],
+  shown: (file: string) => string = (file) => file,
+): Promise<{ artifacts: Artifact[]; inputs: string[]; problems: Problem[] }> {
+  const found = { artifacts: [] as Artifact[], inputs: [] as string[], problems: [] as Problem[] };
+  for (const [count, file] of files.entries()) {
+    if (count >= MAX_SNIFFED) {
+      found.problems.push({
+        file: shown(file),
+        message: `more than ${MAX_SNIFFED} files to sniff for model content; ` +
+          `${files.length - count} were not`,
+      });
+      break;
+    }
+    const head = await readHead(root, file);
+    if (!head || !mayBeModel(head.head, head.size)) continue;
+    const artifact = await readModelFileAt(path.join(root, file), { path: shown(file) });
+    if (artifact.format === "unknown" && artifact.issues.length === 0) continue;
+    found.artifacts.push({ ...artifact, foundBy: "content" });
+    found.inputs.push(shown(file));
+  }
+  return found;
+}
+
 /**
  * Collect a snapshot of the project at `root`.
  *
@@ -231,6 +265,12 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       }
     }
   }
+  const claimed = new Set(inputs.keys());
+  const unclaimed = walk.files.filter((f) => !claimed.has(f) && !READERS.some((r) => r.matches(f)));
+  const sniffed = await sniffModels(root, unclaimed);
+  add({ artifacts: sniffed.artifacts, problems: sniffed.problems });
+  for (const file of sniffed.inputs) inputs.set(file, SNIFFED_FORMAT);
+
   const signatures = await collectSignatures({
     root,
     files: walk.files,
@@ -289,10 +329,6 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     .sort((a, b) => compare(a.file, b.file));
   return snapshot;
 }
-
-/** Files that may hold model weights; their content, not the name, decides the format. */
-const MODEL_FILE =
-  /\.(?:pt|pth|bin|ckpt|pkl|pickle|joblib|npy|npz|safetensors|onnx|gguf|h5|keras|model)$/i;
 
 /** Readers scanning ordinary project files: listed in coverage only when they found something. */
 const REPORTED_ONLY_WHEN_FOUND = new Set(["python", "model config"]);
@@ -365,7 +401,8 @@ function unique<T>(items: T[], key: (item: T) => string, merge?: (kept: T, again
 
 /**
  * Snapshot of model files only, for `tollgate scan`: each path is a model file (read whatever its
- * name) or a directory (searched for model files by name, judged by content). Artifact paths are
+ * name) or a directory (searched for model files by name, and by content for other files; judged
+ * by content). Artifact paths are
  * the given paths (joined with the file's place inside a given directory).
  *
  * @param options The paths, and `now`.
@@ -394,6 +431,14 @@ export async function scanModelPaths(options: { paths: string[]; now?: Date }): 
     const root = path.resolve(given);
     const walk = await walkProject({ root });
     snapshot.problems.push(...walk.problems.map((p) => ({ ...p, file: `${shown}/${p.file}` })));
+    const sniffed = await sniffModels(
+      root,
+      walk.files.filter((f) => !MODEL_FILE.test(f)),
+      (file) => `${shown}/${file}`,
+    );
+    snapshot.artifacts.push(...sniffed.artifacts);
+    snapshot.problems.push(...sniffed.problems);
+    snapshot.inputs.push(...sniffed.inputs.map((file) => ({ file, format: SNIFFED_FORMAT })));
     for (const file of walk.files.filter((f) => MODEL_FILE.test(f))) {
       const at = `${shown}/${file}`;
       try {

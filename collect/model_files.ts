@@ -246,9 +246,29 @@ async function identify(
     }
     if (extension === "onnx") return await claimed(source, "onnx", onnx.problems, limits);
   }
-  if (head[0] === 0x80 && head[1] <= 5 || await looksLikePickle(source, extension)) {
-    return await scanWholePickle(source, limits);
+  // Python's zipfile finds an archive by its end record, whatever precedes it (a pickle, junk):
+  // Keras and NumPy open such a file as the archive while pickle.load reads its first bytes.
+  const archive = depth < limits.maxDepth && await endsLikeZip(source)
+    ? await readArchive(source, limits, depth)
+    : undefined;
+  const pickle = head[0] === 0x80 && head[1] <= 5 || await looksLikePickle(source, extension)
+    ? await scanWholePickle(source, limits)
+    : undefined;
+  if (archive && pickle && pickle.format !== "unknown") {
+    return {
+      format: pickle.globals.length > 0 || archive.format === "unknown"
+        ? pickle.format
+        : archive.format,
+      globals: [...pickle.globals, ...archive.globals],
+      embedded: archive.embedded,
+      issues: [
+        ...pickle.issues.map((i) => `bytes before the archive: ${i}`),
+        ...archive.issues,
+      ],
+    };
   }
+  if (archive) return archive;
+  if (pickle) return pickle;
   if (extension === "gguf") return none("unknown", "named .gguf but not GGUF; not scanned");
   if (extension === "keras" || extension === "h5") {
     return none("unknown", `named .${extension} but neither a Keras archive nor HDF5; not scanned`);
@@ -284,7 +304,10 @@ async function scanWholePickle(source: ByteSource, limits: Limits): Promise<Foun
     );
   }
   const bytes = await source.read(0, source.size);
-  return startsWith(bytes, TORCH_LEGACY_MAGIC) ? scanTorchLegacy(bytes) : scanPickleFile(bytes);
+  if (startsWith(bytes, TORCH_LEGACY_MAGIC)) return scanTorchLegacy(bytes);
+  const scan = scanPickleFile(bytes);
+  // Bytes CPython rejects at once, before importing anything, load nothing: not a pickle.
+  return scan.notPickle ? none("unknown") : scan;
 }
 
 function templates(found: { key: string; value: string }[]): EmbeddedItem[] {
@@ -299,6 +322,19 @@ function templates(found: { key: string; value: string }[]): EmbeddedItem[] {
 const PICKLE_OPCODE_FIRST: ReadonlySet<number> = new Set(
   PICKLE_OPCODES.flatMap((op, byte) => op === undefined ? [] : [byte]),
 );
+
+/** Whether the file's last 64 KiB hold a ZIP end-of-central-directory record. */
+async function endsLikeZip(source: ByteSource): Promise<boolean> {
+  if (source.size < 22) return false;
+  const length = Math.min(source.size, 22 + 0xffff);
+  const tail = await source.read(source.size - length, length);
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 0x05 && tail[i + 3] === 0x06) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /** A zlib stream header (RFC 1950): deflate, a window ≤ 32 KiB, and the check bits. */
 function isZlibHeader(head: Uint8Array): boolean {
@@ -371,25 +407,25 @@ const PICKLE_EXTENSIONS = new Set([
   "dat",
   "sav",
   "p",
-  "pkl1",
 ]);
 /** How much of a file without a pickle extension is walked to tell whether it is one. */
 const SNIFF_BYTES = 64 * 1024;
 const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /**
- * Protocol 0/1 pickles have no PROTO. A file named like a pickle is one if it starts with an
- * opcode; otherwise its first 64 KiB are walked: it is a pickle when the walk ends cleanly, or
- * when it imports a Python name before it fails (CPython would have imported it too, and run
- * what it called, before raising).
+ * Protocol 0/1 pickles have no PROTO. A file named like a pickle is scanned as one if it starts
+ * with an opcode. Otherwise its first 64 KiB are walked, and it is a pickle when it imports a
+ * Python name and either calls something or ends cleanly at STOP: what CPython would import and
+ * run before it raised. Text that merely starts with opcode letters ("cat\ndog\n…") imports a
+ * name but calls nothing.
  */
 async function looksLikePickle(source: ByteSource, extension: string): Promise<boolean> {
   const head = await source.read(0, Math.min(source.size, SNIFF_BYTES));
   if (!PICKLE_OPCODE_FIRST.has(head[0]) || PICKLE_OPCODES[head[0]]?.name === "STOP") return false;
   if (PICKLE_EXTENSIONS.has(extension)) return true;
   const scan = scanPickle(head, { maxOps: 100_000 });
-  if (scan.complete && scan.ops > 1) return true;
-  return scan.globals.some((g) => PYTHON_NAME.test(g.module) && PYTHON_NAME.test(g.name));
+  const imports = scan.globals.some((g) => PYTHON_NAME.test(g.module) && PYTHON_NAME.test(g.name));
+  return imports && (scan.calls > 0 || scan.complete);
 }
 
 async function readNpy(source: ByteSource, limits: Limits): Promise<Found> {

@@ -8,7 +8,13 @@
  */
 import type { PickleGlobal } from "../core/snapshot_models.ts";
 import { HIGHEST_PICKLE_PROTOCOL, PICKLE_OPCODES } from "./_pickle_opcodes.ts";
-import { PickleCursor, PickleDamage, PickleTruncated, pythonDecimal } from "./_pickle_reader.ts";
+import {
+  PickleCursor,
+  PickleDamage,
+  PickleLimit,
+  PickleTruncated,
+  pythonDecimal,
+} from "./_pickle_reader.ts";
 import { readDataArgument } from "./_pickle_data.ts";
 import {
   inlineArrayOf,
@@ -45,6 +51,13 @@ export interface PickleScan {
   persistentIds: boolean;
   /** Whether the walk reached STOP. */
   complete: boolean;
+  /**
+   * How the walk ended: at STOP, where CPython's unpickler raises too (damage, truncation), or at
+   * one of the scanner's own limits (where CPython reads on).
+   */
+  ended: "stop" | "invalid" | "limit";
+  /** Calls made (REDUCE, INST, OBJ, NEWOBJ, NEWOBJ_EX): what runs code when a pickle loads. */
+  calls: number;
   /** Opcodes walked. */
   ops: number;
 }
@@ -93,6 +106,8 @@ export function scanPickleStream(
     problems: [],
     persistentIds: false,
     complete: true,
+    ended: "stop",
+    calls: 0,
     ops: 0,
   };
   for (let count = 0; result.end < bytes.length; count++) {
@@ -114,6 +129,8 @@ function merge(into: PickleScan, one: PickleScan): void {
   into.problems.push(...one.problems);
   into.persistentIds ||= one.persistentIds;
   into.complete &&= one.complete;
+  into.ended = one.ended;
+  into.calls += one.calls;
   into.end = one.end;
 }
 
@@ -132,6 +149,8 @@ function walk(
     problems: [],
     persistentIds: false,
     complete: false,
+    ended: "invalid",
+    calls: 0,
     ops: 0,
   };
   const stack: PickleValue[] = [];
@@ -149,7 +168,7 @@ function walk(
     return stack.splice(mark);
   };
   const push = (value: PickleValue): void => {
-    if (stack.length >= maxMemo) throw new PickleDamage(`stack deeper than ${maxMemo}`);
+    if (stack.length >= maxMemo) throw new PickleLimit(`stack deeper than ${maxMemo}`);
     stack.push(value);
   };
   const remember = (key: number | undefined): void => {
@@ -158,7 +177,7 @@ function walk(
     }
     if (stack.length === 0) throw new PickleDamage("memo store with an empty stack");
     if (memo.size >= maxMemo && !memo.has(key)) {
-      throw new PickleDamage(`memo over ${maxMemo} entries`);
+      throw new PickleLimit(`memo over ${maxMemo} entries`);
     }
     memo.set(key, stack[stack.length - 1]);
   };
@@ -176,7 +195,7 @@ function walk(
   try {
     while (true) {
       opStart = cursor.pos;
-      if (budget.ops++ >= maxOps) throw new PickleDamage(`more than ${maxOps} opcodes`);
+      if (budget.ops++ >= maxOps) throw new PickleLimit(`more than ${maxOps} opcodes`);
       result.ops++;
       const code = bytes[cursor.take(1)];
       const opcode = PICKLE_OPCODES[code];
@@ -195,7 +214,9 @@ function walk(
           cursor.uint(8);
           break;
         case "STOP":
+          pop(); // CPython returns the top of the stack: an empty one is an error
           result.complete = true;
+          result.ended = "stop";
           result.end = cursor.pos;
           return result;
         case "MARK":
@@ -315,6 +336,7 @@ function walk(
           const name = cursor.line("utf8");
           const args = popMark();
           result.globals.push({ module, name });
+          result.calls++;
           push({
             kind: "call",
             callable: { kind: "global", global: { module, name } },
@@ -343,23 +365,27 @@ function walk(
         case "REDUCE": {
           const args = pop();
           const callable = pop();
+          result.calls++;
           push({ kind: "call", callable, args });
           break;
         }
         case "OBJ": {
           const items = popMark();
           if (items.length === 0) throw new PickleDamage("OBJ without a class");
+          result.calls++;
           push({ kind: "call", callable: items[0], args: tupleOf(items.slice(1)) });
           break;
         }
         case "NEWOBJ": {
           const args = pop();
+          result.calls++;
           push({ kind: "call", callable: pop(), args });
           break;
         }
         case "NEWOBJ_EX": {
           pop();
           const args = pop();
+          result.calls++;
           push({ kind: "call", callable: pop(), args });
           break;
         }
@@ -396,12 +422,13 @@ function walk(
           break;
         default: {
           const value = readDataArgument(opcode.name, cursor);
-          if (value === undefined) throw new PickleDamage(`opcode ${opcode.name} not handled`);
+          if (value === undefined) throw new PickleLimit(`opcode ${opcode.name} not handled`);
           push(value);
         }
       }
     }
   } catch (error) {
+    if (error instanceof PickleLimit) result.ended = "limit";
     if (error instanceof PickleTruncated) result.problems.push(`${error.message}`);
     else if (error instanceof PickleDamage) {
       result.problems.push(`${error.message} at offset ${opStart}`);
@@ -413,19 +440,20 @@ function walk(
   function skipInlineArray(state: PickleValue): void {
     const array = inlineArrayOf(state);
     if (array.kind === "unknown") {
-      throw new PickleDamage(`joblib array cannot be sized (${array.reason})`);
+      throw new PickleLimit(`joblib array cannot be sized (${array.reason})`);
     }
     if (array.padded) cursor.take(cursor.uint(1));
     if (array.kind === "raw") {
       cursor.take(array.bytes);
       return;
     }
-    if (depth >= MAX_NESTING) throw new PickleDamage("joblib object arrays nested too deeply");
+    if (depth >= MAX_NESTING) throw new PickleLimit("joblib object arrays nested too deeply");
     const inner = walk(bytes, { ...options, offset: cursor.pos, joblib: false }, budget, depth + 1);
     result.globals.push(...inner.globals);
     result.problems.push(...inner.problems);
+    result.calls += inner.calls;
     result.persistentIds ||= inner.persistentIds;
-    if (!inner.complete) throw new PickleDamage("joblib object array pickle incomplete");
+    if (!inner.complete) throw new PickleLimit("joblib object array pickle incomplete");
     cursor.pos = inner.end;
   }
 }

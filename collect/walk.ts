@@ -9,7 +9,8 @@ import type { Problem } from "../core/snapshot.ts";
 import { describeFsError } from "./_fs.ts";
 
 /**
- * Directories never descended into when looking for manifests and code.
+ * Directories never descended into when looking for manifests, code and model files.
+ * (`__pycache__` is searched: a pickle hidden there loads like any other.)
  *
  * @example
  * ```ts
@@ -22,7 +23,6 @@ export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
   ".hg",
   ".svn",
   "node_modules",
-  "__pycache__",
   "site-packages",
   "dist-packages",
   ".tox",
