@@ -396,18 +396,8 @@ async function decompress(
   return { bytes: out };
 }
 
-const PICKLE_EXTENSIONS = new Set([
-  "pkl",
-  "pickle",
-  "pt",
-  "pth",
-  "bin",
-  "joblib",
-  "ckpt",
-  "dat",
-  "sav",
-  "p",
-]);
+/** Extensions only pickles use; `.dat` and `.p` are too generic and go by content. */
+const PICKLE_EXTENSIONS = new Set(["pkl", "pickle", "pt", "pth", "bin", "joblib", "ckpt", "sav"]);
 /** How much of a file without a pickle extension is walked to tell whether it is one. */
 const SNIFF_BYTES = 64 * 1024;
 const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
