@@ -127,7 +127,11 @@ export const noRemoteCode = defineCheck({
         subject: modelSubject(ref),
         location: ref.location,
         severity: ref.trustRemoteCode === true ? undefined : "warning" as const,
-        message: ref.trustRemoteCode === true
+        message: ref.customPipeline !== undefined
+          ? `${modelLabel(ref)} is loaded with custom_pipeline=${
+            JSON.stringify(ref.customPipeline)
+          }, running pipeline code fetched from the Hub or GitHub.`
+          : ref.trustRemoteCode === true
           ? `${modelLabel(ref)} is loaded with trust_remote_code=True, running code from the hub ` +
             "repository."
           : `${modelLabel(ref)} is loaded with a trust_remote_code value computed at run time.`,

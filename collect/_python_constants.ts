@@ -98,9 +98,7 @@ export function moduleConstants(tokens: PythonToken[]): Map<string, string> {
  * scope.constants.get("name"); // "org/m"
  * ```
  */
-export function functionScopes(
-  tokens: PythonToken[],
-): Array<{ from: number; to: number; constants: Map<string, string>; bound: Set<string> }> {
+export function functionScopes(tokens: PythonToken[]): Scope[] {
   const scopes = [];
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].kind !== "name" || tokens[i].text !== "def") continue;
@@ -118,17 +116,63 @@ export function functionScopes(
     }
     if (bodyStart >= end || tokens[bodyStart].column <= defColumn) continue;
     const scope = scopeConstants(tokens, { from: head, to: end, column: tokens[bodyStart].column });
-    scopes.push({ from: bodyStart, to: end, constants: scope.constants, bound: scope.bound });
+    scopes.push({ from: bodyStart, to: end, ...scope });
   }
   return scopes;
+}
+
+/** A half-open range of token indexes: one expression. */
+export interface TokenSpan {
+  /** First token. */
+  from: number;
+  /** Just past the last token. */
+  to: number;
+}
+
+/** What one scope (the module, or a function body) binds. */
+export interface ScopeBindings {
+  /** Names bound exactly once, to a string literal, and their values. */
+  constants: Map<string, string>;
+  /**
+   * Names bound only by plain `NAME = expression` statements at the scope's own level, with the
+   * expression of each (several when the name is reassigned); any other binding (a loop, an
+   * import, a parameter, `+=`) leaves the name out.
+   */
+  definitions: Map<string, TokenSpan[]>;
+  /** Every name the scope binds. */
+  bound: Set<string>;
+}
+
+/** One function body: its token range and what it binds. */
+export interface Scope extends ScopeBindings {
+  /** First token of the body. */
+  from: number;
+  /** Just past the body. */
+  to: number;
+}
+
+/**
+ * What the module binds at its own level (see {@linkcode ScopeBindings}).
+ *
+ * @example
+ * ```ts
+ * import { moduleBindings } from "./_python_constants.ts";
+ * import { tokenizePython } from "./_python_tokens.ts";
+ * const module = moduleBindings(tokenizePython('M = "a/b"\nM = "c/d"\n'));
+ * module.definitions.get("M")?.length; // 2
+ * ```
+ */
+export function moduleBindings(tokens: PythonToken[]): ScopeBindings {
+  return scopeConstants(tokens, { from: 0, to: tokens.length, column: 1 });
 }
 
 /** Constants of one scope: statements starting at `column` inside tokens [from, to). */
 function scopeConstants(
   tokens: PythonToken[],
   scope: { from: number; to: number; column: number },
-): { constants: Map<string, string>; bound: Set<string> } {
+): ScopeBindings {
   const candidates = new Map<string, string>();
+  const spans = new Map<string, TokenSpan[]>();
   const bindings = new Map<string, number>();
   const bind = (name: string) => bindings.set(name, (bindings.get(name) ?? 0) + 1);
   let start = scope.from;
@@ -142,6 +186,8 @@ function scopeConstants(
         markBindings(tokens, start, i, assigns[assigns.length - 1] ?? -1, bind);
         const constant = atLevel ? constantDefinition(tokens, start, i, assigns) : undefined;
         if (constant) candidates.set(constant.name, constant.value);
+        const plain = atLevel ? plainAssignment(tokens, start, i, assigns) : undefined;
+        if (plain) spans.set(plain.name, [...spans.get(plain.name) ?? [], plain.span]);
         // `if x: A = "a"; B = "b"` — B belongs to the if-suite.
         if (COMPOUND.has(tokens[start].text)) atLevel = false;
       }
@@ -155,7 +201,24 @@ function scopeConstants(
   for (const [name, value] of candidates) {
     if (bindings.get(name) === 1) constants.set(name, value);
   }
-  return { constants, bound: new Set(bindings.keys()) };
+  const definitions = new Map<string, TokenSpan[]>();
+  for (const [name, list] of spans) {
+    if (bindings.get(name) === list.length) definitions.set(name, list);
+  }
+  return { constants, definitions, bound: new Set(bindings.keys()) };
+}
+
+/** `NAME = expression` (optionally annotated) with one top-level `=`: the name and expression. */
+function plainAssignment(
+  tokens: PythonToken[],
+  from: number,
+  to: number,
+  assigns: number[],
+): { name: string; span: TokenSpan } | undefined {
+  const [assign] = assigns;
+  if (tokens[from].kind !== "name" || assigns.length !== 1 || assign + 1 >= to) return undefined;
+  if (assign !== from + 1 && !(assign > from + 2 && isOp(tokens[from + 1], ":"))) return undefined;
+  return { name: tokens[from].text, span: { from: assign + 1, to } };
 }
 
 /** Indexes of the `=` tokens outside brackets in one statement. */

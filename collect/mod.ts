@@ -323,7 +323,10 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   snapshot.settings = unique(snapshot.settings, (s) => `${where(s.location)}|${s.name}|${s.value}`);
   snapshot.environments = unique(snapshot.environments, (e) => e.path);
   snapshot.artifacts = unique(snapshot.artifacts, (a) => a.path);
-  snapshot.models = unique(snapshot.models, (m) => `${where(m.location)}|${m.location.column}`);
+  snapshot.models = unique(
+    snapshot.models,
+    (m) => `${where(m.location)}|${m.location.column}|${m.repoId}`,
+  );
   snapshot.problems = unique(snapshot.problems, (p: Problem) => `${where(p)}|${p.message}`);
   snapshot.inputs = [...inputs].map(([file, format]) => ({ file, format }))
     .sort((a, b) => compare(a.file, b.file));

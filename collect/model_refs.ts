@@ -7,8 +7,16 @@
  * @module
  */
 import type { LoaderCall, ModelReference, Problem } from "../core/snapshot.ts";
-import { functionScopes, isOp, literalValue, moduleConstants } from "./_python_constants.ts";
+import { functionScopes, isOp, moduleBindings } from "./_python_constants.ts";
 import { type PythonToken, PythonTokenLimitError, tokenizePython } from "./_python_tokens.ts";
+import {
+  type Brackets,
+  evaluatePython,
+  importAliases,
+  matchBrackets,
+  type PythonNames,
+  type PythonValue,
+} from "./_python_values.ts";
 
 /** What {@linkcode findModelReferences} found in one file. */
 export interface ModelReferenceScan {
@@ -41,14 +49,12 @@ interface CallArguments {
   keywords: Map<string, Span>;
   /** A `**kwargs` may carry any keyword. */
   spread: boolean;
+  /** The expressions after each `**`. */
+  spreads: Span[];
 }
 
 /** What an argument evaluates to without running anything; absent arguments are `none`. */
-type ArgumentValue =
-  | { kind: "literal"; value: string }
-  | { kind: "boolean"; value: boolean }
-  | { kind: "none" }
-  | { kind: "dynamic" };
+type ArgumentValue = PythonValue;
 
 /** A reference before the call's name and place are added. */
 type Facts = Omit<ModelReference, "loader" | "location">;
@@ -117,35 +123,45 @@ export function findModelReferences(
   }
   const tokens = all.filter((t) => t.kind !== "comment");
   const brackets = matchBrackets(tokens);
-  const constants = moduleConstants(tokens);
-  const scopes = functionScopes(tokens);
+  const names: PythonNames = {
+    tokens,
+    module: moduleBindings(tokens),
+    scopes: functionScopes(tokens),
+    brackets,
+  };
+  const aliases = importAliases(tokens);
   const models: ModelReference[] = [];
   const loaderCalls: LoaderCall[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].kind !== "name" || !isOp(tokens[i + 1], "(")) continue;
     let start = i;
     while (isOp(tokens[start - 1], ".") && tokens[start - 2]?.kind === "name") start -= 2;
-    const parts: string[] = [];
-    for (let k = start; k <= i; k += 2) parts.push(tokens[k].text);
+    const written: string[] = [];
+    for (let k = start; k <= i; k += 2) written.push(tokens[k].text);
+    // `from transformers import pipeline as make`: make(…) is transformers.pipeline(…).
+    const parts = aliases.has(written[0])
+      ? [...aliases.get(written[0])!, ...written.slice(1)]
+      : written;
     const loader = loaderFor(parts);
     const unpickler = UNPICKLERS.find((u) => u.matches(parts));
     const before = tokens[start - 1];
     if (!loader && !unpickler) continue;
     if (before?.kind === "name" && /^(?:def|class)$/.test(before.text)) continue;
     const args = callArguments(tokens, i + 1, brackets);
-    const value = (span: Span | undefined) => evaluate(tokens, span, { constants, scopes });
+    const value = (span: Span | undefined) => evaluatePython(names, span);
+    const keyword = (name: string) => keywordValue(args, name, value);
     if (unpickler) {
       const options: Record<string, boolean | "dynamic"> = {};
       for (const option of unpickler.options) {
-        const found = value(args.keywords.get(option));
+        const found = keyword(option);
         if (found.kind === "boolean") options[option] = found.value;
-        else if (found.kind !== "none" || args.spread) options[option] = "dynamic";
+        else if (found.kind !== "none") options[option] = "dynamic";
       }
       const callee = tokens[start];
-      const written = parts.join(".");
+      const shown = written.join(".");
       loaderCalls.push({
         call: unpickler.call(parts),
-        ...(written !== unpickler.call(parts) ? { written } : {}),
+        ...(shown !== unpickler.call(parts) ? { written: shown } : {}),
         options,
         location: { file, line: callee.line, column: callee.column },
       });
@@ -153,16 +169,36 @@ export function findModelReferences(
     }
     if (!loader) continue;
     const text = (span: Span) => expressionText(tokens, span);
-    const reference = describe(loader, args, value, text);
-    if (!reference) continue;
     const callee = tokens[start];
-    models.push({
-      ...reference,
-      loader: parts.join("."),
-      location: { file, line: callee.line, column: callee.column },
-    });
+    for (const reference of describe(loader, args, value, keyword, text)) {
+      models.push({
+        ...reference,
+        loader: written.join("."),
+        location: { file, line: callee.line, column: callee.column },
+      });
+    }
   }
   return { models, loaderCalls, problems };
+}
+
+/**
+ * A keyword argument's value: given explicitly, or carried by a `**mapping` that evaluates to a
+ * dict; `dynamic` when a `**` spread could carry it but cannot be read.
+ */
+function keywordValue(
+  args: CallArguments,
+  name: string,
+  value: (span: Span | undefined) => ArgumentValue,
+): ArgumentValue {
+  const explicit = args.keywords.get(name);
+  if (explicit) return value(explicit);
+  let unknown = false;
+  for (const spread of args.spreads) {
+    const mapping = value(spread);
+    if (mapping.kind !== "dict") unknown = true;
+    else if (mapping.entries.has(name)) return mapping.entries.get(name)!;
+  }
+  return unknown ? { kind: "dynamic" } : { kind: "none" };
 }
 
 /** Calls that deserialise with pickle (or can), and the keyword options that decide it. */
@@ -238,40 +274,54 @@ function loaderFor(parts: string[]): Loader | undefined {
   return LOADERS.get(last);
 }
 
-/** Builds the reference for one matched call, or `undefined` when its model is not a hub id. */
+/**
+ * Builds the references for one matched call: one, or one per value a reassigned name may hold,
+ * or none when its model is not a hub id.
+ */
 function describe(
   loader: Loader,
   args: CallArguments,
   value: (span: Span | undefined) => ArgumentValue,
+  keyword: (name: string) => ArgumentValue,
   text: (span: Span) => string,
-): Facts | undefined {
-  const keyword = loader.idKeywords.map((k) => args.keywords.get(k)).find((s) => s);
-  const position = loader.idPosition < args.positionalKnown
-    ? args.positional[loader.idPosition]
-    : undefined;
-  const idSpan = keyword ?? position;
+): Facts[] {
+  const idSpan = loader.idKeywords.map((k) => args.keywords.get(k)).find((s) => s) ??
+    (loader.idPosition < args.positionalKnown ? args.positional[loader.idPosition] : undefined);
   const id = value(idSpan);
-  if (
-    id.kind === "dynamic" && idSpan &&
-    (loader.kind === "transformers" || loader.kind === "download")
-  ) {
-    // Computed at run time: recorded, not dropped, so revision and remote-code rules still apply.
-    return withLoadOptions(
-      { hub: "huggingface", repoId: "?", unresolved: text(idSpan) },
-      loader,
-      args,
-      value,
-    );
+  const hubLoader = loader.kind === "transformers" || loader.kind === "download";
+  if ((id.kind === "dynamic" || id.kind === "partial") && idSpan && hubLoader) {
+    // Computed at run time: recorded, not dropped, so revision and remote-code rules still apply,
+    // with the publisher when the text before the run-time part names it.
+    const reference: Facts = { hub: "huggingface", repoId: "?", unresolved: text(idSpan) };
+    const publisher = id.kind === "partial"
+      ? /^([A-Za-z0-9][\w.-]*)\//.exec(id.prefix)?.[1]
+      : undefined;
+    if (publisher !== undefined) reference.publisher = publisher;
+    return [withLoadOptions(reference, loader, keyword)];
   }
-  if (id.kind !== "literal") return undefined;
+  const ids = id.kind === "literal" ? [id.value] : id.kind === "choices" ? id.values : [];
+  return ids.flatMap((one) => {
+    const reference = referenceFor(loader, one, keyword);
+    if (reference && id.kind === "literal" && id.overridable !== undefined) {
+      reference.overridable = id.overridable;
+    }
+    return reference ? [reference] : [];
+  });
+}
+
+/** The reference for one literal id, or `undefined` when it is not a hub id. */
+function referenceFor(
+  loader: Loader,
+  id: string,
+  keyword: (name: string) => ArgumentValue,
+): Facts | undefined {
   const literal = (name: string) => {
-    const v = value(args.keywords.get(name));
+    const v = keyword(name);
     return v.kind === "literal" ? v.value : undefined;
   };
-
   if (loader.kind === "torch-hub") {
-    const match = TORCH_HUB_ID.exec(id.value);
-    if (!match || id.value.includes("..") || literal("source") === "local") return undefined;
+    const match = TORCH_HUB_ID.exec(id);
+    if (!match || id.includes("..") || literal("source") === "local") return undefined;
     const reference: Facts = {
       hub: "torch-hub",
       repoId: `${match[1]}/${match[2]}`,
@@ -280,8 +330,7 @@ function describe(
     if (match[3] !== undefined) reference.revision = match[3];
     return reference;
   }
-
-  let repo = id.value;
+  let repo = id;
   let revision: string | undefined;
   if (loader.kind === "timm") {
     const hubPrefix = /^hf[-_]hub:/.exec(repo);
@@ -298,25 +347,31 @@ function describe(
   if (slash > 0) reference.publisher = repo.slice(0, slash);
   if (revision !== undefined) reference.revision = revision;
   if (loader.kind === "timm") return reference;
-  return withLoadOptions(reference, loader, args, value);
+  return withLoadOptions(reference, loader, keyword);
 }
 
 /** Adds what the call says about revision and remote code. */
 function withLoadOptions(
   reference: Facts,
   loader: Loader,
-  args: CallArguments,
-  value: (span: Span | undefined) => ArgumentValue,
+  keyword: (name: string) => ArgumentValue,
 ): Facts {
-  const rev = args.keywords.get("revision");
-  const revisionValue = value(rev);
-  if (revisionValue.kind === "literal") reference.revision = revisionValue.value;
-  else if (rev ? revisionValue.kind !== "none" : args.spread) reference.revisionDynamic = true;
+  const revision = keyword("revision");
+  if (revision.kind === "literal") reference.revision = revision.value;
+  else if (revision.kind !== "none") reference.revisionDynamic = true;
   if (loader.kind === "transformers") {
-    const trust = value(args.keywords.get("trust_remote_code"));
+    const trust = keyword("trust_remote_code");
     if (trust.kind === "boolean") reference.trustRemoteCode = trust.value;
-    else if (trust.kind !== "none" || args.spread) reference.trustRemoteCode = "dynamic";
-    const safetensors = value(args.keywords.get("use_safetensors"));
+    else if (trust.kind !== "none") reference.trustRemoteCode = "dynamic";
+    // diffusers: custom_pipeline= runs pipeline code from the Hub (or diffusers' GitHub).
+    const custom = keyword("custom_pipeline");
+    if (custom.kind === "literal" && !/^(?:\.|\/|~)|\.py$/.test(custom.value)) {
+      reference.trustRemoteCode = true;
+      reference.customPipeline = custom.value;
+    } else if (custom.kind !== "none" && custom.kind !== "literal") {
+      reference.trustRemoteCode = reference.trustRemoteCode === true ? true : "dynamic";
+    }
+    const safetensors = keyword("use_safetensors");
     if (safetensors.kind === "boolean") reference.useSafetensors = safetensors.value;
     else if (safetensors.kind !== "none") reference.useSafetensors = "dynamic";
   }
@@ -338,30 +393,6 @@ export function isHubId(id: string): boolean {
   return id.includes("/") || !LOCAL_DIRECTORY_NAMES.has(id.toLowerCase());
 }
 
-/** For every opening bracket, the index of its closing bracket and of its top-level commas. */
-interface Brackets {
-  close: Map<number, number>;
-  commas: Map<number, number[]>;
-}
-
-/** One linear pass, so that reading the arguments of nested calls never rescans them. */
-function matchBrackets(tokens: PythonToken[]): Brackets {
-  const close = new Map<number, number>();
-  const commas = new Map<number, number[]>();
-  const open: number[] = [];
-  tokens.forEach((t, i) => {
-    if (t.kind !== "op") return;
-    if (t.text === "(" || t.text === "[" || t.text === "{") {
-      open.push(i);
-      if (t.text === "(") commas.set(i, []);
-    } else if (t.text === ")" || t.text === "]" || t.text === "}") {
-      const opener = open.pop();
-      if (opener !== undefined) close.set(opener, i);
-    } else if (t.text === "," && open.length > 0) commas.get(open[open.length - 1])?.push(i);
-  });
-  return { close, commas };
-}
-
 function callArguments(tokens: PythonToken[], open: number, brackets: Brackets): CallArguments {
   const end = brackets.close.get(open) ?? tokens.length;
   const args: CallArguments = {
@@ -369,6 +400,7 @@ function callArguments(tokens: PythonToken[], open: number, brackets: Brackets):
     positionalKnown: Infinity,
     keywords: new Map(),
     spread: false,
+    spreads: [],
   };
   const bounds = [open, ...(brackets.commas.get(open) ?? []), end];
   for (let k = 0; k + 1 < bounds.length; k++) {
@@ -379,6 +411,7 @@ function callArguments(tokens: PythonToken[], open: number, brackets: Brackets):
       args.keywords.set(first.text, { from: span.from + 2, to: span.to });
     } else if (isOp(first, "**")) {
       args.spread = true;
+      args.spreads.push({ from: span.from + 1, to: span.to });
     } else {
       if (isOp(first, "*")) {
         args.positionalKnown = Math.min(args.positionalKnown, args.positional.length);
@@ -387,27 +420,6 @@ function callArguments(tokens: PythonToken[], open: number, brackets: Brackets):
     }
   }
   return args;
-}
-
-/** Evaluates literals, implicit concatenations, `True`/`False`/`None` and resolved constants. */
-function evaluate(
-  tokens: PythonToken[],
-  span: Span | undefined,
-  names: { constants: Map<string, string>; scopes: ReturnType<typeof functionScopes> },
-): ArgumentValue {
-  if (!span) return { kind: "none" };
-  const literal = literalValue(tokens, span.from, span.to);
-  if (literal !== undefined) return { kind: "literal", value: literal };
-  if (span.to - span.from !== 1 || tokens[span.from].kind !== "name") return { kind: "dynamic" };
-  const name = tokens[span.from].text;
-  if (name === "True" || name === "False") return { kind: "boolean", value: name === "True" };
-  if (name === "None") return { kind: "none" };
-  // The innermost enclosing function that binds the name decides; else the module's constants.
-  const enclosing = names.scopes.filter((s) => s.from <= span.from && span.from < s.to)
-    .sort((a, b) => (a.to - a.from) - (b.to - b.from));
-  const owner = enclosing.find((s) => s.bound.has(name));
-  const constant = owner ? owner.constants.get(name) : names.constants.get(name);
-  return constant === undefined ? { kind: "dynamic" } : { kind: "literal", value: constant };
 }
 
 /** The source text of an argument, shortened: what a person recognises in a report. */

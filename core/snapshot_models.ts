@@ -29,6 +29,12 @@ export const ModelReference = z.object({
   unresolved: z.string().optional().describe(
     "When the model id is computed at run time: the expression as written (repoId is then '?')",
   ),
+  overridable: z.string().optional().describe(
+    "An environment variable that replaces this id at run time (the id is its default)",
+  ),
+  customPipeline: z.string().optional().describe(
+    "diffusers custom_pipeline= : pipeline code fetched from the Hub or GitHub and run",
+  ),
   loader: z.string().describe("The call, e.g. 'AutoModel.from_pretrained', or 'config:<key>'"),
   location: Location,
 });
