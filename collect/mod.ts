@@ -165,6 +165,17 @@ export const READERS: readonly FileReader[] = [
   },
 ];
 
+/**
+ * A model file not read to the end is a gap in coverage as well as a finding: the report's
+ * coverage names it whatever checks the policy runs.
+ */
+function scanProblems(artifact: Artifact): Problem[] {
+  return artifact.issues.map((issue) => ({
+    file: artifact.path,
+    message: `${artifact.path}: could not be fully scanned: ${issue}`,
+  }));
+}
+
 /** The format coverage names for model files recognised by their content. */
 const SNIFFED_FORMAT = "model file (by content)";
 
@@ -229,6 +240,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     snapshot.environments.push(...result.environments ?? []);
     snapshot.models.push(...result.models ?? []);
     snapshot.artifacts.push(...result.artifacts ?? []);
+    snapshot.problems.push(...(result.artifacts ?? []).flatMap(scanProblems));
     snapshot.loaderCalls.push(...result.loaderCalls ?? []);
     // Defence in depth: whatever a reader quoted from its input, no URL leaves unredacted.
     snapshot.problems.push(
@@ -427,7 +439,9 @@ export async function scanModelPaths(options: { paths: string[]; now?: Date }): 
     if (!stat) throw new ReadError(given, `${given}: no such file or directory`);
     const shown = given.replace(/\/+$/, "");
     if (stat.isFile) {
-      snapshot.artifacts.push(await readModelFileAt(given, { path: shown }));
+      const artifact = await readModelFileAt(given, { path: shown });
+      snapshot.artifacts.push(artifact);
+      snapshot.problems.push(...scanProblems(artifact));
       snapshot.inputs.push({ file: shown, format: "model file" });
       continue;
     }
@@ -440,13 +454,15 @@ export async function scanModelPaths(options: { paths: string[]; now?: Date }): 
       (file) => `${shown}/${file}`,
     );
     snapshot.artifacts.push(...sniffed.artifacts);
-    snapshot.problems.push(...sniffed.problems);
+    snapshot.problems.push(...sniffed.problems, ...sniffed.artifacts.flatMap(scanProblems));
     snapshot.inputs.push(...sniffed.inputs.map((file) => ({ file, format: SNIFFED_FORMAT })));
     for (const file of walk.files.filter((f) => MODEL_FILE.test(f))) {
       const at = `${shown}/${file}`;
       try {
         const { real } = await resolveInRoot({ root, file });
-        snapshot.artifacts.push(await readModelFileAt(real, { path: at }));
+        const artifact = await readModelFileAt(real, { path: at });
+        snapshot.artifacts.push(artifact);
+        snapshot.problems.push(...scanProblems(artifact));
         snapshot.inputs.push({ file: at, format: "model file" });
       } catch (error) {
         if (!(error instanceof ReadError)) throw error;
