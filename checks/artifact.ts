@@ -193,16 +193,57 @@ export function isPickled(format: Artifact["format"]): boolean {
 }
 
 /** Module prefixes Keras's own deserialiser uses; anything else is an import of the file's choosing. */
-const KERAS_MODULES = ["keras", "keras.**", "keras_*", "keras_*.**", "tf_keras", "tf_keras.**"];
+const KERAS_MODULES = ["keras", "tf_keras", "keras_hub", "keras_nlp", "keras_cv", "keras_rs"]
+  .flatMap((m) => [m, `${m}.**`]);
 
 /** Jinja reaching Python internals: the server-side template injection in model chat templates. */
 const TEMPLATE_ESCAPE =
-  /__\w*__|\\x5f\\x5f|\battr\s*\(|\|\s*attr\b|\bmro\b|\bsubclasses\b|\b(?:globals|builtins|import|popen|eval|exec|getattr)\b|\bos\.|\bsubprocess\b/;
+  /__\w*|\battr\s*\(|\|\s*attr\b|\bmro\b|\bsubclasses\b|\b(?:globals|builtins|import|popen|eval|exec|getattr)\b|\bos\.|\bsubprocess\b/;
 
-/** The first Jinja expression or statement (`{{ }}`, `{% %}`) that reaches Python internals. */
+/**
+ * The Jinja expressions and statements (`{{ }}`, `{% %}`) of a template, read as Jinja reads
+ * them: string literals may hold `}}`, their escapes (`\x5f`, `\u005f`, `\137`) are decoded,
+ * and adjacent literals joined with `~` or `+` are one string.
+ */
+function templateBlocks(template: string): string[] {
+  const blocks: string[] = [];
+  for (let i = template.indexOf("{"); i >= 0 && i < template.length; i = template.indexOf("{", i)) {
+    const next = template[i + 1];
+    if (next !== "{" && next !== "%") {
+      i++;
+      continue;
+    }
+    const close = next === "{" ? "}}" : "%}";
+    let j = i + 2;
+    let quote: string | undefined;
+    for (; j < template.length; j++) {
+      const char = template[j];
+      if (quote) {
+        if (char === "\\") j++;
+        else if (char === quote) quote = undefined;
+      } else if (char === "'" || char === '"') quote = char;
+      else if (template.startsWith(close, j)) break;
+    }
+    blocks.push(decodeJinjaStrings(template.slice(i + 2, j)));
+    i = j + 2;
+  }
+  return blocks;
+}
+
+function decodeJinjaStrings(block: string): string {
+  return block
+    .replace(
+      /\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\\([0-7]{1,3})/g,
+      (_all, x, u, big, octal) =>
+        String.fromCodePoint(parseInt(x ?? u ?? big ?? octal, x || u || big ? 16 : 8)),
+    )
+    .replace(/(['"])\s*[~+]\s*(['"])/g, "");
+}
+
+/** The first Jinja expression or statement that reaches Python internals. */
 function templateEscape(template: string): string | undefined {
-  for (const block of template.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
-    const match = TEMPLATE_ESCAPE.exec(block[0]);
+  for (const block of templateBlocks(template)) {
+    const match = TEMPLATE_ESCAPE.exec(block);
     if (match) return match[0];
   }
   return undefined;

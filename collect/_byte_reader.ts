@@ -70,7 +70,7 @@ export class ByteReader {
     this.pos += length;
   }
 
-  /** An unsigned little-endian integer of 1, 2, 4 or 8 bytes (`undefined` past 2^53). */
+  /** An unsigned little-endian integer of 1, 2, 4 or 8 bytes; past 2^53 it throws. */
   async uint(size: 1 | 2 | 4 | 8): Promise<number> {
     const b = await this.bytes(size);
     let value = 0;

@@ -87,9 +87,10 @@ export async function readGguf(source: ByteSource): Promise<GgufRead> {
         if (itemType === STRING) { for (let j = 0; j < items; j++) await text(); }
         else if (Object.hasOwn(SCALAR_BYTES, itemType)) reader.skip(items * SCALAR_BYTES[itemType]);
         else throw new GgufError(`array ${key} of unknown type ${itemType}`);
+      } else if (key === "general.alignment" && type === 4) {
+        alignment = await reader.u32();
       } else if (Object.hasOwn(SCALAR_BYTES, type)) {
-        const value = await reader.uint(SCALAR_BYTES[type]);
-        if (key === "general.alignment" && type === 4) alignment = value;
+        reader.skip(SCALAR_BYTES[type]); // values of any magnitude (f64, i64, u64) are valid
       } else throw new GgufError(`metadata ${key} has unknown type ${type}`);
     }
     if (alignment === 0 || alignment % 8 !== 0) throw new GgufError(`alignment ${alignment}`);

@@ -12,7 +12,7 @@
  */
 import type { Artifact, EmbeddedItem, PickleGlobal } from "../core/snapshot_models.ts";
 import { readGguf } from "./_gguf.ts";
-import { hdf5HasLambda, kerasConfigItems } from "./_keras.ts";
+import { hdf5ConfigItems, kerasConfigItems } from "./_keras.ts";
 import { readOnnx } from "./_onnx.ts";
 import {
   type ContainerScan,
@@ -88,8 +88,6 @@ const COMPRESSED: { name: string; magic: Uint8Array; stream?: CompressionFormat 
 ];
 /** Where Keras HDF5 files keep their configuration: searched this far for Lambda layers. */
 const MAX_HDF5_SEARCH = 64 * 1024 * 1024;
-/** Longest chat template kept in the snapshot. */
-const MAX_TEMPLATE = 1024 * 1024;
 
 /**
  * Identify a model file held in memory and list what its pickles import.
@@ -201,24 +199,37 @@ async function identify(
   if (startsWith(head, GGUF)) {
     const gguf = await readGguf(source);
     if (gguf.problems.length > 0) return await claimed(source, "gguf", gguf.problems, limits);
-    return { format: "gguf", globals: [], embedded: templates(gguf.templates), issues: [] };
+    const found: Found = {
+      format: "gguf",
+      globals: [],
+      embedded: templates(gguf.templates),
+      issues: [],
+    };
+    return await polyglot(source, found, limits);
   }
   if (startsWith(head, HDF5)) {
     const searched = await source.read(0, Math.min(source.size, MAX_HDF5_SEARCH));
-    const lambda = hdf5HasLambda(searched);
-    return {
-      format: "keras",
-      globals: [],
-      embedded: lambda ? [{ kind: "keras-lambda", value: "?", where: "model_config" }] : [],
-      issues: [],
-    };
+    return { format: "keras", globals: [], embedded: hdf5ConfigItems(searched), issues: [] };
   }
   const headerLength = safetensorsHeaderLength(head);
   if (headerLength !== undefined && head[8] === 0x7b && headerLength <= source.size - 8) {
     const header = await source.read(0, 8 + Math.min(headerLength, MAX_SAFETENSORS_HEADER));
     const issues = checkSafetensors(header, source.size).issues;
     if (issues.length > 0) return await claimed(source, "safetensors", issues, limits);
-    return none("safetensors");
+    return await polyglot(source, none("safetensors"), limits);
+  }
+  if (extension === "onnx" || (head[0] === 0x08 && extension !== "")) {
+    const onnx = await readOnnx(source);
+    if (onnx.problems.length === 0) {
+      const found: Found = {
+        format: "onnx",
+        globals: [],
+        embedded: onnx.externalData.map((value) => ({ kind: "external-data", value })),
+        issues: [],
+      };
+      return await polyglot(source, found, limits);
+    }
+    if (extension === "onnx") return await claimed(source, "onnx", onnx.problems, limits);
   }
   const compressed = COMPRESSED.find((c) => startsWith(head, c.magic)) ??
     (isZlibHeader(head) ? { name: "zlib", stream: "deflate" as const } : undefined);
@@ -233,18 +244,6 @@ async function identify(
       return none("unknown", "compression nested too deeply; not scanned");
     }
     return await readCompressed(source, compressed.name, compressed.stream, path, limits, depth);
-  }
-  if (extension === "onnx" || (head[0] === 0x08 && extension !== "")) {
-    const onnx = await readOnnx(source);
-    if (onnx.problems.length === 0) {
-      return {
-        format: "onnx",
-        globals: [],
-        embedded: onnx.externalData.map((value) => ({ kind: "external-data", value })),
-        issues: [],
-      };
-    }
-    if (extension === "onnx") return await claimed(source, "onnx", onnx.problems, limits);
   }
   // Python's zipfile finds an archive by its end record, whatever precedes it (a pickle, junk):
   // Keras and NumPy open such a file as the archive while pickle.load reads its first bytes.
@@ -311,11 +310,29 @@ async function scanWholePickle(source: ByteSource, limits: Limits): Promise<Foun
 }
 
 function templates(found: { key: string; value: string }[]): EmbeddedItem[] {
-  return found.map(({ key, value }) => ({
-    kind: "chat-template",
-    value: value.length > MAX_TEMPLATE ? value.slice(0, MAX_TEMPLATE) : value,
-    where: key,
-  }));
+  // Kept whole (the GGUF reader bounds each string): a check must see all of a template.
+  return found.map(({ key, value }) => ({ kind: "chat-template", value, where: key }));
+}
+
+/**
+ * A file that validated as a data format can still be a pickle from its first byte (a GGUF whose
+ * counts and strings are also opcodes, an ONNX protobuf whose unknown fields are): pickle.load or
+ * torch.load of it runs what it calls. The first 64 KiB are walked; a pickle that imports a
+ * Python name and calls something, or ends cleanly, is scanned whole and reported as a pickle.
+ */
+async function polyglot(source: ByteSource, found: Found, limits: Limits): Promise<Found> {
+  const head = await source.read(0, Math.min(source.size, SNIFF_BYTES));
+  if (!PICKLE_OPCODE_FIRST.has(head[0])) return found;
+  const probe = scanPickle(head, { maxOps: 100_000 });
+  const imports = probe.globals.some((g) => PYTHON_NAME.test(g.module) && PYTHON_NAME.test(g.name));
+  if (!imports || (probe.calls === 0 && !probe.complete)) return found;
+  const scan = await scanWholePickle(source, limits);
+  return {
+    format: "pickle",
+    globals: scan.globals,
+    embedded: found.embedded,
+    issues: [`also a valid ${found.format} file (a polyglot)`, ...scan.issues],
+  };
 }
 
 /** Bytes that are pickle opcodes: a file starting with another byte fails pickle.load at once. */

@@ -113,15 +113,20 @@ Deno.test("a 1 GiB safetensors file is judged from its header alone", async () =
   new DataView(head.buffer).setBigUint64(0, BigInt(json.length), true);
   head.set(json, 8);
   let read = 0;
+  let furthest = 0;
   const artifact = await readModelSource({
     size: head.length + 1073741824,
     read: (offset, length) => {
       read += Math.min(length, head.length - offset);
+      furthest = Math.max(furthest, offset + length);
       return Promise.resolve(head.subarray(offset, offset + length));
     },
   }, { path: "big.safetensors" });
   assert.deepEqual([artifact.format, artifact.issues], ["safetensors", []]);
-  assert.ok(read <= 64 + head.length);
+  // The first bytes, the header, and (its first byte being an opcode) the first 64 KiB once more
+  // for the polyglot probe: never the tensor data beyond them.
+  assert.ok(read <= 64 + 2 * head.length);
+  assert.ok(furthest <= 64 * 1024, `read up to byte ${furthest}`);
 });
 
 Deno.test("content decides the format, not the extension", async () => {
@@ -162,4 +167,45 @@ Deno.test("random and mutated files never throw", async () => {
     ),
     { numRuns: 300 },
   );
+});
+
+/** Little-endian bytes of an unsigned integer. */
+function le(value: number, size: number): number[] {
+  return Array.from({ length: size }, (_, i) => Math.floor(value / 256 ** i) % 256);
+}
+
+Deno.test("polyglots: a valid GGUF or ONNX file that is also a pickle is scanned as one", async () => {
+  const payload = [..."cos\nsystem\n(S'id'\ntR."].map((c) => c.charCodeAt(0));
+  // ONNX: PROTO 2 and SHORT_BINUNICODE read the protobuf's first fields as a string; the
+  // payload is field 15's bytes. Both parsers accept every byte.
+  const tail = [0x30, ...payload];
+  const onnx = new Uint8Array([0x80, 0x02, 0x8c, 0x02, 0x7a, tail.length, ...tail]);
+  const asOnnx = await readModelFile(onnx, { path: "model.onnx" });
+  assert.deepEqual([asOnnx.format, dangerous(asOnnx)], ["pickle", ["os.system"]]);
+  assert.match(asOnnx.issues[0], /also a valid onnx file \(a polyglot\)/);
+  // GGUF: BINFLOAT takes "GUF" and the version, UNICODE takes the counts and the key up to the
+  // newline that starts a string value; 22,016 empty tensors make those counts a valid GGUF.
+  const value = [0x0a, ...payload];
+  const tensors = 0x5600;
+  const bytes = [
+    ..."GGUF".split("").map((c) => c.charCodeAt(0)),
+    ...le(3, 4),
+    ...le(tensors, 8),
+    ...le(1, 8),
+    ...le(1, 8),
+    0x78,
+    ...le(8, 4),
+    ...le(value.length, 8),
+    ...value,
+  ];
+  for (let i = 0; i < tensors; i++) {
+    bytes.push(...le(1, 8), 0x74, ...le(0, 4), ...le(0, 4), ...le(0, 8));
+  }
+  while (bytes.length % 32 !== 0) bytes.push(0);
+  bytes.push(...new Array(32).fill(0));
+  const asGguf = await readModelFile(new Uint8Array(bytes), { path: "model.gguf" });
+  assert.deepEqual([asGguf.format, dangerous(asGguf)], ["pickle", ["os.system"]]);
+  // The same layouts without a payload are what they say.
+  const plain = new Uint8Array([0x08, 0x07, 0x12, 0x02, 0x68, 0x69]);
+  assert.deepEqual((await readModelFile(plain, { path: "m.onnx" })).format, "onnx");
 });
