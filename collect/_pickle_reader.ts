@@ -128,12 +128,15 @@ export class PickleCursor {
  * ```
  */
 export function pythonDecimal(line: string): number | undefined {
+  // The C unpickler hands the line to PyLong_FromString as a C string: a NUL ends it.
+  const nul = line.indexOf("\0");
+  if (nul >= 0) line = line.slice(0, nul);
   const match = /^[ \t\n\r\v\f]*([+-]?)(\d(?:_?\d)*)[ \t\n\r\v\f]*$/.exec(line);
   if (!match) return undefined;
   const digits = match[2].replaceAll("_", "").replace(/^0+(?=\d)/, "");
   if (digits.length > 15) return undefined;
   const value = Number(digits);
-  return match[1] === "-" ? -value : value;
+  return match[1] === "-" && value !== 0 ? -value : value;
 }
 
 /**

@@ -8,7 +8,10 @@
  * @module
  */
 
-/** A Python literal: tuples are `{ tuple: [...] }`, dicts are `Map`s, sets are `Set`s. */
+/**
+ * A Python literal: tuples are `{ tuple: [...] }`, dicts are `Map`s (keyed by the first key
+ * written of each group of equal keys, holding the last value), sets are `Set`s.
+ */
 export type PythonLiteral =
   | string
   | number
@@ -16,6 +19,7 @@ export type PythonLiteral =
   | boolean
   | null
   | { bytes: string }
+  | { ellipsis: true }
   | { tuple: PythonLiteral[] }
   | PythonLiteral[]
   | Set<PythonLiteral>
@@ -37,12 +41,13 @@ class LiteralError extends Error {}
  * ```
  */
 export function parsePythonLiteral(text: string): PythonLiteral | { error: string } {
-  const reader = new Reader(text);
+  if (text.includes("\0")) return { error: "source code cannot contain null bytes" };
+  // Python's tokenizer reads \r\n and \r as \n; literal_eval strips leading spaces and tabs.
+  const reader = new Reader(text.replace(/\r\n?/g, "\n").replace(/^[ \t]+/, ""));
   try {
-    reader.space();
+    reader.leading();
     const value = reader.value(0);
-    reader.space();
-    if (reader.pos < text.length) reader.fail("unexpected text after the literal");
+    reader.trailing();
     return value;
   } catch (error) {
     if (error instanceof LiteralError) return { error: error.message };
@@ -66,22 +71,48 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
 
 class Reader {
   pos = 0;
+  /** Brackets open: outside them a newline ends the expression. */
+  open = 0;
   constructor(readonly text: string) {}
 
   fail(why: string): never {
     throw new LiteralError(`${why} at offset ${this.pos}`);
   }
 
-  /** Whitespace, comments and line continuations (inside brackets newlines are spaces too). */
+  /** Whitespace, comments and line continuations; newlines only inside brackets. */
   space(): void {
     while (this.pos < this.text.length) {
       const char = this.text[this.pos];
-      if (" \t\n\r\f\v".includes(char)) this.pos++;
-      else if (char === "\\" && this.text[this.pos + 1] === "\n") this.pos += 2;
-      else if (char === "#") {
+      if (char === " " || char === "\t" || char === "\f") this.pos++;
+      else if (char === "\n" && this.open > 0) this.pos++;
+      else if (char === "\\" && this.text[this.pos + 1] === "\n") {
+        this.pos += 2;
+        if (this.pos >= this.text.length) this.fail("unexpected end after a line continuation");
+      } else if (char === "#") {
         while (this.pos < this.text.length && this.text[this.pos] !== "\n") this.pos++;
       } else break;
     }
+  }
+
+  /** Blank and comment lines before the expression; its line must not be indented. */
+  leading(): void {
+    for (;;) {
+      this.space();
+      if (this.text[this.pos] !== "\n") return;
+      this.pos++;
+      const indent = /^[ \t\f]*/.exec(this.text.slice(this.pos))![0].length;
+      const next = this.text[this.pos + indent];
+      if (indent > 0 && next !== undefined && next !== "\n" && next !== "#") {
+        this.fail("unexpected indent");
+      }
+    }
+  }
+
+  /** After the expression: a comment, then only newlines. */
+  trailing(): void {
+    this.space();
+    while (this.text[this.pos] === "\n") this.pos++;
+    if (this.pos < this.text.length) this.fail("unexpected text after the literal");
   }
 
   value(depth: number): PythonLiteral {
@@ -94,12 +125,25 @@ class Reader {
     if (char === "-" || char === "+") {
       this.pos++;
       this.space();
+      // One sign on a number (parenthesised or not), never on a signed number.
+      const after = /^[(\s]*/.exec(this.text.slice(this.pos, this.pos + 256))![0];
+      if (!/[0-9.]/.test(this.text[this.pos + after.length] ?? "")) {
+        this.fail("sign before a non-number");
+      }
       const operand = this.value(depth + 1);
       if (typeof operand === "number") return char === "-" ? -operand : operand;
       if (typeof operand === "bigint") return char === "-" ? -operand : operand;
       this.fail("sign before a non-number");
     }
+    if (this.text.startsWith("...", this.pos)) {
+      this.pos += 3;
+      return { ellipsis: true };
+    }
     if (/[0-9.]/.test(char)) return this.number();
+    if (/^set\s*\(\s*\)/.test(this.text.slice(this.pos, this.pos + 64))) {
+      this.pos = this.text.indexOf(")", this.pos) + 1;
+      return new Set();
+    }
     const word = /^[A-Za-z_]\w*/.exec(this.text.slice(this.pos, this.pos + 64))?.[0] ?? "";
     const quote = this.text[this.pos + word.length];
     if ((quote === "'" || quote === '"') && /^(?:[rRuUbB]|[bB][rR]|[rR][bB])?$/.test(word)) {
@@ -119,12 +163,14 @@ class Reader {
     tuple: boolean,
   ): PythonLiteral {
     this.pos++;
+    this.open++;
     const items: PythonLiteral[] = [];
     let comma = false;
     for (;;) {
       this.space();
       if (this.text[this.pos] === close) {
         this.pos++;
+        this.open--;
         // (x) is x, not a tuple.
         if (tuple && items.length === 1 && !comma) return items[0];
         return make(items);
@@ -139,29 +185,34 @@ class Reader {
 
   braces(depth: number): PythonLiteral {
     this.pos++;
-    const dict = new Map<PythonLiteral, PythonLiteral>();
-    const set = new Set<PythonLiteral>();
+    this.open++;
+    // Equal keys (1, True, 1.0, 0x1; equal tuples) are one key, as in Python: the first key
+    // written stays, with the last value.
+    const keys = new Map<string, PythonLiteral>();
+    const values = new Map<string, PythonLiteral>();
     let kind: "dict" | "set" | undefined;
     for (;;) {
       this.space();
       if (this.text[this.pos] === "}") {
         this.pos++;
-        return kind === "set" ? set : dict;
+        this.open--;
+        if (kind === "set") return new Set(keys.values());
+        return new Map([...keys].map(([hash, key]) => [key, values.get(hash)!]));
       }
       const key = this.value(depth + 1);
+      const hash = hashOf(key);
+      if (hash === undefined) this.fail("unhashable dict key or set item");
+      if (!keys.has(hash)) keys.set(hash, key);
       this.space();
       if (this.text[this.pos] === ":") {
         if (kind === "set") this.fail("':' in a set");
         kind = "dict";
         this.pos++;
         this.space();
-        const value = this.value(depth + 1);
-        // Python keeps the first key object and the last value; keys here are primitives.
-        dict.set(typeof key === "object" && key !== null ? JSON.stringify(key) : key, value);
+        values.set(hash, this.value(depth + 1));
       } else {
         if (kind === "dict") this.fail("':' expected");
         kind = "set";
-        set.add(key);
       }
       this.space();
       if (this.text[this.pos] === ",") this.pos++;
@@ -175,13 +226,13 @@ class Reader {
       /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?[jJ]?)/
         .exec(rest);
     const written = match?.[0] ?? "";
-    if (written === "" || written === ".") this.fail("number expected");
+    if (!/\d/.test(written.replace(/[eE].*$/, ""))) this.fail("number expected");
     this.pos += written.length;
     const plain = written.replaceAll("_", "");
     if (/[jJ]$/.test(plain)) this.fail("complex numbers are not read");
     if (/^0[xXoObB]/.test(plain)) return BigInt(plain.toLowerCase());
     if (/[.eE]/.test(plain)) return Number(plain);
-    if (/^0+\d/.test(plain)) this.fail("leading zeros in a decimal integer");
+    if (/^0+[1-9]/.test(plain)) this.fail("leading zeros in a decimal integer");
     const big = BigInt(plain);
     return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   }
@@ -229,6 +280,7 @@ class Reader {
       if (next === undefined) this.fail("unterminated string");
       if (raw) {
         // A raw string keeps the backslash, and the escaped character cannot end the string.
+        if (bytes && next.charCodeAt(0) > 0x7f) this.fail("non-ASCII character in bytes");
         out += char + next;
         this.pos += 2;
         continue;
@@ -261,4 +313,23 @@ class Reader {
     this.pos += 1; // unknown escape: the backslash stays, the next character follows as itself
     return "\\";
   }
+}
+
+/**
+ * Python's hash equality for literal keys: numbers equal across int, float and bool (1 == 1.0 ==
+ * True), tuples by their items; `undefined` for unhashable values (lists, dicts, sets).
+ */
+function hashOf(value: PythonLiteral): string | undefined {
+  if (value === null) return "None";
+  if (typeof value === "boolean") return `n:${value ? 1 : 0}`;
+  if (typeof value === "number") {
+    return Number.isInteger(value) ? `n:${BigInt(value)}` : `n:${value}`;
+  }
+  if (typeof value === "bigint") return `n:${value}`;
+  if (typeof value === "string") return `s:${value}`;
+  if (Array.isArray(value) || value instanceof Map || value instanceof Set) return undefined;
+  if ("bytes" in value) return `b:${value.bytes}`;
+  if ("ellipsis" in value) return "...";
+  const items = value.tuple.map(hashOf);
+  return items.some((h) => h === undefined) ? undefined : `t:${JSON.stringify(items)}`;
 }

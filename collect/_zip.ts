@@ -111,9 +111,12 @@ function u64(b: Uint8Array, at: number): number | undefined {
 /** Code page 437, as Python's zipfile decodes names without the UTF-8 flag (bit 11). */
 const CP437_HIGH =
   "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
-const utf8 = new TextDecoder("utf-8");
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-function decodeName(bytes: Uint8Array, flags: number): string {
+function decodeName(raw: Uint8Array, flags: number): string {
+  // zipfile cuts a name at its first NUL (as the C string it once was).
+  const nul = raw.indexOf(0);
+  const bytes = nul >= 0 ? raw.subarray(0, nul) : raw;
   if (flags & 0x800) return utf8.decode(bytes);
   let name = "";
   for (const byte of bytes) {
@@ -144,17 +147,20 @@ export async function readZipDirectory(
   limits: ZipLimits = {},
 ): Promise<{ entries: ZipEntry[]; problems: string[] }> {
   const maxMembers = limits.maxMembers ?? 10_000;
-  const tailLength = Math.min(source.size, 22 + 0xffff + 76);
+  // zipfile looks in the last 64 KiB + 22 bytes; 76 more hold the ZIP64 records before it.
+  const window = Math.min(source.size, (1 << 16) + 22);
+  const tailLength = Math.min(source.size, window + 76);
   const tailStart = source.size - tailLength;
   const tail = await source.read(tailStart, tailLength);
-  let at = -1;
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (u32(tail, i) === EOCD) {
-      at = i;
-      break;
-    }
-  }
+  const at = endRecordAt(tail, tail.length - window);
   if (at < 0) return { entries: [], problems: ["no ZIP end-of-central-directory record"] };
+  const refused = (why: string) => ({
+    entries: [],
+    problems: [`ZIP refused as zipfile refuses it: ${why}`],
+  });
+  if (at >= 20 && u32(tail, at - 20) === ZIP64_LOCATOR) {
+    if (u32(tail, at - 16) !== 0 || u32(tail, at - 4) > 1) return refused("spans several disks");
+  }
   let directorySize: number | undefined = u32(tail, at + 12);
   let directoryOffset: number | undefined = u32(tail, at + 16);
   const endAt = tailStart + at;
@@ -195,8 +201,15 @@ export async function readZipDirectory(
       break;
     }
     const flags = u16(directory, pos + 8);
+    if (u16(directory, pos + 6) > 63) return refused("a member needs a ZIP version above 6.3");
+    let name: string;
+    try {
+      name = decodeName(directory.subarray(pos + 46, pos + 46 + nameLength), flags);
+    } catch {
+      return refused("a UTF-8-flagged name is not UTF-8");
+    }
     const entry: ZipEntry = {
-      name: decodeName(directory.subarray(pos + 46, pos + 46 + nameLength), flags),
+      name,
       method: u16(directory, pos + 10),
       flags,
       compressedSize: u32(directory, pos + 20),
@@ -204,6 +217,7 @@ export async function readZipDirectory(
       headerOffset: u32(directory, pos + 42),
     };
     const extra = directory.subarray(pos + 46 + nameLength, pos + 46 + nameLength + extraLength);
+    if (!extraFieldsFit(extra)) return refused(`${name}: an extra field runs past its entry`);
     pos += 46 + skip;
     const problem = applyZip64Extra(entry, extra);
     if (problem) {
@@ -214,6 +228,32 @@ export async function readZipDirectory(
     entries.push(entry);
   }
   return { entries, problems };
+}
+
+/**
+ * Where zipfile finds the end record: the last 22 bytes when they are one with no comment, else
+ * the last signature in the window (`rfind`), which must leave room for a whole record.
+ */
+function endRecordAt(tail: Uint8Array, windowStart: number): number {
+  const last = tail.length - 22;
+  if (last >= 0 && u32(tail, last) === EOCD && u16(tail, last + 20) === 0) return last;
+  for (let i = tail.length - 4; i >= Math.max(windowStart, 0); i--) {
+    if (u32(tail, i) === EOCD) return i <= last ? i : -1;
+  }
+  return -1;
+}
+
+/** zipfile walks every extra field of a member and refuses one that runs past the rest. */
+function extraFieldsFit(extra: Uint8Array): boolean {
+  let rest = extra.length;
+  let i = 0;
+  while (rest >= 4) {
+    const length = u16(extra, i + 2);
+    if (length + 4 > rest) return false;
+    i += length + 4;
+    rest -= length + 4;
+  }
+  return true;
 }
 
 /** Take saturated sizes and offset from the ZIP64 extra field (id 1), in zipfile's order. */
