@@ -19,7 +19,7 @@
  */
 import * as path from "node:path";
 import { readModelFileAt } from "../collect/model_files.ts";
-import { median, time, writeRandom } from "./_files.ts";
+import { concat, median, time, writeRandom } from "./_files.ts";
 
 const count = Number(Deno.env.get("TOLLGATE_BENCH_SCAN_FILES") ?? 1_000);
 const rounds = Number(Deno.env.get("TOLLGATE_BENCH_ROUNDS") ?? 3);
@@ -31,16 +31,6 @@ const encoder = new TextEncoder();
 function le(value: number, width: number): Uint8Array {
   const out = new Uint8Array(width);
   for (let i = 0, v = value; i < width; i++, v = Math.floor(v / 256)) out[i] = v % 256;
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
   return out;
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { MAX_KEPT_STRING } from "./_pickle_values.ts";
+import { SIMPLE_ESCAPES } from "./_python_tokens.ts";
 
 /** The stream ended inside an opcode or its argument. */
 export class PickleTruncated extends Error {
@@ -158,20 +159,6 @@ export function unquotePython(raw: string): string | undefined {
   return decodeBytesEscapes(raw.slice(1, -1));
 }
 
-const BYTES_ESCAPES: Readonly<Record<string, string>> = {
-  "\\": "\\",
-  "'": "'",
-  '"': '"',
-  a: "\x07",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "\t",
-  v: "\v",
-  "\n": "",
-};
-
 /**
  * The escapes of a Python bytes literal (`codecs.escape_decode`), over Latin-1 text.
  *
@@ -191,8 +178,8 @@ export function decodeBytesEscapes(text: string): string | undefined {
     }
     const next = text[i + 1];
     if (next === undefined) return undefined; // a trailing backslash: "\\ at end of string"
-    if (Object.hasOwn(BYTES_ESCAPES, next)) {
-      out += BYTES_ESCAPES[next];
+    if (Object.hasOwn(SIMPLE_ESCAPES, next)) {
+      out += SIMPLE_ESCAPES[next];
       i++;
     } else if (/[0-7]/.test(next)) {
       const octal = /^[0-7]{1,3}/.exec(text.slice(i + 1))![0];

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { SIMPLE_ESCAPES } from "./_python_tokens.ts";
 
 /**
  * A Python literal: tuples are `{ tuple: [...] }`, dicts are `Map`s (keyed by the first key
@@ -54,20 +55,6 @@ export function parsePythonLiteral(text: string): PythonLiteral | { error: strin
     throw error;
   }
 }
-
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  "\\": "\\",
-  "'": "'",
-  '"': '"',
-  a: "\x07",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "\t",
-  v: "\v",
-  "\n": "",
-};
 
 class Reader {
   pos = 0;

@@ -307,7 +307,17 @@ function scanField(text: string, start: number, quote: string, nesting: number):
   return Math.min(i, text.length);
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
+/**
+ * The one-character escapes of Python string and bytes literals (`\\n`, `\\'`…) and what they
+ * stand for; a backslash before a newline joins the lines.
+ *
+ * @example
+ * ```ts
+ * import { SIMPLE_ESCAPES } from "./_python_tokens.ts";
+ * SIMPLE_ESCAPES["t"]; // "\t"
+ * ```
+ */
+export const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   "\\": "\\",
   "'": "'",
   '"': '"',

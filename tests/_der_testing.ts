@@ -6,19 +6,10 @@
  */
 import { Buffer } from "node:buffer";
 import { type KeyObject, sign } from "node:crypto";
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+import { concat } from "./_bytes.ts";
 
 function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
-  const body = concat(contents);
+  const body = concat(...contents);
   const n = body.length;
   const length = n < 0x80
     ? [n]
@@ -27,7 +18,7 @@ function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
     : n < 0x10000
     ? [0x82, n >> 8, n & 0xff]
     : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return concat([new Uint8Array([tag, ...length]), body]);
+  return concat(new Uint8Array([tag, ...length]), body);
 }
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -56,7 +47,7 @@ function integer(value: bigint): Uint8Array {
   let hex = value.toString(16);
   if (hex.length % 2) hex = `0${hex}`;
   const bytes = Buffer.from(hex, "hex");
-  return tlv(0x02, bytes[0] & 0x80 ? concat([new Uint8Array([0]), bytes]) : bytes);
+  return tlv(0x02, bytes[0] & 0x80 ? concat(new Uint8Array([0]), bytes) : bytes);
 }
 
 function utcTime(date: Date): Uint8Array {
@@ -120,7 +111,7 @@ function certificate(tbs: Uint8Array, issuerKey: KeyObject): Uint8Array {
  * ```
  */
 export const der = {
-  concat,
+  concat: (parts: readonly Uint8Array[]): Uint8Array => concat(...parts),
   tlv,
   text,
   seq,

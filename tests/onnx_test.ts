@@ -2,6 +2,7 @@
 // validation (readOnnx), external-data paths wherever a tensor can sit, identification
 // (readModelFile), and artifact.no-embedded-code judging the paths.
 import assert from "node:assert/strict";
+import { concat } from "./_bytes.ts";
 import * as path from "node:path";
 import fc from "fast-check";
 import { readOnnx } from "../collect/_onnx.ts";
@@ -13,16 +14,6 @@ import { Artifact } from "../core/snapshot_models.ts";
 import { runCheck, snapshotOf } from "../testing.ts";
 
 const enc = new TextEncoder();
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 /** Protobuf base-128 varint. */
 function varint(value: number | bigint): Uint8Array {

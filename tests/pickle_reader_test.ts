@@ -5,6 +5,7 @@
  * are drawn from an alphabet dense in escapes, and every input of a property goes to one python3.
  */
 import assert from "node:assert/strict";
+import { pythonJson } from "./_python.ts";
 import fc from "fast-check";
 import {
   decodeBytesEscapes,
@@ -42,19 +43,8 @@ print(json.dumps({kind: [attempt(KINDS[kind], s) for s in texts] for kind, texts
 type Kind = "decimal" | "memo_key" | "escapes" | "string_op" | "raw_unicode" | "unicode_op";
 type Answer = { ok: string } | { error: string };
 
-async function cpython(request: Partial<Record<Kind, string[]>>): Promise<Record<Kind, Answer[]>> {
-  const child = new Deno.Command("python3", {
-    args: ["-c", ORACLE],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(request)));
-  await writer.close();
-  const output = await child.output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout));
+function cpython(request: Partial<Record<Kind, string[]>>): Promise<Record<Kind, Answer[]>> {
+  return pythonJson(ORACLE, request);
 }
 
 /** What `pythonDecimal` owes for CPython's integer: the number, or nothing past 15 digits. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { pythonJson } from "./_python.ts";
 import fc from "fast-check";
 import { scanPickle, scanPickleStream } from "../collect/pickle.ts";
 import { bufferSource, readZipDirectory, readZipMember } from "../collect/_zip.ts";
@@ -67,19 +68,8 @@ interface DiffItem {
   pickles?: number;
 }
 
-async function pickletools(items: DiffItem[]): Promise<Record<string, string[]>> {
-  const child = new Deno.Command("python3", {
-    args: ["-c", PICKLETOOLS],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(items)));
-  await writer.close();
-  const output = await child.output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout));
+function pickletools(items: DiffItem[]): Promise<Record<string, string[]>> {
+  return pythonJson(PICKLETOOLS, items);
 }
 
 async function pklMembers(archive: Uint8Array): Promise<Uint8Array[]> {

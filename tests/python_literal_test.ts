@@ -5,6 +5,7 @@
  * CPython reads, only complex numbers and `\N{…}` escapes are documented refusals.
  */
 import assert from "node:assert/strict";
+import { pythonJson } from "./_python.ts";
 import fc from "fast-check";
 import { parsePythonLiteral, type PythonLiteral } from "../collect/_python_literal.ts";
 
@@ -38,19 +39,8 @@ print(json.dumps(out))
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Outcome = { ok: Json } | { error: string };
 
-async function literalEval(texts: string[]): Promise<Outcome[]> {
-  const child = new Deno.Command("python3", {
-    args: ["-c", ORACLE],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(texts)));
-  await writer.close();
-  const output = await child.output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout));
+function literalEval(texts: string[]): Promise<Outcome[]> {
+  return pythonJson(ORACLE, texts);
 }
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
