@@ -17,14 +17,12 @@ export interface ContainerScan {
   /** Problems found. */
   issues: string[];
   /**
-   * True when the bytes fail CPython's unpickler within the first opcodes, before importing
-   * anything: not a pickle at all (a raw `.bin` of another format), and harmless to load.
+   * True when the bytes fail CPython's unpickler within the first opcodes (damage or end of data,
+   * not one of the scanner's limits), before importing anything: not a pickle at all (a raw `.bin`
+   * of another format), and harmless to load. A pickle that fails later is reported.
    */
   notPickle?: boolean;
 }
-
-/** Opcodes within which a walk that fails without importing anything means "not a pickle". */
-const NOT_PICKLE_OPS = 4;
 
 /** The pickle PyTorch's legacy format starts with: `LONG1` of its magic number. */
 export const TORCH_LEGACY_MAGIC = new Uint8Array([
@@ -61,6 +59,8 @@ export function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
 }
 
 const WRAPPER = new TextEncoder().encode("NumpyArrayWrapper");
+/** Opcodes within which a walk that fails without importing anything means "not a pickle". */
+const NOT_PICKLE_OPS = 4;
 const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** Whether CPython could import the global at all (an importable dotted ASCII name). */

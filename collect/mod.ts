@@ -198,7 +198,7 @@ async function sniffModels(
       });
       break;
     }
-    const head = await readHead(root, file);
+    const head = readHead(root, file);
     if (!head || !mayBeModel(head.head, head.size)) continue;
     const artifact = await readModelFileAt(path.join(root, file), { path: shown(file) });
     if (artifact.format === "unknown" && artifact.issues.length === 0) continue;

@@ -376,41 +376,69 @@ async function readCompressed(
     limits.maxPickleBytes,
   );
   if ("problem" in inflated) return none("unknown", `${name}: ${inflated.problem}; not scanned`);
+  // A compressed stream that holds no model (a dataset .gz, bytes that only look like a zlib
+  // header) is not a model file.
   const inner = await identify(bufferSource(inflated.bytes), path, limits, depth + 1);
-  // A compressed stream that holds no model (a dataset .gz) is not a model file.
-  return inner;
+  if (!inflated.damaged || inner.format === "unknown" && inner.issues.length === 0) return inner;
+  // joblib unpickles while it decompresses: what came out before the damage was read by then.
+  return {
+    ...inner,
+    issues: [...inner.issues, `${name} stream damaged after ${inflated.bytes.length} bytes`],
+  };
 }
 
+/**
+ * Inflate a gzip or zlib stream, keeping what came out before any damage: joblib unpickles while
+ * it decompresses, so bytes before a bad checksum were read by then. The stream's last bytes are
+ * written one at a time so that output preceding a failing trailer is not lost with it.
+ */
 async function decompress(
   bytes: Uint8Array,
   format: CompressionFormat,
   max: number,
-): Promise<{ bytes: Uint8Array } | { problem: string }> {
+): Promise<{ bytes: Uint8Array; damaged: boolean } | { problem: string }> {
+  const stream = new DecompressionStream(format);
+  const writer = stream.writable.getWriter();
+  const reader = stream.readable.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
-    .pipeThrough(new DecompressionStream(format)).getReader();
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > max) {
-        await reader.cancel();
-        return { problem: `decompresses past the ${max}-byte limit` };
+  let damaged = false;
+  let tooLarge = false;
+  const reading = (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        total += value.length;
+        if (total > max) {
+          tooLarge = true;
+          await reader.cancel();
+          return;
+        }
+        chunks.push(value);
       }
-      chunks.push(value);
+    } catch {
+      damaged = true;
     }
+  })();
+  const TAIL = 16;
+  try {
+    const body = Math.max(0, bytes.length - TAIL);
+    for (let at = 0; at < body && !tooLarge; at += 65536) {
+      await writer.write(bytes.slice(at, Math.min(body, at + 65536)));
+    }
+    for (let at = body; at < bytes.length && !tooLarge; at++) {
+      await writer.write(bytes.slice(at, at + 1));
+    }
+    await writer.close();
   } catch {
-    return { problem: "compressed data damaged" };
+    damaged = true;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return { bytes: out };
+  await reading;
+  if (tooLarge) return { problem: `decompresses past the ${max}-byte limit` };
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  chunks.reduce((at, chunk) => (out.set(chunk, at), at + chunk.length), 0);
+  return { bytes: out, damaged };
 }
 
 /** Extensions only pickles use; `.dat` and `.p` are too generic and go by content. */

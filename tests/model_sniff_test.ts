@@ -171,3 +171,35 @@ Deno.test("joblib arrays are skipped only where joblib.load skips them", async (
     (await readModelFile(viaPickle, { path: "m.pkl" })).globals.some((g) => g.name === "system"),
   );
 });
+
+Deno.test("bytes that only look like a zlib header are not a model; a damaged stream's output is scanned", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tollgate-sniff-" });
+  try {
+    await python(
+      `import zlib, random
+random.seed(7)
+open("blob.dat", "wb").write(b"\\x78\\x9c" + bytes(random.randrange(256) for _ in range(4096)))
+stream = bytearray(zlib.compress(${JSON.stringify(PAYLOAD)}.encode()))
+stream[-1] ^= 0xff  # the Adler-32 checksum no longer matches
+open("cut.joblib", "wb").write(stream)`,
+      dir,
+    );
+    const snapshot = await collect({ root: dir, env: {} });
+    assert.deepEqual(snapshot.artifacts.map((a) => a.path), ["cut.joblib"]);
+    const cut = snapshot.artifacts[0];
+    assert.deepEqual(cut.globals, [{ module: "os", name: "system" }]);
+    assert.match(cut.issues.join(), /zlib stream damaged after \d+ bytes/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a compression bomb stops at the size limit, and says so", async () => {
+  const zeros = new Uint8Array(8 * 1024 * 1024);
+  const bomb = new Uint8Array(
+    await new Response(new Blob([zeros]).stream().pipeThrough(new CompressionStream("deflate")))
+      .arrayBuffer(),
+  );
+  const artifact = await readModelFile(bomb, { path: "model.joblib", maxPickleBytes: 1 << 20 });
+  assert.match(artifact.issues.join(), /decompresses past the 1048576-byte limit/);
+});
