@@ -9,14 +9,14 @@ import { z } from "zod";
 import { defineCheck, type FindingDraft, Severity } from "../core/check.ts";
 import type { Snapshot } from "../core/snapshot.ts";
 import { OWASP_ML06, packageSubject } from "./_shared.ts";
-import { normalisePackageName, planProvenance, type ProvenancePlan } from "./_pep740_targets.ts";
+import { normalisePackageName, planProvenance, type ProvenancePlan } from "../verify/mod.ts";
 import {
   type FileJudgement,
   type FileVerdict,
   judgeProvenance,
   normaliseRepository,
 } from "./_pep740_judge.ts";
-import { trustMaterialFrom } from "./_pep740_verify.ts";
+import { trustMaterialFrom } from "../verify/mod.ts";
 import bundledRoot from "../data/sigstore_trusted_root.json" with { type: "json" };
 
 /**

@@ -9,8 +9,8 @@ import { defineCheck, type FindingDraft, Severity } from "../core/check.ts";
 import { globToRegExp } from "../core/glob.ts";
 import type { Signature, Snapshot } from "../core/snapshot.ts";
 import { OWASP_ML06 } from "./_shared.ts";
-import { compareSignedFiles, type SignedFilesComparison } from "./_model_signature_files.ts";
-import { checkOmsTrust, type OmsTrust, verifyOmsBundle } from "./_oms_verify.ts";
+import { compareSignedFiles, type SignedFilesComparison } from "../verify/mod.ts";
+import { checkOmsTrust, type OmsTrust, verifyOmsBundle } from "../verify/mod.ts";
 import bundledRoot from "../data/sigstore_trusted_root.json" with { type: "json" };
 
 /**

@@ -7,7 +7,7 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { describeFsError } from "../collect/_fs.ts";
-import { describeKeyType, signatureDigest } from "../checks/_oms_keys.ts";
+import { describeKeyType, signatureDigest } from "../verify/mod.ts";
 import { UsageError } from "./_errors.ts";
 
 /** A private key ready to sign with. */

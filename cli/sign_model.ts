@@ -12,9 +12,9 @@ import type { SignedFile } from "../core/snapshot.ts";
 import { describeFsError, normaliseRelative } from "../collect/_fs.ts";
 import { walkModelDirectory } from "../collect/_signatures_walk.ts";
 import { hashSignedFiles, type SignedFileJob } from "../collect/_signatures_hash.ts";
-import { GIT_PATHS } from "../checks/_model_signature_files.ts";
-import { describeKeyType, keyFingerprint } from "../checks/_oms_keys.ts";
-import { buildOmsStatement, type OmsSignedResource, signOmsBundle } from "../checks/_oms_sign.ts";
+import { GIT_PATHS } from "../verify/mod.ts";
+import { describeKeyType, keyFingerprint } from "../verify/mod.ts";
+import { buildOmsStatement, type OmsSignedResource, signOmsBundle } from "../verify/mod.ts";
 import { readSigningKey } from "./_signing_key.ts";
 import { EXIT, OutputError, UsageError } from "./_errors.ts";
 

@@ -12,7 +12,7 @@ import {
   type ModelSignatureResult,
   ModelSignatureTrust,
 } from "../checks/signature_model.ts";
-import { checkOmsTrust } from "../checks/_oms_verify.ts";
+import { checkOmsTrust } from "../verify/mod.ts";
 import { EXIT, UsageError } from "./_errors.ts";
 
 /** Where the command writes. */

@@ -21,11 +21,7 @@
  * @module
  */
 import type { RegistryData, Snapshot } from "../core/snapshot.ts";
-import {
-  normalisePackageName,
-  planProvenance,
-  provenanceTargets,
-} from "../checks/_pep740_targets.ts";
+import { normalisePackageName, planProvenance, provenanceTargets } from "../verify/mod.ts";
 import type { FetchSource, HttpClient } from "./http.ts";
 import { fetchPypiFacts } from "./pypi.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { buildOmsStatement, signOmsBundle } from "../checks/_oms_sign.ts";
+import { buildOmsStatement, signOmsBundle } from "../verify/_oms_sign.ts";
 
 /** A minted certificate (PEM) and its private key (PKCS#8 PEM). */
 export interface MintedCertificate {

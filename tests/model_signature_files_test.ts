@@ -4,7 +4,7 @@ import {
   compareSignedFiles,
   normaliseIgnorePath,
   type SignedManifest,
-} from "../checks/_model_signature_files.ts";
+} from "../verify/_model_signature_files.ts";
 import type { Signature, SignedFile } from "../core/snapshot.ts";
 
 function signature(files: SignedFile[], modelPath = "m"): Signature {

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createHash, createPublicKey, generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
-import { buildOmsStatement, signOmsBundle } from "../checks/_oms_sign.ts";
-import { keyFingerprint, omsKeyHint } from "../checks/_oms_keys.ts";
-import { verifyOmsBundle } from "../checks/_oms_verify.ts";
+import { buildOmsStatement, signOmsBundle } from "../verify/_oms_sign.ts";
+import { keyFingerprint, omsKeyHint } from "../verify/_oms_keys.ts";
+import { verifyOmsBundle } from "../verify/_oms_verify.ts";
 
 const conformance = new URL("../../shared/conformance/oms/", import.meta.url);
 const NOW = new Date("2026-01-01T00:00:00Z");

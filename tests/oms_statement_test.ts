@@ -7,8 +7,8 @@ import {
   type OmsManifest,
   omsSubjectDigest,
   parseOmsStatement,
-} from "../checks/_oms_statement.ts";
-import { buildOmsStatement } from "../checks/_oms_sign.ts";
+} from "../verify/_oms_statement.ts";
+import { buildOmsStatement } from "../verify/_oms_sign.ts";
 
 const conformance = new URL("../../shared/conformance/oms/", import.meta.url);
 const folders = [...Deno.readDirSync(conformance)].map((entry) => entry.name)

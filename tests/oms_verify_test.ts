@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
-import { buildOmsStatement, signOmsBundle } from "../checks/_oms_sign.ts";
+import { buildOmsStatement, signOmsBundle } from "../verify/_oms_sign.ts";
 import { CA_EXTENSIONS, chainBundle, OpensslPki } from "./_x509_testing.ts";
 import {
   checkOmsTrust,
   type OmsEnvelopeResult,
   type OmsTrust,
   verifyOmsBundle,
-} from "../checks/_oms_verify.ts";
+} from "../verify/_oms_verify.ts";
 
 /** A JSON document the tests edit in place; the code under test checks its shape. */
 // deno-lint-ignore no-explicit-any

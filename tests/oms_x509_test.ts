@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
-import { type OmsEnvelopeResult, verifyOmsBundle } from "../checks/_oms_verify.ts";
+import { type OmsEnvelopeResult, verifyOmsBundle } from "../verify/_oms_verify.ts";
 import {
   readCertificateDer,
   readPemCertificates,
   verifyCertificatePath,
-} from "../checks/_oms_x509.ts";
+} from "../verify/_oms_x509.ts";
 import { der } from "./_der_testing.ts";
 import { CA_EXTENSIONS, chainBundle, type MintedCertificate, OpensslPki } from "./_x509_testing.ts";
 

@@ -1,9 +1,9 @@
 import { deepStrictEqual, match, rejects, strictEqual } from "node:assert/strict";
 import fc from "fast-check";
 import { packageAttested } from "../checks/signature_attested.ts";
-import { readProvenance } from "../checks/_pep740_bundle.ts";
+import { readProvenance } from "../verify/_pep740_bundle.ts";
 import { normaliseRepository } from "../checks/_pep740_judge.ts";
-import { planProvenance } from "../checks/_pep740_targets.ts";
+import { planProvenance } from "../verify/_pep740_targets.ts";
 import type { Package, RegistryData } from "../core/snapshot.ts";
 import { pkg, runCheck, runPolicy, snapshotOf } from "../testing.ts";
 import { definePolicy } from "../core/policy.ts";
