@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import { eq as versionsEqual, valid as validVersion } from "@renovatebot/pep440";
 import type { FindingDraft } from "../core/check.ts";
 import type { Package, Release, Snapshot } from "../core/snapshot.ts";
@@ -61,8 +62,7 @@ export function pinnedReleases(
   snapshot: Snapshot,
   privateNames: readonly string[],
 ): { judged: PinnedRelease[]; unjudged: Unjudged[] } {
-  const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, "-");
-  const skip = new Set(privateNames.map(normalise));
+  const skip = new Set(privateNames.map(normaliseName));
   const facts = new Map(snapshot.registry.pypi.map((p) => [p.name, p]));
   const seen = new Set<string>();
   const judged: PinnedRelease[] = [];

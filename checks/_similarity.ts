@@ -5,21 +5,7 @@
  *
  * @module
  */
-
-/**
- * PEP 503 normal form of a project name: lower case, runs of `-`, `_` and `.` become one `-`.
- *
- * @param name A project name as written.
- * @returns The normalised name.
- * @example
- * ```ts
- * import { normalisePackageName } from "./_similarity.ts";
- * normalisePackageName("Scikit_Learn"); // "scikit-learn"
- * ```
- */
-export function normalisePackageName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
+import { normaliseName } from "../packaging/mod.ts";
 
 /**
  * Damerau–Levenshtein distance in its optimal-string-alignment form (insertions, deletions,
@@ -277,7 +263,7 @@ const AFFIXES: Array<{ affix: string; stem: (name: string) => string | undefined
  * ```
  */
 export function buildNameMatcher(popular: Iterable<string>): NameMatcher {
-  const names = [...new Set([...popular].map(normalisePackageName))].sort();
+  const names = [...new Set([...popular].map(normaliseName))].sort();
   const known = new Set(names);
   const bySkeleton = new Map<string, string>();
   const byLength = new Map<
@@ -319,9 +305,9 @@ export function buildNameMatcher(popular: Iterable<string>): NameMatcher {
   };
 
   return {
-    has: (name) => known.has(normalisePackageName(name)),
+    has: (name) => known.has(normaliseName(name)),
     match(raw, maxDistance = 2) {
-      const candidate = normalisePackageName(raw);
+      const candidate = normaliseName(raw);
       if (known.has(candidate)) return undefined;
       const twin = bySkeleton.get(confusableSkeleton(candidate));
       if (twin !== undefined) {

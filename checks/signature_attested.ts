@@ -5,11 +5,12 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import { z } from "zod";
 import { defineCheck, type FindingDraft, Severity } from "../core/check.ts";
 import type { Snapshot } from "../core/snapshot.ts";
 import { OWASP_ML06, packageSubject } from "./_shared.ts";
-import { normalisePackageName, planProvenance, type ProvenancePlan } from "../verify/mod.ts";
+import { planProvenance, type ProvenancePlan } from "../verify/mod.ts";
 import {
   type FileJudgement,
   type FileVerdict,
@@ -145,7 +146,7 @@ export const packageAttested = defineCheck({
     if (typeof trust === "string") throw new Error(trust);
     const expected = new Map(
       Object.entries(params.repositories).map(([name, repo]) => [
-        normalisePackageName(name),
+        normaliseName(name),
         normaliseRepository(repo),
       ]),
     );
@@ -210,7 +211,7 @@ export const packageAttested = defineCheck({
 function provenanceEntries(snapshot: Snapshot) {
   const map = new Map<string, Snapshot["registry"]["provenance"][number]>();
   for (const entry of snapshot.registry.provenance) {
-    map.set(`${normalisePackageName(entry.name)}\n${entry.version}\n${entry.filename}`, entry);
+    map.set(`${normaliseName(entry.name)}\n${entry.version}\n${entry.filename}`, entry);
   }
   return map;
 }

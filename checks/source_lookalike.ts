@@ -3,18 +3,14 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import { z } from "zod";
 import { defineCheck, type FindingDraft, type Reference } from "../core/check.ts";
 import type { Package } from "../core/snapshot.ts";
 import popular from "../data/popular_pypi_packages.json" with { type: "json" };
 import distinct from "../data/known_distinct_pypi_packages.json" with { type: "json" };
 import { OWASP_ML06, packageSubject } from "./_shared.ts";
-import {
-  buildNameMatcher,
-  type NameMatch,
-  type NameMatcher,
-  normalisePackageName,
-} from "./_similarity.ts";
+import { buildNameMatcher, type NameMatch, type NameMatcher } from "./_similarity.ts";
 
 /**
  * The bundled popular PyPI names (PEP 503-normalised, sorted); provenance in `data/README.md`.
@@ -86,7 +82,7 @@ export const lookalikePackages = defineCheck({
   needs: ["packages"],
   remedy: "Correct the name to the package you meant, or allow it after checking its publisher.",
   run(snapshot, params) {
-    const allowed = new Set(params.allow.map(normalisePackageName));
+    const allowed = new Set(params.allow.map(normaliseName));
     const matcher = params.extraPopular.length > 0
       ? buildNameMatcher([...POPULAR_PYPI_PACKAGES, ...params.extraPopular])
       : BUNDLED_MATCHER;
@@ -108,7 +104,7 @@ function lookalikeFinding(
   allowed: ReadonlySet<string>,
   maxDistance: number,
 ): FindingDraft | undefined {
-  const name = normalisePackageName(pkg.name);
+  const name = normaliseName(pkg.name);
   if (allowed.has(name) || matcher.has(name) || KNOWN_DISTINCT_PYPI_PACKAGES.has(name)) {
     return undefined;
   }

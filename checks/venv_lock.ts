@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import { z } from "zod";
 import { eq as versionsEqual } from "@renovatebot/pep440";
 import { defineCheck, type FindingDraft } from "../core/check.ts";
@@ -74,7 +75,7 @@ function compare(env: Environment, expected: Package[], ignored: Set<string>): F
   const lockFile = expected[0].locations[0].file;
   const byName = new Map<string, Package[]>();
   for (const p of expected) byName.set(p.name, [...byName.get(p.name) ?? [], p]);
-  const installed = new Map(env.distributions.map((d) => [normalise(d.name), d]));
+  const installed = new Map(env.distributions.map((d) => [normaliseName(d.name), d]));
   for (const [name, dist] of installed) {
     const wanted = byName.get(name);
     const subject = `pkg:pypi/${name}@${dist.version}`;
@@ -190,10 +191,6 @@ function sameVersion(a: string, b: string): boolean {
   } catch {
     return a === b;
   }
-}
-
-function normalise(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 
 function dirOf(file: string): string {

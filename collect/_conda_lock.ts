@@ -5,9 +5,9 @@
  * @module
  */
 import type { Index, Package, PackageSource, Problem } from "../core/snapshot.ts";
-import { normaliseName } from "./_pep508.ts";
+import { normaliseName } from "../packaging/mod.ts";
 import { directUrlSource } from "./_requirements_target.ts";
-import { redactUrl } from "./_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 import {
   describeNode,
   isYamlMap,

@@ -15,7 +15,7 @@
 import type { Index, InstallerSetting, Location, Problem } from "../core/snapshot.ts";
 import type { ReaderResult } from "./_reader.ts";
 import { iniValue, parseIni, pySplit } from "./_config_ini.ts";
-import { redactUrl } from "./_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 
 /** One configured value with where it came from. */
 export interface PipValue {

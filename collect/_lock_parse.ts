@@ -4,11 +4,11 @@
  *
  * @module
  */
+import { isRecord } from "../packaging/mod.ts";
 import { parse as parseToml, TomlError } from "smol-toml";
 import type { Problem } from "../core/snapshot.ts";
 import {
   describeValue,
-  isTable,
   MAX_DEPTH,
   MAX_LOCK_BYTES,
   MAX_LOCK_ENTRIES,
@@ -194,7 +194,7 @@ function nameLines(
   // A name that is not found costs a scan of the rest of the text; stop looking after a few.
   let misses = 0;
   for (const value of array) {
-    const name = isTable(value) && typeof value.name === "string" ? value.name : undefined;
+    const name = isRecord(value) && typeof value.name === "string" ? value.name : undefined;
     if (name === undefined || misses > 16) {
       lines.push(undefined);
       continue;
@@ -249,7 +249,7 @@ function recover(
         }
       } else if (!Object.hasOwn(document, key)) {
         setOwn(document, key, value);
-      } else if (isTable(document[key]) && isTable(value)) {
+      } else if (isRecord(document[key]) && isRecord(value)) {
         for (const [inner, innerValue] of Object.entries(value)) {
           setOwn(document[key] as Table, inner, innerValue);
         }

@@ -7,19 +7,13 @@
  * @module
  */
 import type { Package, PackageSource, Problem } from "../core/snapshot.ts";
-import { normaliseName } from "./_pep508.ts";
+import { isRecord, normaliseName } from "../packaging/mod.ts";
 
 import { parseLockToml } from "./_lock_parse.ts";
-import { describeValue, isTable, type Table } from "./_lock_values.ts";
+import { describeValue, type Table } from "./_lock_values.ts";
 
 export { type LockEntry, type LockToml, parseLockToml } from "./_lock_parse.ts";
-export {
-  describeValue,
-  isTable,
-  MAX_LOCK_BYTES,
-  MAX_LOCK_ENTRIES,
-  type Table,
-} from "./_lock_values.ts";
+export { describeValue, MAX_LOCK_BYTES, MAX_LOCK_ENTRIES, type Table } from "./_lock_values.ts";
 
 /** One table entry of a lock file, with a field reader whose problems carry the entry's line. */
 export interface LockTable {
@@ -57,7 +51,7 @@ export function readLockTables(text: string, options: { file: string; arrayKey: 
   function* tables(): Generator<LockTable> {
     for (const entry of lock.entries) {
       const fields = new FieldReader(reporter(entry.line));
-      if (isTable(entry.value)) yield { table: entry.value, fields, line: entry.line };
+      if (isRecord(entry.value)) yield { table: entry.value, fields, line: entry.line };
       else fields.report(`expected a table for ${arrayKey}, found ${describeValue(entry.value)}`);
     }
   }
@@ -166,7 +160,7 @@ export class FieldReader {
   /** A table value, or undefined (with a problem unless absent). */
   table(table: Table, key: string, where: string): Table | undefined {
     const value = table[key];
-    if (value === undefined || isTable(value)) return value;
+    if (value === undefined || isRecord(value)) return value;
     this.report(`expected a table for ${where}, found ${describeValue(value)}`);
     return undefined;
   }
@@ -194,7 +188,7 @@ export class FieldReader {
   tables(table: Table, key: string, where: string): Array<[Table, string]> {
     const out: Array<[Table, string]> = [];
     this.array(table, key, where).forEach((item, i) => {
-      if (isTable(item)) out.push([item, `${where}[${i}]`]);
+      if (isRecord(item)) out.push([item, `${where}[${i}]`]);
       else this.report(`expected a table for ${where}[${i}], found ${describeValue(item)}`);
     });
     return out;

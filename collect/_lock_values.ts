@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { isRecord } from "../packaging/mod.ts";
 
 /** A TOML table as the parser returns it. */
 export type Table = Record<string, unknown>;
@@ -40,21 +41,6 @@ export const MAX_LOCK_ENTRIES = 100_000;
 export const MAX_DEPTH = 64;
 
 /**
- * Whether a parsed TOML value is a table (not an array, date or primitive).
- *
- * @example
- * ```ts
- * import { isTable } from "./_lock_toml.ts";
- * isTable({ a: 1 }); // true
- * isTable([1]); // false
- * ```
- */
-export function isTable(value: unknown): value is Table {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    !(value instanceof Date);
-}
-
-/**
  * A short description of a TOML value for problem messages: `3`, `"x"`, `a table`, `nothing`.
  *
  * @example
@@ -71,7 +57,7 @@ export function describeValue(value: unknown): string {
   }
   if (Array.isArray(value)) return "an array";
   if (value instanceof Date) return "a date";
-  if (isTable(value)) return "a table";
+  if (isRecord(value)) return "a table";
   return String(value);
 }
 

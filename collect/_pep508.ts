@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import { valid as validVersion } from "@renovatebot/pep440";
 import { parseMarker } from "./_pep508_marker.ts";
 
@@ -63,21 +64,6 @@ const NAME = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/y;
 const OPERATOR = /===|==|!=|~=|<=|>=|<|>/y;
 const VERSION_CHARS = /[A-Za-z0-9_.*+!-]+/y;
 const ARBITRARY = /[^\s,;)]+/y;
-
-/**
- * Normalise a project name per PEP 503: lower case, runs of `-`, `_` and `.` become one `-`.
- *
- * @param name A project name as written.
- * @returns The normalised name.
- * @example
- * ```ts
- * import { normaliseName } from "./_pep508.ts";
- * normaliseName("Zope_Interface"); // "zope-interface"
- * ```
- */
-export function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
 
 /**
  * The exact version a specifier pins: `==X` without a wildcard, or `===X`; otherwise undefined.

@@ -8,7 +8,7 @@
 import type { Package, PackageSource } from "../core/snapshot.ts";
 import { exactVersion, parsePep508, Pep508Error } from "./_pep508.ts";
 import { directUrlSource } from "./_requirements_target.ts";
-import { isUrl, redactUrl } from "./_url.ts";
+import { isUrl, redactUrl } from "../packaging/mod.ts";
 
 /**
  * Everything about an entry besides its value.

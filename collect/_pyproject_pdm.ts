@@ -5,12 +5,11 @@
  * @module
  */
 import type { Index, Package } from "../core/snapshot.ts";
-import { normaliseName } from "./_pep508.ts";
+import { isRecord, normaliseName } from "../packaging/mod.ts";
 import { headerPattern, keyPattern } from "./_pyproject_lines.ts";
 import {
   describeValue,
   eachArrayTable,
-  isTable,
   keyPath,
   manifestPackage,
   type PyprojectFacts,
@@ -21,7 +20,7 @@ import {
   toolTable,
 } from "./_pyproject_shared.ts";
 import { describeEditable } from "./_requirements_target.ts";
-import { redactUrl } from "./_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 
 /** Longest include/exclude pattern accepted (they become regular expressions). */
 const MAX_PATTERN_LENGTH = 200;
@@ -68,7 +67,7 @@ function readDevDependencies(value: unknown, facts: PyprojectFacts): Package[] {
   if (value === undefined) return added;
   const header = headerPattern(["tool", "pdm", "dev-dependencies"]);
   const fallback = [headerPattern(["tool", "pdm"]), keyPattern("dev-dependencies")];
-  if (!isTable(value)) {
+  if (!isRecord(value)) {
     facts.problem(
       `tool.pdm.dev-dependencies: expected a table, found ${describeValue(value)}`,
       facts.locate(fallback),

@@ -7,13 +7,13 @@
  */
 import { valid as validVersion } from "@renovatebot/pep440";
 import type { Index, IndexRole, Package, PackageSource } from "../core/snapshot.ts";
-import { exactVersion, normaliseName } from "./_pep508.ts";
+import { exactVersion } from "./_pep508.ts";
+import { isRecord, normaliseName } from "../packaging/mod.ts";
 import { parseMarker } from "./_pep508_marker.ts";
 import { headerPattern, keyPattern } from "./_pyproject_lines.ts";
 import {
   describeValue,
   eachArrayTable,
-  isTable,
   keyPath,
   manifestPackage,
   type PyprojectFacts,
@@ -22,7 +22,7 @@ import {
   toolTable,
 } from "./_pyproject_shared.ts";
 import { directUrlSource } from "./_requirements_target.ts";
-import { redactUrl } from "./_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 
 /** What Poetry serves when a source named `pypi` gives no URL (its docs say to omit it). */
 const PYPI_SIMPLE = "https://pypi.org/simple/";
@@ -125,7 +125,7 @@ function sections(poetry: Table, facts: PyprojectFacts): Section[] {
   const found: Section[] = [];
   const add = (value: unknown, path: string[], groups: string[]) => {
     if (value === undefined) return;
-    if (isTable(value)) found.push({ path, groups, table: value });
+    if (isRecord(value)) found.push({ path, groups, table: value });
     else {
       facts.problem(
         `${path.join(".")}: expected a table, found ${describeValue(value)}`,
@@ -136,13 +136,13 @@ function sections(poetry: Table, facts: PyprojectFacts): Section[] {
   add(poetry.dependencies, ["tool", "poetry", "dependencies"], []);
   add(poetry["dev-dependencies"], ["tool", "poetry", "dev-dependencies"], ["dev"]);
   const groups = poetry.group;
-  if (groups !== undefined && !isTable(groups)) {
+  if (groups !== undefined && !isRecord(groups)) {
     facts.problem(`tool.poetry.group: expected a table, found ${describeValue(groups)}`);
   }
-  if (isTable(groups)) {
+  if (isRecord(groups)) {
     for (const [name, group] of Object.entries(groups)) {
       const path = ["tool", "poetry", "group", name];
-      if (!isTable(group)) {
+      if (!isRecord(group)) {
         facts.problem(`${keyPath("tool.poetry.group", name)}: expected a table`);
         continue;
       }
@@ -155,7 +155,7 @@ function sections(poetry: Table, facts: PyprojectFacts): Section[] {
 /** The text to look for when locating one constraint of a multiple-constraint dependency. */
 function constraintText(constraint: unknown): string | undefined {
   if (typeof constraint === "string") return constraint;
-  if (!isTable(constraint)) return undefined;
+  if (!isRecord(constraint)) return undefined;
   for (const field of ["version", "git", "url", "path", "file", "markers"]) {
     if (typeof constraint[field] === "string") return constraint[field] as string;
   }
@@ -183,7 +183,7 @@ interface ConstraintContext {
 function readConstraint(value: unknown, context: ConstraintContext): Constraint | undefined {
   const { path, line, facts } = context;
   if (typeof value === "string") return { ...versionOf(value), ...plain() };
-  if (!isTable(value)) {
+  if (!isRecord(value)) {
     facts.problem(
       `${path}: expected a version string or a table, found ${describeValue(value)}`,
       line,
@@ -324,7 +324,7 @@ function readExtras(value: unknown, facts: PyprojectFacts): Map<string, string[]
   const extrasOf = new Map<string, string[]>();
   if (value === undefined) return extrasOf;
   const line = facts.locate([headerPattern(["tool", "poetry", "extras"])]);
-  if (!isTable(value)) {
+  if (!isRecord(value)) {
     facts.problem(`tool.poetry.extras: expected a table, found ${describeValue(value)}`, line);
     return extrasOf;
   }

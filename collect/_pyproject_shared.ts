@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isRecord } from "../packaging/mod.ts";
 import type { Index, InstallerSetting, Package, PackageSource, Problem } from "../core/snapshot.ts";
 import {
   headerPattern,
@@ -13,7 +14,8 @@ import {
   lineLocator,
   tableKeyLines,
 } from "./_pyproject_lines.ts";
-import { exactVersion, normaliseName, parsePep508, Pep508Error } from "./_pep508.ts";
+import { exactVersion, parsePep508, Pep508Error } from "./_pep508.ts";
+import { normaliseName } from "../packaging/mod.ts";
 import { directUrlSource } from "./_requirements_target.ts";
 
 /**
@@ -37,21 +39,6 @@ export const MAX_PYPROJECT_PACKAGES = 100_000;
  * ```
  */
 export type Table = Record<string, unknown>;
-
-/**
- * Whether a parsed TOML value is a table (not an array, date or scalar).
- *
- * @example
- * ```ts
- * import { isTable } from "./_pyproject_shared.ts";
- * isTable({ a: 1 }); // true
- * isTable([1]); // false
- * ```
- */
-export function isTable(value: unknown): value is Table {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    !(value instanceof Date);
-}
 
 /**
  * Everything read from one pyproject.toml so far, with the file's line locator and a bounded
@@ -198,7 +185,7 @@ export function keyPath(prefix: string, part: string): string {
 export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (value instanceof Date) return "a date";
-  if (isTable(value)) return "a table";
+  if (isRecord(value)) return "a table";
   if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
   return String(value);
 }
@@ -288,9 +275,9 @@ export function stringItems(
  */
 export function toolTable(document: Table, name: string, facts: PyprojectFacts): Table | undefined {
   const tool = document.tool;
-  const table = isTable(tool) ? tool[name] : undefined;
+  const table = isRecord(tool) ? tool[name] : undefined;
   if (table === undefined) return undefined;
-  if (!isTable(table)) {
+  if (!isRecord(table)) {
     facts.problem(`tool.${name}: expected a table, found ${describeValue(table)}`);
     return undefined;
   }
@@ -329,7 +316,7 @@ export function eachArrayTable(
   value.forEach((entry, index) => {
     const path = `${keys.join(".")}[${index}]`;
     const line = facts.locate(Array<RegExp>(index + 1).fill(header)) ?? facts.locate(inline);
-    if (!isTable(entry)) {
+    if (!isRecord(entry)) {
       facts.problem(`${path}: expected a table, found ${describeValue(entry)}`, line);
       return;
     }

@@ -7,12 +7,11 @@
  * @module
  */
 import type { Index, IndexRole, Package, PackageSource } from "../core/snapshot.ts";
-import { normaliseName } from "./_pep508.ts";
+import { isRecord, normaliseName } from "../packaging/mod.ts";
 import { headerPattern, keyPattern } from "./_pyproject_lines.ts";
 import {
   describeValue,
   eachArrayTable,
-  isTable,
   keyPath,
   type PyprojectFacts,
   requiredString,
@@ -22,7 +21,7 @@ import {
   toolTable,
 } from "./_pyproject_shared.ts";
 import { directUrlSource } from "./_requirements_target.ts";
-import { redactUrl } from "./_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 
 /**
  * Read uv's dev-dependencies and indexes into `facts` and apply `[tool.uv.sources]` to the
@@ -57,7 +56,7 @@ export function readUv(document: Table, facts: PyprojectFacts, routed: Package[]
   const sources = uv.sources;
   if (sources === undefined) return;
   const sourcesHeader = headerPattern(["tool", "uv", "sources"]);
-  if (!isTable(sources)) {
+  if (!isRecord(sources)) {
     facts.problem(
       `tool.uv.sources: expected a table, found ${describeValue(sources)}`,
       facts.locate([uvHeader, keyPattern("sources")]),
@@ -118,7 +117,7 @@ function readSource(
   facts: PyprojectFacts,
   indexUrls: Map<string, string>,
 ): { source: PackageSource; editable: boolean; when?: string } | undefined {
-  if (!isTable(entry)) {
+  if (!isRecord(entry)) {
     facts.problem(`${path}: expected a table, found ${describeValue(entry)}`, line);
     return undefined;
   }

@@ -9,7 +9,7 @@
 import type { PackageSource } from "../core/snapshot.ts";
 import { parsePep508, Pep508Error } from "./_pep508.ts";
 import { parseMarker } from "./_pep508_marker.ts";
-import { redactUrl } from "./_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 
 /**
  * The package a requirement line describes, before file and line are attached.

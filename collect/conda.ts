@@ -25,7 +25,7 @@ import {
   readRequirementsFile,
   type RequirementsInclude,
 } from "./requirements.ts";
-import { isUrl, redactUrl } from "./_url.ts";
+import { isUrl, redactUrl } from "../packaging/mod.ts";
 
 export { type CondaLockParse, parseCondaLock } from "./_conda_lock.ts";
 

@@ -14,7 +14,7 @@ import { baseName, type FileReader, textReader } from "./_reader.ts";
 import { describeValue, pipfileEntry } from "./_pipfile_entry.ts";
 import { jsonErrorLine, jsonKeyLines, keyPath } from "./_pipfile_json.ts";
 import { pipfileLines } from "./_pipfile_lines.ts";
-import { redactUrl } from "./_url.ts";
+import { isRecord, redactUrl } from "../packaging/mod.ts";
 
 /**
  * What {@linkcode parsePipfile} and {@linkcode parsePipfileLock} found.
@@ -38,11 +38,6 @@ const MAX_PACKAGES = 100_000;
 const NOT_CATEGORIES = new Set(["source", "requires", "pipenv", "scripts", "build-system"]);
 
 type Table = Record<string, unknown>;
-
-function isTable(value: unknown): value is Table {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    !(value instanceof Date);
-}
 
 /** The groups of a category: [] for the default one, ["dev"] for development packages. */
 function groupsOf(category: string, lock: boolean): string[] {
@@ -86,7 +81,7 @@ export function parsePipfile(text: string, options: { file: string }): PipfilePa
     return result;
   }
   const lines = pipfileLines(text);
-  const settingsTable = isTable(document.pipenv) ? document.pipenv : {};
+  const settingsTable = isRecord(document.pipenv) ? document.pipenv : {};
   const searchAll = settingsTable.install_search_all_sources === true;
   const sources = new Map<string, string>();
 
@@ -98,7 +93,7 @@ export function parsePipfile(text: string, options: { file: string }): PipfilePa
     const line = lines.sources[index];
     const location = line === undefined ? { file } : { file, line };
     const where = `source[${index}]`;
-    if (!isTable(source)) {
+    if (!isRecord(source)) {
       problem(`expected a table for ${where}, found ${describeValue(source)}`, line);
       return;
     }
@@ -132,7 +127,7 @@ export function parsePipfile(text: string, options: { file: string }): PipfilePa
   for (const [category, entries] of Object.entries(document)) {
     if (NOT_CATEGORIES.has(category)) continue;
     const header = lines.table(category);
-    if (!isTable(entries)) {
+    if (!isRecord(entries)) {
       problem(`expected a table of packages for ${category}, found ${describeValue(entries)}`);
       continue;
     }
@@ -200,7 +195,7 @@ export function parsePipfileLock(text: string, options: { file: string }): Pipfi
     problem(`invalid JSON: ${message}`, jsonErrorLine(text, error));
     return result;
   }
-  if (!isTable(document)) {
+  if (!isRecord(document)) {
     problem(`expected a JSON object at the top level, found ${describeValue(document)}`);
     return result;
   }
@@ -210,7 +205,7 @@ export function parsePipfileLock(text: string, options: { file: string }): Pipfi
   for (const [category, entries] of Object.entries(document)) {
     if (category === "_meta") continue;
     const header = lines.get(keyPath(category));
-    if (!isTable(entries)) {
+    if (!isRecord(entries)) {
       problem(`expected an object of packages for ${category}, found ${describeValue(entries)}`);
       continue;
     }
@@ -237,7 +232,7 @@ export function parsePipfileLock(text: string, options: { file: string }): Pipfi
 function lockSources(meta: unknown, problem: (message: string) => void): Map<string, string> {
   const sources = new Map<string, string>();
   if (meta === undefined) return sources;
-  if (!isTable(meta)) {
+  if (!isRecord(meta)) {
     problem(`expected an object for _meta, found ${describeValue(meta)}`);
     return sources;
   }
@@ -247,7 +242,7 @@ function lockSources(meta: unknown, problem: (message: string) => void): Map<str
     return sources;
   }
   meta.sources.forEach((source, index) => {
-    if (isTable(source) && typeof source.name === "string" && typeof source.url === "string") {
+    if (isRecord(source) && typeof source.name === "string" && typeof source.url === "string") {
       sources.set(source.name, source.url);
     } else {
       problem(`expected _meta.sources[${index}] to have string name and url`);

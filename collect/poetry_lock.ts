@@ -7,13 +7,12 @@
  * @module
  */
 import type { Package, PackageSource } from "../core/snapshot.ts";
-import { normaliseName } from "./_pep508.ts";
+import { isRecord, normaliseName } from "../packaging/mod.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
-import { redactUrl } from "./_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 import {
   describeValue,
   type FieldReader,
-  isTable,
   lockPackage,
   MAX_LOCK_BYTES,
   readLockTables,
@@ -144,7 +143,7 @@ function fileHashes(files: Array<[Table, string]>, fields: FieldReader): string[
 function markersOf(table: Table, fields: FieldReader): string | undefined {
   const value = table.markers;
   if (value === undefined || typeof value === "string") return value || undefined;
-  if (isTable(value)) {
+  if (isRecord(value)) {
     const distinct = new Set(Object.values(value));
     const [only] = distinct;
     return distinct.size === 1 && typeof only === "string" && only ? only : undefined;

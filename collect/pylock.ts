@@ -8,7 +8,7 @@
  */
 import type { Package, PackageSource } from "../core/snapshot.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
-import { redactUrl } from "./_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 import {
   describeValue,
   type FieldReader,

@@ -7,13 +7,13 @@
  *
  * @module
  */
+import { isRecord, normaliseName } from "../packaging/mod.ts";
 import { parse as parseToml, TomlError } from "smol-toml";
 import type { Index, InstallerSetting, Package, Problem } from "../core/snapshot.ts";
 import { keyPattern, type LineLocator } from "./_pyproject_lines.ts";
 import { readPdm } from "./_pyproject_pdm.ts";
 import { readPoetry } from "./_pyproject_poetry.ts";
 import {
-  isTable,
   MAX_PYPROJECT_PACKAGES,
   PyprojectFacts,
   requirementPackage,
@@ -107,8 +107,8 @@ export function parsePyproject(text: string, options: { file: string }): Pyproje
   const standard: Package[] = [];
   let projectDependencies: Map<string, Package[]> | undefined;
   const project = document.project;
-  if (project !== undefined && !isTable(project)) problem("project: expected a table");
-  if (isTable(project)) {
+  if (project !== undefined && !isRecord(project)) problem("project: expected a table");
+  if (isRecord(project)) {
     const header = [/^\[project\]/m];
     const dependenciesAt = [...header, key("dependencies")];
     const list = stringItems(
@@ -128,10 +128,10 @@ export function parsePyproject(text: string, options: { file: string }): Pyproje
       else projectDependencies?.set(pkg.name, [pkg]);
     }
     const optional = project["optional-dependencies"];
-    if (optional !== undefined && !isTable(optional)) {
+    if (optional !== undefined && !isRecord(optional)) {
       problem("project.optional-dependencies: expected a table", locate(header));
     }
-    if (isTable(optional)) {
+    if (isRecord(optional)) {
       for (const [extra, values] of Object.entries(optional)) {
         const keyPath = `project.optional-dependencies.${extra}`;
         for (const item of stringItems(values, keyPath, locate(header), facts)) {
@@ -145,8 +145,8 @@ export function parsePyproject(text: string, options: { file: string }): Pyproje
   }
 
   const groups = document["dependency-groups"];
-  if (groups !== undefined && !isTable(groups)) problem("dependency-groups: expected a table");
-  if (isTable(groups)) {
+  if (groups !== undefined && !isRecord(groups)) problem("dependency-groups: expected a table");
+  if (isRecord(groups)) {
     for (const [group, declared] of resolveGroups(groups, locate, problem)) {
       for (const item of declared) {
         const pkg = add(item, group);
@@ -156,7 +156,7 @@ export function parsePyproject(text: string, options: { file: string }): Pyproje
   }
 
   readUv(document, facts, standard);
-  const dynamic = isTable(project) && Array.isArray(project.dynamic) &&
+  const dynamic = isRecord(project) && Array.isArray(project.dynamic) &&
     project.dynamic.includes("dependencies");
   readPoetry(document, facts, dynamic ? undefined : projectDependencies);
   readPdm(document, facts, standard);
@@ -170,8 +170,7 @@ function resolveGroups(
   problem: (message: string, line?: number) => void,
 ): Map<string, Declared[]> {
   const header = /^\[dependency-groups\]/m;
-  const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, "-");
-  const byName = new Map(Object.keys(groups).map((name) => [normalise(name), name]));
+  const byName = new Map(Object.keys(groups).map((name) => [normaliseName(name), name]));
   const resolved = new Map<string, Declared[]>();
   // Groups that include each other many times can expand exponentially: bound the total.
   let budget = MAX_PYPROJECT_PACKAGES;
@@ -190,8 +189,8 @@ function resolveGroups(
       const itemPath = `${keyPath}[${index}]`;
       if (typeof item === "string") {
         declared.push({ text: item, keyPath: itemPath, line: locate([header, key(name)], item) });
-      } else if (isTable(item) && typeof item["include-group"] === "string") {
-        const included = byName.get(normalise(item["include-group"]));
+      } else if (isRecord(item) && typeof item["include-group"] === "string") {
+        const included = byName.get(normaliseName(item["include-group"]));
         const line = locate([header, key(name)]);
         if (included === undefined) {
           problem(`${itemPath}: include-group '${item["include-group"]}' is not a group`, line);

@@ -8,12 +8,13 @@
  */
 import * as path from "node:path";
 import type { Index, InstallerSetting, Location, Package, Problem } from "../core/snapshot.ts";
-import { exactVersion, normaliseName } from "./_pep508.ts";
+import { exactVersion } from "./_pep508.ts";
+import { normaliseName } from "../packaging/mod.ts";
 import { normaliseRelative, ReadError, readTextInRoot } from "./_fs.ts";
 import { logicalLines, shellWords, splitArgsAndOptions } from "./_requirements_lines.ts";
 import { type ParsedOption, parseOptions } from "./_requirements_options.ts";
 import { describeEditable, describeRequirement, type Target } from "./_requirements_target.ts";
-import { isUrl, redactUrl, redactUrlsIn } from "./_url.ts";
+import { isUrl, redactUrl, redactUrlsIn } from "../packaging/mod.ts";
 
 /**
  * One `-r` or `-c` reference to another requirements file.

@@ -7,9 +7,9 @@
  * @module
  */
 import type { Package, PackageSource } from "../core/snapshot.ts";
-import { normaliseName } from "./_pep508.ts";
+import { normaliseName } from "../packaging/mod.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
-import { redactUrl } from "./_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 import {
   type FieldReader,
   lockPackage,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { redactUrlsIn } from "../collect/_url.ts";
+import { redactUrlsIn } from "../packaging/mod.ts";
 import type { CacheEntry } from "./_http_cache.ts";
 import { describeStatus, type HttpErrorKind } from "./_http_errors.ts";
 import { parseRetryAfter } from "./_http_retry.ts";

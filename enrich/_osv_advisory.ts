@@ -5,10 +5,11 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import { compare } from "@renovatebot/pep440";
 import type { Advisory } from "../core/snapshot_registry.ts";
 import { rateSeverity, type SeverityRating } from "./cvss.ts";
-import { normalizePackageName, type OsvRecord } from "./_osv_record.ts";
+import { type OsvRecord } from "./_osv_record.ts";
 import { affectedVersions, fixedAbove } from "./_osv_range.ts";
 
 /** A package at a version, as the snapshot names it. */
@@ -65,9 +66,9 @@ function moreSevere(a: SeverityRating, b: SeverityRating): boolean {
 }
 
 function rateRecord(record: OsvRecord, name: string): SeverityRating {
-  const wanted = normalizePackageName(name);
+  const wanted = normaliseName(name);
   const entries = record.affected.filter((entry) =>
-    entry.package?.ecosystem === "PyPI" && normalizePackageName(entry.package.name) === wanted
+    entry.package?.ecosystem === "PyPI" && normaliseName(entry.package.name) === wanted
   );
   return rateSeverity(
     [...record.severity, ...entries.flatMap((entry) => entry.severity)],

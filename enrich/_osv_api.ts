@@ -10,10 +10,10 @@
 import { z } from "zod";
 import type { Problem } from "../core/snapshot.ts";
 import type { Advisory } from "../core/snapshot_registry.ts";
-import { redactUrl } from "../collect/_url.ts";
+import { normaliseName, redactUrl } from "../packaging/mod.ts";
 import type { FetchSource, HttpClient } from "./http.ts";
 import { advisoriesFor, type PackageVersion } from "./_osv_advisory.ts";
-import { normalizePackageName, type OsvRecord, readOsvRecord } from "./_osv_record.ts";
+import { type OsvRecord, readOsvRecord } from "./_osv_record.ts";
 
 /** Queries in one querybatch request: the API's own limit. */
 export const OSV_BATCH_SIZE = 1_000;
@@ -85,7 +85,7 @@ export async function queryOsv(
   // One query per normalised name and version, in a stable order: identical batches hit the cache.
   const unique = new Map<string, PackageVersion>();
   for (const pkg of options.packages) {
-    unique.set(`${normalizePackageName(pkg.name)}\0${pkg.version}`, pkg);
+    unique.set(`${normaliseName(pkg.name)}\0${pkg.version}`, pkg);
   }
   const keys = [...unique.keys()].sort(byKey);
   const idsByQuery = new Map<string, Set<string>>(keys.map((key) => [key, new Set()]));

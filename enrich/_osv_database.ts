@@ -7,12 +7,13 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { Problem } from "../core/snapshot.ts";
 import { fileSource, readZipDirectory, readZipMember } from "../collect/_zip.ts";
-import { normalizePackageName, type OsvRecord, readOsvRecord } from "./_osv_record.ts";
+import { type OsvRecord, readOsvRecord } from "./_osv_record.ts";
 import { rangeProblem } from "./_osv_range.ts";
 
 /** Bounds on what a database may hold; the defaults fit OSV's whole PyPI export many times over. */
@@ -292,7 +293,7 @@ async function readRecords(
     }
     const names = new Set(
       record.affected.filter((entry) => entry.package?.ecosystem === "PyPI")
-        .map((entry) => normalizePackageName(entry.package?.name ?? "")),
+        .map((entry) => normaliseName(entry.package?.name ?? "")),
     );
     for (const name of names) {
       const list = index.get(name);
@@ -322,6 +323,6 @@ async function readRecords(
       digest: `sha256:${digest.digest("hex")}`,
     },
     problems,
-    recordsFor: (name) => index.get(normalizePackageName(name)) ?? [],
+    recordsFor: (name) => index.get(normaliseName(name)) ?? [],
   };
 }

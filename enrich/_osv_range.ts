@@ -13,13 +13,9 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import { compare, parse } from "@renovatebot/pep440";
-import {
-  normalizePackageName,
-  type OsvAffected,
-  type OsvRange,
-  type OsvRecord,
-} from "./_osv_record.ts";
+import { type OsvAffected, type OsvRange, type OsvRecord } from "./_osv_record.ts";
 
 /** What {@linkcode affectedVersions} found for one version. */
 export interface AffectedMatch {
@@ -209,9 +205,9 @@ function lowestFixAbove(ranges: SortedRange[], version: string): string[] {
  */
 export function fixedAbove(record: OsvRecord, name: string, version: string): string[] {
   if (versionKey(version) === undefined) return [];
-  const wanted = normalizePackageName(name);
+  const wanted = normaliseName(name);
   const ranges = record.affected.filter((entry) =>
-    entry.package?.ecosystem === "PyPI" && normalizePackageName(entry.package.name) === wanted
+    entry.package?.ecosystem === "PyPI" && normaliseName(entry.package.name) === wanted
   ).flatMap((entry) => entry.ranges.map(prepare).filter((range) => range !== null));
   return lowestFixAbove(ranges, version);
 }
@@ -246,14 +242,14 @@ function byVersion(values: Iterable<string>): string[] {
 export function affectedVersions(record: OsvRecord, name: string, version: string): AffectedMatch {
   const none: AffectedMatch = { affected: false, fixed: [], lastAffected: [] };
   if (record.withdrawn !== undefined) return none;
-  const wanted = normalizePackageName(name);
+  const wanted = normaliseName(name);
   const key = versionKey(version);
   let affected = false;
   const fixed: string[] = [];
   const lastAffected: string[] = [];
   for (const entry of record.affected) {
     if (entry.package?.ecosystem !== "PyPI") continue;
-    if (normalizePackageName(entry.package.name) !== wanted) continue;
+    if (normaliseName(entry.package.name) !== wanted) continue;
     let inRange = false;
     const ranges = key === undefined ? [] : entry.ranges.map(prepare).filter((r) => r !== null);
     for (const range of ranges) {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import { z } from "zod";
 
 /** Longest text kept from a record's string fields. */
@@ -101,19 +102,4 @@ export function readOsvRecord(value: unknown): { record?: OsvRecord; problem?: s
     ? ` (and ${parsed.error.issues.length - 5} more)`
     : "";
   return { problem: issues.join("; ") + more };
-}
-
-/**
- * PEP 503 normalised package name: lower case, runs of `-`, `_` and `.` as one `-`.
- *
- * @param name A package name.
- * @returns The normalised name.
- * @example
- * ```ts
- * import { normalizePackageName } from "./_osv_record.ts";
- * normalizePackageName("Flask_Caching"); // "flask-caching"
- * ```
- */
-export function normalizePackageName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
 }

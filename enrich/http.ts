@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { redactUrl } from "../collect/_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 import { type CacheEntry, cacheKey, HttpCache } from "./_http_cache.ts";
 import { HttpError } from "./_http_errors.ts";
 import { type Attempt, type AttemptRequest, attemptRequest } from "./_http_attempt.ts";

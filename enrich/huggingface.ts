@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isRecord } from "../packaging/mod.ts";
 import type { RegistryData } from "../core/snapshot.ts";
 import { HttpError } from "./_http_errors.ts";
 import type { FetchSource, HttpClient } from "./http.ts";
@@ -13,9 +14,6 @@ import type { FetchSource, HttpClient } from "./http.ts";
 export type HubFacts = RegistryData["hub"][number];
 
 const MAX_FILES = 100_000;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * The Hub API URL for a model at a revision: `BASE/api/models/ID` or
@@ -89,7 +87,7 @@ export async function fetchHubFacts(
  * ```
  */
 export function parseModelInfo(data: unknown, url: string): Omit<HubFacts, "repoId" | "found"> {
-  if (!isObject(data)) {
+  if (!isRecord(data)) {
     throw new HttpError({
       kind: "invalid",
       method: "GET",
@@ -106,7 +104,7 @@ export function parseModelInfo(data: unknown, url: string): Omit<HubFacts, "repo
   if (typeof data.private === "boolean") out.private = data.private;
   if (typeof data.disabled === "boolean") out.disabled = data.disabled;
   if (Array.isArray(data.siblings)) {
-    out.files = data.siblings.slice(0, MAX_FILES).filter(isObject)
+    out.files = data.siblings.slice(0, MAX_FILES).filter(isRecord)
       .map((s) => s.rfilename).filter((f): f is string => typeof f === "string");
   }
   return out;

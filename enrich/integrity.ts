@@ -20,8 +20,9 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import type { RegistryData, Snapshot } from "../core/snapshot.ts";
-import { normalisePackageName, planProvenance, provenanceTargets } from "../verify/mod.ts";
+import { planProvenance, provenanceTargets } from "../verify/mod.ts";
 import type { FetchSource, HttpClient } from "./http.ts";
 import { fetchPypiFacts } from "./pypi.ts";
 
@@ -178,13 +179,13 @@ export async function fetchProjectProvenance(
   const sources: FetchSource[] = [];
   let pypi = snapshot.registry.pypi;
   if (!snapshot.collected.includes("registry.pypi")) {
-    const critical = new Set(options.packages.map(normalisePackageName));
+    const critical = new Set(options.packages.map(normaliseName));
     const names = [
       ...new Set(
         snapshot.packages.filter((p) =>
           p.ecosystem === "pypi" && p.version !== undefined && p.source.kind === "index" &&
-          p.layer !== "constraint" && critical.has(normalisePackageName(p.name))
-        ).map((p) => normalisePackageName(p.name)),
+          p.layer !== "constraint" && critical.has(normaliseName(p.name))
+        ).map((p) => normaliseName(p.name)),
       ),
     ].sort();
     const fetched = await fetchPypiFacts(client, {

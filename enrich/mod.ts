@@ -8,7 +8,7 @@
  * @module
  */
 import type { DataSource, Problem, RegistryData, Section, Snapshot } from "../core/snapshot.ts";
-import { redactUrl } from "../collect/_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 import { fetchHubFacts } from "./huggingface.ts";
 import { type FetchSource, type HttpClient, HttpError } from "./http.ts";
 import { fetchPypiFacts } from "./pypi.ts";

@@ -31,7 +31,7 @@ export {
   type OsvDatabaseVersion,
 } from "./_osv_database.ts";
 export { type AffectedMatch, affectedVersions, fixedAbove } from "./_osv_range.ts";
-export { normalizePackageName, OsvRecord, readOsvRecord } from "./_osv_record.ts";
+export { OsvRecord, readOsvRecord } from "./_osv_record.ts";
 export { advisoriesFor, byPrimaryPreference, type PackageVersion } from "./_osv_advisory.ts";
 export { OSV_BATCH_SIZE, queryOsv, type QueryOsvOptions, type QueryOsvResult } from "./_osv_api.ts";
 

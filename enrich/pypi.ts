@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isRecord, normaliseName } from "../packaging/mod.ts";
 import { compare, explain, valid } from "@renovatebot/pep440";
 import type { RegistryData, Release } from "../core/snapshot.ts";
 import { HttpError } from "./_http_errors.ts";
@@ -28,11 +29,6 @@ export const SIMPLE_JSON = "application/vnd.pypi.simple.v1+json";
  */
 export function isSimpleIndex(base: string): boolean {
   return /\/simple\/?$/.test(new URL(base).pathname);
-}
-
-/** Lower case with runs of `-`, `_`, `.` as one `-` (PEP 503). */
-function normalise(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 
 const MAX_VERSIONS = 20_000;
@@ -108,23 +104,20 @@ function invalid(url: string, what: string): HttpError {
   return new HttpError({ kind: "invalid", method: "GET", url, attempts: 1, reason: what });
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** `releases` of the PyPI JSON API: `{ "1.0": [ { filename, upload_time_iso_8601, yanked, … } ] }`. */
 function fromJsonApi(data: unknown, url: string): Release[] {
-  if (!isObject(data) || !isObject(data.releases)) {
+  if (!isRecord(data) || !isRecord(data.releases)) {
     throw invalid(url, "not a PyPI JSON API project (no releases object)");
   }
   const entries = Object.entries(data.releases);
   if (entries.length > MAX_VERSIONS) throw invalid(url, `more than ${MAX_VERSIONS} versions`);
   return entries.map(([version, files]) => {
-    const list = Array.isArray(files) ? files.filter(isObject).slice(0, MAX_FILES) : [];
+    const list = Array.isArray(files) ? files.filter(isRecord).slice(0, MAX_FILES) : [];
     return release(
       version,
       list.map((f) => ({
         filename: String(f.filename ?? ""),
-        sha256: isObject(f.digests) && typeof f.digests.sha256 === "string"
+        sha256: isRecord(f.digests) && typeof f.digests.sha256 === "string"
           ? f.digests.sha256
           : undefined,
         uploadedAt: typeof f.upload_time_iso_8601 === "string" ? f.upload_time_iso_8601 : undefined,
@@ -137,22 +130,22 @@ function fromJsonApi(data: unknown, url: string): Release[] {
 
 /** PEP 691 (+ PEP 700 `versions` and `upload-time`): files grouped by the version in their name. */
 function fromSimple(data: unknown, url: string): Release[] {
-  if (!isObject(data) || !Array.isArray(data.files)) {
+  if (!isRecord(data) || !Array.isArray(data.files)) {
     throw invalid(url, "not a PEP 691 project page (no files list)");
   }
   if (data.files.length > MAX_FILES) throw invalid(url, `more than ${MAX_FILES} files`);
-  const project = typeof data.name === "string" ? normalise(data.name) : undefined;
+  const project = typeof data.name === "string" ? normaliseName(data.name) : undefined;
   const byVersion = new Map<string, FileFacts[]>();
   if (Array.isArray(data.versions)) {
     for (const v of data.versions.slice(0, MAX_VERSIONS)) {
       if (typeof v === "string") byVersion.set(v, []);
     }
   }
-  for (const f of data.files.filter(isObject)) {
+  for (const f of data.files.filter(isRecord)) {
     const filename = typeof f.filename === "string" ? f.filename : "";
     const version = versionFromFilename(filename, project);
     if (version === undefined) continue;
-    const hashes = isObject(f.hashes) ? f.hashes : {};
+    const hashes = isRecord(f.hashes) ? f.hashes : {};
     const files = byVersion.get(version) ?? [];
     files.push({
       filename,
@@ -222,7 +215,7 @@ export function versionFromFilename(filename: string, project?: string): string 
   if (project !== undefined) {
     // The version starts after the first dash where the prefix normalises to the project name.
     for (let i = stem.indexOf("-"); i > 0; i = stem.indexOf("-", i + 1)) {
-      if (normalise(stem.slice(0, i)) !== project) continue;
+      if (normaliseName(stem.slice(0, i)) !== project) continue;
       const version = stem.slice(i + 1);
       return valid(version) ? version : undefined;
     }

@@ -1,3 +1,4 @@
+import { normaliseName } from "../packaging/mod.ts";
 import assert from "node:assert/strict";
 import type { Advisory } from "../core/snapshot_registry.ts";
 import { HttpClient } from "../enrich/http.ts";
@@ -5,7 +6,6 @@ import {
   affectedVersions,
   findAdvisories,
   loadOsvDatabase,
-  normalizePackageName,
   type OsvDatabase,
   type OsvRecord,
   queryOsv,
@@ -299,7 +299,7 @@ Deno.test("differential: range evaluation agrees with Python's packaging over th
   for (const [name, version, hits] of expected) {
     const got = db.recordsFor(name).map((record) => ({
       id: record.id,
-      match: affectedVersions(record, normalizePackageName(name), version),
+      match: affectedVersions(record, normaliseName(name), version),
     })).filter(({ match }) => match.affected)
       .map(({ id, match }) => [id, match.fixed, match.lastAffected])
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { exactVersion, normaliseName, parsePep508, Pep508Error } from "../collect/_pep508.ts";
+import { exactVersion, parsePep508, Pep508Error } from "../collect/_pep508.ts";
+import { normaliseName } from "../packaging/mod.ts";
 
 Deno.test("parsePep508 reads name, extras, specifier and markers", () => {
   assert.deepEqual(

@@ -8,7 +8,7 @@ import {
   readMachineConfig,
 } from "../collect/pip_config.ts";
 import { parseIni } from "../collect/_config_ini.ts";
-import { redactUrl } from "../collect/_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 import {
   assertWithinFile,
   corpus,

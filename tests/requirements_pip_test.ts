@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { project } from "./_cli.ts";
 import * as path from "node:path";
 import { readRequirementsFile, type RequirementsParse } from "../collect/requirements.ts";
-import { redactUrl } from "../collect/_url.ts";
+import { redactUrl } from "../packaging/mod.ts";
 
 const H1 = "sha256:" + "a".repeat(64);
 const H2 = "sha256:" + "b".repeat(64);

@@ -1,5 +1,6 @@
 // source.lookalike-packages: typo-squatted, confusable and affixed names of popular packages, and
 // no findings on the real packages ML projects declare.
+import { normaliseName } from "../packaging/mod.ts";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { collect } from "../collect/mod.ts";
@@ -10,7 +11,6 @@ import {
   buildNameMatcher,
   confusableSkeleton,
   editsAllowed,
-  normalisePackageName,
   osaDistance,
 } from "../checks/_similarity.ts";
 import popularFile from "../data/popular_pypi_packages.json" with { type: "json" };
@@ -389,7 +389,7 @@ Deno.test("confusableSkeleton: separators, digits, letter pairs and other script
   same("torch", "tοrch"); // Greek ο
   same("numpy", "ｎｕｍｐｙ"); // fullwidth, by NFKC
   assert.notEqual(confusableSkeleton("torch"), confusableSkeleton("porch"));
-  assert.equal(normalisePackageName("Scikit__Learn.x"), "scikit-learn-x");
+  assert.equal(normaliseName("Scikit__Learn.x"), "scikit-learn-x");
   assert.deepEqual([3, 4, 7, 8].map(editsAllowed), [0, 1, 1, 2]);
 });
 
@@ -411,7 +411,7 @@ Deno.test("data/popular_pypi_packages.json: valid, normalised, sorted, with prov
   assert.ok(packages.length >= 300, `only ${packages.length} names`);
   for (const name of packages) {
     assert.match(name, /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/);
-    assert.equal(normalisePackageName(name), name);
+    assert.equal(normaliseName(name), name);
   }
   assert.deepEqual(packages, [...new Set(packages)].sort());
   assert.equal(provenance.count, packages.length);

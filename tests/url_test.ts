@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { hasCredentials, redactUrl } from "../collect/_url.ts";
+import { hasCredentials, redactUrl } from "../packaging/mod.ts";
 
 Deno.test("redactUrl hides user-info, query values and token-like path segments", () => {
   const cases: Array<[string, string]> = [

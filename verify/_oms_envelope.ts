@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isRecord } from "../packaging/mod.ts";
 import { Buffer } from "node:buffer";
 
 /** The Sigstore bundle media types an OMS signature may carry (v0.1 to v0.3). */
@@ -42,10 +43,6 @@ export interface OmsBundleParts {
 }
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function field(object: Json, key: string): unknown {
   return Object.hasOwn(object, key) ? object[key] : undefined;
@@ -141,7 +138,7 @@ function readCertificates(list: unknown, where: string): Uint8Array[] {
     fail(`${where} holds more than ${MAX_BUNDLE_ITEMS} certificates`);
   }
   return list.map((entry, index) => {
-    if (!isObject(entry)) fail(`${where}[${index}] is not an object`);
+    if (!isRecord(entry)) fail(`${where}[${index}] is not an object`);
     return requireBase64(field(entry, "rawBytes"), MAX_CERTIFICATE_BYTES, `${where}[${index}]`);
   });
 }
@@ -157,7 +154,7 @@ function readMaterial(material: Json): OmsMaterial {
     );
   }
   if (publicKey !== undefined) {
-    if (!isObject(publicKey)) fail("verificationMaterial.publicKey is not an object");
+    if (!isRecord(publicKey)) fail("verificationMaterial.publicKey is not an object");
     const hint = field(publicKey, "hint");
     const raw = field(publicKey, "rawBytes");
     if (hint !== undefined && hint !== null && (typeof hint !== "string" || hint.length > 256)) {
@@ -172,7 +169,7 @@ function readMaterial(material: Json): OmsMaterial {
     };
   }
   if (chain !== undefined) {
-    if (!isObject(chain)) fail("verificationMaterial.x509CertificateChain is not an object");
+    if (!isRecord(chain)) fail("verificationMaterial.x509CertificateChain is not an object");
     return {
       kind: "certificate-chain",
       certificates: readCertificates(
@@ -181,7 +178,7 @@ function readMaterial(material: Json): OmsMaterial {
       ),
     };
   }
-  if (!isObject(certificate)) fail("verificationMaterial.certificate is not an object");
+  if (!isRecord(certificate)) fail("verificationMaterial.certificate is not an object");
   return {
     kind: "certificate",
     certificates: [
@@ -195,7 +192,7 @@ function readMaterial(material: Json): OmsMaterial {
 }
 
 function readEnvelope(envelope: unknown) {
-  if (!isObject(envelope)) fail("the bundle has no DSSE envelope (OMS signs an in-toto statement)");
+  if (!isRecord(envelope)) fail("the bundle has no DSSE envelope (OMS signs an in-toto statement)");
   const payloadType = field(envelope, "payloadType");
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     fail(
@@ -211,7 +208,7 @@ function readEnvelope(envelope: unknown) {
     fail(`the DSSE envelope has more than ${MAX_BUNDLE_ITEMS} signatures`);
   }
   const signatures = list.map((entry, index) => {
-    if (!isObject(entry)) fail(`DSSE signature ${index + 1} is not an object`);
+    if (!isRecord(entry)) fail(`DSSE signature ${index + 1} is not an object`);
     const keyid = field(entry, "keyid");
     if (keyid !== undefined && keyid !== null && typeof keyid !== "string") {
       fail(`DSSE signature ${index + 1} has a keyid that is not a string`);
@@ -243,7 +240,7 @@ export function readOmsBundle(
   bundle: unknown,
 ): { ok: true; parts: OmsBundleParts } | { ok: false; message: string } {
   try {
-    if (!isObject(bundle)) return { ok: false, message: "the signature is not a JSON object" };
+    if (!isRecord(bundle)) return { ok: false, message: "the signature is not a JSON object" };
     const mediaType = field(bundle, "mediaType");
     if (typeof mediaType !== "string" || !SIGSTORE_BUNDLE_MEDIA_TYPES.includes(mediaType)) {
       return {
@@ -258,7 +255,7 @@ export function readOmsBundle(
     }
     const envelope = readEnvelope(field(bundle, "dsseEnvelope"));
     const material = field(bundle, "verificationMaterial");
-    if (!isObject(material)) fail("the bundle has no verificationMaterial");
+    if (!isRecord(material)) fail("the bundle has no verificationMaterial");
     const tlog = field(material, "tlogEntries");
     if (tlog !== undefined && tlog !== null && !Array.isArray(tlog)) {
       fail("verificationMaterial.tlogEntries is not a list");

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isRecord } from "../packaging/mod.ts";
 import { createHash } from "node:crypto";
 
 /** The in-toto statement type every OMS payload uses. */
@@ -55,10 +56,6 @@ type Json = Record<string, unknown>;
 
 class StatementError extends Error {}
 
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Own property only: a hostile statement must not reach Object.prototype members. */
 function field(object: Json, key: string): unknown {
   return Object.hasOwn(object, key) ? object[key] : undefined;
@@ -103,7 +100,7 @@ function parseResources(predicate: Json, method: "files" | "shards"): OmsResourc
   const seen = new Set<string>();
   return list.map((entry, index) => {
     const where = `predicate.resources[${index}]`;
-    if (!isObject(entry)) fail(`${where} is not an object`);
+    if (!isRecord(entry)) fail(`${where} is not an object`);
     const algorithm = field(entry, "algorithm");
     if (algorithm !== "sha256") {
       fail(`${where} uses digest algorithm ${JSON.stringify(algorithm)}; only sha256 is supported`);
@@ -177,16 +174,16 @@ function parseV1(statement: Json): OmsManifest {
     fail("the statement must have exactly one subject (the model)");
   }
   const subject = subjects[0];
-  if (!isObject(subject)) fail("subject[0] is not an object");
+  if (!isRecord(subject)) fail("subject[0] is not an object");
   const modelName = field(subject, "name");
   if (typeof modelName !== "string") fail("subject[0].name is not a string");
   const subjectDigests = field(subject, "digest");
-  if (!isObject(subjectDigests)) fail("subject[0].digest is not an object");
+  if (!isRecord(subjectDigests)) fail("subject[0].digest is not an object");
   const claimed = hexDigest(field(subjectDigests, "sha256"), "subject[0]");
   const predicate = field(statement, "predicate");
-  if (!isObject(predicate)) fail("the statement has no predicate object");
+  if (!isRecord(predicate)) fail("the statement has no predicate object");
   const serialization = field(predicate, "serialization");
-  if (!isObject(serialization)) fail("predicate.serialization is not an object");
+  if (!isRecord(serialization)) fail("predicate.serialization is not an object");
   const method = field(serialization, "method");
   if (method !== "files" && method !== "shards") {
     fail(`predicate.serialization.method ${JSON.stringify(method)} is not "files" or "shards"`);
@@ -230,9 +227,9 @@ function parseDigestsV01(statement: Json): OmsManifest {
   const seen = new Set<string>();
   const resources = subjects.map((subject, index) => {
     const where = `subject[${index}]`;
-    if (!isObject(subject)) fail(`${where} is not an object`);
+    if (!isRecord(subject)) fail(`${where} is not an object`);
     const digests = field(subject, "digest");
-    if (!isObject(digests)) fail(`${where}.digest is not an object`);
+    if (!isRecord(digests)) fail(`${where}.digest is not an object`);
     const resource = {
       name: normaliseResourcePath(field(subject, "name"), where),
       digest: hexDigest(field(digests, "sha256"), where),
@@ -282,7 +279,7 @@ export function parseOmsStatement(payload: Uint8Array): OmsStatementResult {
     } catch {
       return { ok: false, message: "the signed payload is not UTF-8 JSON" };
     }
-    if (!isObject(statement)) return { ok: false, message: "the signed payload is not an object" };
+    if (!isRecord(statement)) return { ok: false, message: "the signed payload is not an object" };
     const type = field(statement, "_type");
     if (type !== IN_TOTO_STATEMENT_V1) {
       return {

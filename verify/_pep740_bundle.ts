@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { isRecord } from "../packaging/mod.ts";
 import { Buffer } from "node:buffer";
 
 /**
@@ -60,9 +61,6 @@ export type ProvenanceReading =
   | { ok: true; attestations: Pep740Attestation[]; problems: string[] }
   | { ok: false; problem: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Decode standard base64 (padding optional); undefined when it is not base64 or too long. */
@@ -87,7 +85,7 @@ function decodeBase64(value: unknown): Uint8Array | undefined {
  * ```
  */
 export function readProvenance(value: unknown): ProvenanceReading {
-  if (!isObject(value)) return { ok: false, problem: "the provenance is not a JSON object" };
+  if (!isRecord(value)) return { ok: false, problem: "the provenance is not a JSON object" };
   if (value.version !== 1) {
     return { ok: false, problem: `provenance version ${describe(value.version)} is not 1` };
   }
@@ -102,7 +100,7 @@ export function readProvenance(value: unknown): ProvenanceReading {
   const problems: string[] = [];
   let unread = 0;
   bundles.forEach((bundle, b) => {
-    if (!isObject(bundle) || !Array.isArray(bundle.attestations)) {
+    if (!isRecord(bundle) || !Array.isArray(bundle.attestations)) {
       problems.push(`bundle ${b + 1} has no attestations list`);
       return;
     }
@@ -137,7 +135,7 @@ export function readProvenance(value: unknown): ProvenanceReading {
 }
 
 function readPublisher(value: unknown): PublisherClaim | undefined {
-  if (!isObject(value) || typeof value.kind !== "string") return undefined;
+  if (!isRecord(value) || typeof value.kind !== "string") return undefined;
   const text = (v: unknown) => typeof v === "string" && v.length <= 500 ? v : undefined;
   const claim: PublisherClaim = { kind: value.kind.slice(0, 100) };
   const repository = text(value.repository);
@@ -163,14 +161,14 @@ function readPublisher(value: unknown): PublisherClaim | undefined {
 export function toSigstoreBundle(
   attestation: unknown,
 ): { sigstoreBundle: Record<string, unknown>; statement: Uint8Array } | string {
-  if (!isObject(attestation)) return "it is not a JSON object";
+  if (!isRecord(attestation)) return "it is not a JSON object";
   if (attestation.version !== 1) {
     return `attestation version ${describe(attestation.version)} is not 1`;
   }
   const material = attestation.verification_material;
   const envelope = attestation.envelope;
-  if (!isObject(material)) return "it has no verification_material";
-  if (!isObject(envelope)) return "it has no envelope";
+  if (!isRecord(material)) return "it has no verification_material";
+  if (!isRecord(envelope)) return "it has no envelope";
   const certificate = decodeBase64(material.certificate);
   if (certificate === undefined || certificate.length === 0) {
     return "verification_material.certificate is not base64 DER";
@@ -183,14 +181,14 @@ export function toSigstoreBundle(
   if (!Array.isArray(entries) || entries.length === 0) {
     return "verification_material.transparency_entries is empty";
   }
-  if (entries.length > LIMITS.entries || !entries.every(isObject)) {
+  if (entries.length > LIMITS.entries || !entries.every(isRecord)) {
     return `transparency_entries must be 1 to ${LIMITS.entries} objects`;
   }
   const timestamps = Array.isArray(material.timestamps) ? material.timestamps : [];
   if (timestamps.length > LIMITS.timestamps || !timestamps.every((t) => decodeBase64(t))) {
     return `timestamps must be at most ${LIMITS.timestamps} base64 RFC 3161 tokens`;
   }
-  const onlyPromises = entries.every((e) => isObject(e.inclusionPromise) && !e.inclusionProof);
+  const onlyPromises = entries.every((e) => isRecord(e.inclusionPromise) && !e.inclusionProof);
   const rawBytes = Buffer.from(certificate).toString("base64");
   return {
     statement,

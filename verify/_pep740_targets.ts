@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { normaliseName } from "../packaging/mod.ts";
 import { eq, valid } from "@renovatebot/pep440";
 import type { Package, RegistryData } from "../core/snapshot.ts";
 
@@ -57,19 +58,6 @@ export interface ProvenancePlan {
  */
 export const MAX_PROVENANCE_TARGETS = 2_000;
 
-/**
- * PEP 503 normalisation: lower case, runs of `-`, `_`, `.` as one `-`.
- *
- * @example
- * ```ts
- * import { normalisePackageName } from "./_pep740_targets.ts";
- * normalisePackageName("Scikit_Learn"); // "scikit-learn"
- * ```
- */
-export function normalisePackageName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-
 const SHA256 = /^sha256:([0-9a-fA-F]{64})$/;
 
 /**
@@ -103,15 +91,15 @@ export function planProvenance(options: {
   pypi: RegistryData["pypi"];
   critical: readonly string[];
 }): ProvenancePlan[] {
-  const critical = new Set(options.critical.map(normalisePackageName));
+  const critical = new Set(options.critical.map(normaliseName));
   const facts = new Map(options.pypi.filter((p) => p.found).map((p) => [p.name, p]));
   const plans = new Map<string, { package: Package; hashes: Set<string> }>();
   for (const pkg of options.packages) {
     if (
       pkg.ecosystem !== "pypi" || pkg.version === undefined || pkg.layer === "constraint" ||
-      pkg.source.kind !== "index" || !critical.has(normalisePackageName(pkg.name))
+      pkg.source.kind !== "index" || !critical.has(normaliseName(pkg.name))
     ) continue;
-    const name = normalisePackageName(pkg.name);
+    const name = normaliseName(pkg.name);
     const key = `${name}@${pkg.version}`;
     const plan = plans.get(key) ?? { package: pkg, hashes: new Set<string>() };
     for (const hash of pkg.hashes) {
@@ -122,7 +110,7 @@ export function planProvenance(options: {
   }
   let budget = MAX_PROVENANCE_TARGETS;
   return [...plans.values()].map(({ package: pkg, hashes }): ProvenancePlan => {
-    const name = normalisePackageName(pkg.name);
+    const name = normaliseName(pkg.name);
     const version = pkg.version!;
     const base = { name, version, package: pkg, files: [], unpublished: [], truncated: false };
     if (hashes.size === 0) return { ...base, status: "unhashed" };

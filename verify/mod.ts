@@ -53,7 +53,6 @@ export {
 } from "./_pep740_bundle.ts";
 export {
   MAX_PROVENANCE_TARGETS,
-  normalisePackageName,
   planProvenance,
   type ProvenancePlan,
   type ProvenanceTarget,

@@ -1,5 +1,5 @@
 /**
- * URL helpers shared by readers: credentials never leave a reader unredacted.
+ * URLs in packaging configuration: credentials never leave Tollgate unredacted (readers, enrichment, reports).
  *
  * @module
  */
@@ -17,7 +17,7 @@ const SCHEME_AUTHORITY =
  * @returns The same text with credentials replaced.
  * @example
  * ```ts
- * import { redactUrl } from "./_url.ts";
+ * import { redactUrl } from "./url.ts";
  * redactUrl("https://user:s3cret@pypi.internal/simple"); // "https://***@pypi.internal/simple"
  * redactUrl("https://pypi.internal/simple?token=abc"); // "https://pypi.internal/simple?token=***"
  * ```
@@ -42,7 +42,7 @@ export function redactUrl(url: string): string {
  *
  * @example
  * ```ts
- * import { hasCredentials } from "./_url.ts";
+ * import { hasCredentials } from "./url.ts";
  * hasCredentials("https://__token__:x@host/simple"); // true
  * hasCredentials("https://pypi.org/simple"); // false
  * ```
@@ -63,7 +63,7 @@ function looksLikeToken(segment: string): boolean {
  *
  * @example
  * ```ts
- * import { redactUrlsIn } from "./_url.ts";
+ * import { redactUrlsIn } from "./url.ts";
  * redactUrlsIn("expected an option, found 'https://u:pw@host/x'"); // "expected an option, found 'https://***@host/x'"
  * ```
  */
@@ -76,7 +76,7 @@ export function redactUrlsIn(text: string): string {
  *
  * @example
  * ```ts
- * import { isUrl } from "./_url.ts";
+ * import { isUrl } from "./url.ts";
  * isUrl("https://x/y"); // true
  * isUrl("./wheels/a.whl"); // false
  * ```
