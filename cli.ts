@@ -20,7 +20,7 @@ import { modelSigned } from "./checks/signature_model.ts";
 import { formatters } from "./report/mod.ts";
 import { EXIT, OutputError, UsageError } from "./cli/_errors.ts";
 import { HELP } from "./cli/_help.ts";
-import { choosePolicy } from "./cli/policy_file.ts";
+import { choosePolicy } from "./pipeline/mod.ts";
 import { commandChecks, commandExplain, commandInit, commandSchema } from "./cli/_info_commands.ts";
 import { type Io, OPTIONS, type Values } from "./cli/_options.ts";
 import { verifyModel } from "./cli/verify_model.ts";

@@ -61,7 +61,7 @@ export {
   ReadError,
   redactUrl,
 } from "./collect/mod.ts";
-export { choosePolicy, loadPolicy } from "./cli/policy_file.ts";
+export { choosePolicy, loadPolicy } from "./pipeline/mod.ts";
 export { globMatch } from "./core/glob.ts";
 export { catalogue, checks } from "./checks/mod.ts";
 export { ML06_PREVENTION, policies, PREVENTION_BY_CHECK } from "./policies/mod.ts";

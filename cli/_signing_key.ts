@@ -6,7 +6,7 @@
  * @module
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { describeFsError } from "../collect/_fs.ts";
+import { describeFsError } from "../collect/fs.ts";
 import { describeKeyType, signatureDigest } from "../verify/mod.ts";
 import { UsageError } from "./_errors.ts";
 

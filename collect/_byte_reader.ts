@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ByteSource } from "./_zip.ts";
+import type { ByteSource } from "./zip.ts";
 
 /** The input ended, or a read went past the reader's budget. */
 export class ByteReaderEnd extends Error {}
@@ -17,7 +17,7 @@ const WINDOW = 1 << 20;
  * @example
  * ```ts
  * import { ByteReader } from "./_byte_reader.ts";
- * import { bufferSource } from "./_zip.ts";
+ * import { bufferSource } from "./zip.ts";
  * const reader = new ByteReader(bufferSource(new Uint8Array([1, 0, 0, 0])));
  * await reader.u32(); // 1
  * ```

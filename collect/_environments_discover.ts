@@ -10,7 +10,7 @@
 import * as path from "node:path";
 import type { Problem } from "../core/snapshot.ts";
 import type { Distribution, Environment } from "../core/snapshot_environments.ts";
-import { describeFsError } from "./_fs.ts";
+import { describeFsError } from "./fs.ts";
 import { readConfinedText } from "./_hash.ts";
 import { parseMetadataHeaders } from "./venv.ts";
 import { SKIPPED_DIRECTORIES } from "./walk.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { ByteReader, ByteReaderEnd } from "./_byte_reader.ts";
-import type { ByteSource } from "./_zip.ts";
+import type { ByteSource } from "./zip.ts";
 
 /** What {@linkcode readGguf} found. */
 export interface GgufRead {
@@ -47,7 +47,7 @@ const SCALAR_BYTES: Readonly<Record<number, 1 | 2 | 4 | 8>> = {
  * @example
  * ```ts
  * import { readGguf } from "./_gguf.ts";
- * import { bufferSource } from "./_zip.ts";
+ * import { bufferSource } from "./zip.ts";
  * const pickle = new TextEncoder().encode("GGUF\x03\0\0\0cos\nsystem\n");
  * (await readGguf(bufferSource(pickle))).problems.length > 0; // true
  * ```

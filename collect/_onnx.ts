@@ -7,7 +7,7 @@
  * @module
  */
 import { ByteReader, ByteReaderEnd } from "./_byte_reader.ts";
-import type { ByteSource } from "./_zip.ts";
+import type { ByteSource } from "./zip.ts";
 
 /** What {@linkcode readOnnx} found. */
 export interface OnnxRead {
@@ -51,7 +51,7 @@ class OnnxError extends Error {}
  * @example
  * ```ts
  * import { readOnnx } from "./_onnx.ts";
- * import { bufferSource } from "./_zip.ts";
+ * import { bufferSource } from "./zip.ts";
  * (await readOnnx(bufferSource(new Uint8Array([0x08, 0x07])))).problems; // []
  * ```
  */

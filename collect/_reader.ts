@@ -13,7 +13,7 @@ import type {
   Package,
   Problem,
 } from "../core/snapshot.ts";
-import { readTextInRoot } from "./_fs.ts";
+import { readTextInRoot } from "./fs.ts";
 
 /** What a reader knows about the run. */
 export interface ReaderContext {

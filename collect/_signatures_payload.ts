@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { readBytesInRoot, ReadError, resolveInRoot } from "./_fs.ts";
+import { readBytesInRoot, ReadError, resolveInRoot } from "./fs.ts";
 
 /** What the unverified payload says about how the model was laid out when signed. */
 export interface SignatureLayout {

@@ -8,7 +8,7 @@
  * @module
  */
 import * as path from "node:path";
-import { describeFsError } from "./_fs.ts";
+import { describeFsError } from "./fs.ts";
 
 /** One entry found under a model directory. */
 export interface ModelEntry {

@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import type { Index, InstallerSetting, Location, Package, Problem } from "../core/snapshot.ts";
-import { normaliseRelative, ReadError, readTextInRoot } from "./_fs.ts";
+import { normaliseRelative, ReadError, readTextInRoot } from "./fs.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import { parseMatchSpec } from "./_conda_spec.ts";
 import { parseCondaLock } from "./_conda_lock.ts";

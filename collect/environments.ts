@@ -11,7 +11,7 @@
 import * as path from "node:path";
 import type { Problem } from "../core/snapshot.ts";
 import type { Distribution, Environment } from "../core/snapshot_environments.ts";
-import { describeFsError } from "./_fs.ts";
+import { describeFsError } from "./fs.ts";
 import { hashFiles, HashPool } from "./_hash_pool.ts";
 import { readConfinedText as readConfined } from "./_hash.ts";
 import { isExternallyManaged, parsePyvenvCfg, readDistInfo, readStartupFiles } from "./venv.ts";

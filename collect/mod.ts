@@ -12,7 +12,7 @@ import {
   type Problem,
   type Snapshot,
 } from "../core/snapshot.ts";
-import { ReadError, resolveInRoot } from "./_fs.ts";
+import { ReadError, resolveInRoot } from "./fs.ts";
 import { readModelFileAt } from "./model_files.ts";
 import { MAX_SNIFFED, mayBeModel, MODEL_FILE, readHead } from "./_model_sniff.ts";
 import { redactUrlsIn } from "../packaging/mod.ts";
@@ -40,7 +40,7 @@ export { findModelReferences } from "./model_refs.ts";
 export { hasCredentials, redactUrl } from "../packaging/mod.ts";
 export { exactVersion, parsePep508, Pep508Error } from "./_pep508.ts";
 export { normaliseName } from "../packaging/mod.ts";
-export { ReadError } from "./_fs.ts";
+export { ReadError } from "./fs.ts";
 export type { FileReader, ReaderContext, ReaderResult } from "./_reader.ts";
 export type { SignatureSpec } from "./signatures.ts";
 

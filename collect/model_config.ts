@@ -8,7 +8,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { parse as parseToml } from "smol-toml";
 import type { ModelReference, Problem } from "../core/snapshot.ts";
 import type { FileReader } from "./_reader.ts";
-import { ReadError, readTextInRoot } from "./_fs.ts";
+import { ReadError, readTextInRoot } from "./fs.ts";
 import { isHubId } from "./model_refs.ts";
 
 /** Keys whose string value names a model to load. */

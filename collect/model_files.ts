@@ -37,9 +37,9 @@ import {
   fileSource,
   readZipDirectory,
   readZipMember,
-} from "./_zip.ts";
+} from "./zip.ts";
 
-export type { ByteSource } from "./_zip.ts";
+export type { ByteSource } from "./zip.ts";
 
 /** Options for {@linkcode readModelFile}; every limit has a default. */
 export interface ReadModelFileOptions {
@@ -138,7 +138,7 @@ export async function readModelFileAt(
  * @example
  * ```ts
  * import { readModelSource } from "./model_files.ts";
- * import { bufferSource } from "./_zip.ts";
+ * import { bufferSource } from "./zip.ts";
  * (await readModelSource(bufferSource(new Uint8Array(0)), { path: "empty.bin" })).format; // "unknown"
  * ```
  */

@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import type { Problem } from "../core/snapshot.ts";
-import { MAX_TEXT_BYTES } from "./_fs.ts";
+import { MAX_TEXT_BYTES } from "./fs.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import {
   mergePipSections,

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { Index, InstallerSetting, Location, Package, Problem } from "../core/snapshot.ts";
 import { exactVersion } from "./_pep508.ts";
 import { normaliseName } from "../packaging/mod.ts";
-import { normaliseRelative, ReadError, readTextInRoot } from "./_fs.ts";
+import { normaliseRelative, ReadError, readTextInRoot } from "./fs.ts";
 import { logicalLines, shellWords, splitArgsAndOptions } from "./_requirements_lines.ts";
 import { type ParsedOption, parseOptions } from "./_requirements_options.ts";
 import { describeEditable, describeRequirement, type Target } from "./_requirements_target.ts";

@@ -20,7 +20,7 @@
  */
 import * as path from "node:path";
 import type { Problem, Signature, SignedFile } from "../core/snapshot.ts";
-import { normaliseRelative } from "./_fs.ts";
+import { normaliseRelative } from "./fs.ts";
 import {
   peekSignatureLayout,
   readSignatureBundle,
@@ -28,6 +28,15 @@ import {
 } from "./_signatures_payload.ts";
 import { type ModelWalkLimits, walkModelDirectory } from "./_signatures_walk.ts";
 import { hashSignedFiles, planShards, type SignedFileJob } from "./_signatures_hash.ts";
+
+/** The model walk and hashing `tollgate sign-model` shares with signature collection. */
+export {
+  type ModelEntry,
+  type ModelWalk,
+  type ModelWalkLimits,
+  walkModelDirectory,
+} from "./_signatures_walk.ts";
+export { hashSignedFiles, type SignedFileJob } from "./_signatures_hash.ts";
 
 /** The file name `model_signing` writes by default, found anywhere in the project tree. */
 export const SIGNATURE_FILE_NAME = "model.sig";

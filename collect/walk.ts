@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import type { Problem } from "../core/snapshot.ts";
-import { describeFsError } from "./_fs.ts";
+import { describeFsError } from "./fs.ts";
 
 /**
  * Directories never descended into when looking for manifests, code and model files.

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { Problem } from "../core/snapshot.ts";
-import { fileSource, readZipDirectory, readZipMember } from "../collect/_zip.ts";
+import { fileSource, readZipDirectory, readZipMember } from "../collect/zip.ts";
 import { type OsvRecord, readOsvRecord } from "./_osv_record.ts";
 import { rangeProblem } from "./_osv_range.ts";
 

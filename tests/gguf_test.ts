@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import fc from "fast-check";
 import { readGguf } from "../collect/_gguf.ts";
-import { bufferSource } from "../collect/_zip.ts";
+import { bufferSource } from "../collect/zip.ts";
 import { readModelFile } from "../collect/model_files.ts";
 import { collect } from "../collect/mod.ts";
 import { noEmbeddedCode } from "../checks/artifact.ts";

@@ -6,7 +6,7 @@ import { concat } from "./_bytes.ts";
 import * as path from "node:path";
 import fc from "fast-check";
 import { readOnnx } from "../collect/_onnx.ts";
-import { bufferSource } from "../collect/_zip.ts";
+import { bufferSource } from "../collect/zip.ts";
 import { readModelFile } from "../collect/model_files.ts";
 import { collect } from "../collect/mod.ts";
 import { noEmbeddedCode } from "../checks/artifact.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { pythonJson } from "./_python.ts";
 import fc from "fast-check";
 import { scanPickle, scanPickleStream } from "../collect/pickle.ts";
-import { bufferSource, readZipDirectory, readZipMember } from "../collect/_zip.ts";
+import { bufferSource, readZipDirectory, readZipMember } from "../collect/zip.ts";
 
 const models = new URL("../../shared/fixtures/models/", import.meta.url);
 const fixture = (name: string) => Deno.readFileSync(new URL(name, models));

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import fc from "fast-check";
 import { READERS } from "../collect/mod.ts";
-import { ReadError } from "../collect/_fs.ts";
+import { ReadError } from "../collect/fs.ts";
 
 const CORPUS = new URL("../../shared/corpus/", import.meta.url);
 /** Where Python's str.splitlines() breaks lines (pip reads requirements that way). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { walkProject } from "../collect/walk.ts";
-import { ReadError, readTextInRoot } from "../collect/_fs.ts";
+import { ReadError, readTextInRoot } from "../collect/fs.ts";
 import { collect, isRequirementsFile } from "../collect/mod.ts";
 import { project } from "./_cli.ts";
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { bufferSource, readZipDirectory, readZipMember } from "../collect/_zip.ts";
+import { bufferSource, readZipDirectory, readZipMember } from "../collect/zip.ts";
 
 /**
  * Builds every archive into the directory given, then reads each back with zipfile. Prints, per

@@ -20,7 +20,7 @@ export interface ByteSource {
  *
  * @example
  * ```ts
- * import { bufferSource } from "./_zip.ts";
+ * import { bufferSource } from "./zip.ts";
  * await bufferSource(new Uint8Array([1, 2, 3])).read(1, 5); // Uint8Array [2, 3]
  * ```
  */
@@ -39,7 +39,7 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
  * @returns The source.
  * @example
  * ```ts ignore
- * import { fileSource } from "./_zip.ts";
+ * import { fileSource } from "./zip.ts";
  * using handle = await Deno.open("model.pt");
  * const source = fileSource(handle, (await handle.stat()).size);
  * ```
@@ -138,7 +138,7 @@ function decodeName(raw: Uint8Array, flags: number): string {
  * @returns Entries and problems (no entries when the directory is unusable).
  * @example
  * ```ts
- * import { bufferSource, readZipDirectory } from "./_zip.ts";
+ * import { bufferSource, readZipDirectory } from "./zip.ts";
  * (await readZipDirectory(bufferSource(new Uint8Array(4)))).problems; // ["no ZIP end-of-central-directory record"]
  * ```
  */
@@ -288,7 +288,7 @@ function applyZip64Extra(entry: ZipEntry, extra: Uint8Array): string | undefined
  * @returns The member's bytes, or a problem saying why not.
  * @example
  * ```ts ignore
- * import { readZipDirectory, readZipMember } from "./_zip.ts";
+ * import { readZipDirectory, readZipMember } from "./zip.ts";
  * const { entries } = await readZipDirectory(source);
  * const { bytes } = await readZipMember(source, entries[0]);
  * ```

@@ -12,7 +12,7 @@ import * as path from "node:path";
  *
  * @example
  * ```ts
- * import { MAX_TEXT_BYTES } from "./_fs.ts";
+ * import { MAX_TEXT_BYTES } from "./fs.ts";
  * MAX_TEXT_BYTES; // 8 MiB
  * ```
  */
@@ -23,7 +23,7 @@ export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
  *
  * @example
  * ```ts
- * import { ReadError } from "./_fs.ts";
+ * import { ReadError } from "./fs.ts";
  * new ReadError("requirements.txt", "requirements.txt: file not found").file; // "requirements.txt"
  * ```
  */
@@ -47,7 +47,7 @@ export class ReadError extends Error {
  *
  * @example
  * ```ts
- * import { normaliseRelative } from "./_fs.ts";
+ * import { normaliseRelative } from "./fs.ts";
  * normaliseRelative("a/../b/./c.txt"); // "b/c.txt"
  * normaliseRelative("../etc/passwd"); // undefined
  * ```
@@ -69,7 +69,7 @@ export function normaliseRelative(relative: string): string | undefined {
  * @throws {ReadError} naming the file when it is missing, too large, outside the root or not UTF-8.
  * @example
  * ```ts ignore
- * import { readTextInRoot } from "./_fs.ts";
+ * import { readTextInRoot } from "./fs.ts";
  * const text = await readTextInRoot({ root: "/srv/project", file: "requirements.txt" });
  * ```
  */
@@ -91,7 +91,7 @@ export async function readTextInRoot(
  *
  * @example
  * ```ts ignore
- * import { readBytesInRoot } from "./_fs.ts";
+ * import { readBytesInRoot } from "./fs.ts";
  * const bytes = await readBytesInRoot({ root: "/srv/project", file: "model.pkl", maxBytes: 1 << 20 });
  * ```
  */
@@ -118,7 +118,7 @@ export async function readBytesInRoot(
  * @throws {ReadError} naming the file.
  * @example
  * ```ts ignore
- * import { resolveInRoot } from "./_fs.ts";
+ * import { resolveInRoot } from "./fs.ts";
  * const { real, size } = await resolveInRoot({ root: "/srv/project", file: "models/x.pt" });
  * ```
  */
@@ -155,7 +155,7 @@ export async function resolveInRoot(
  *
  * @example
  * ```ts
- * import { describeFsError } from "./_fs.ts";
+ * import { describeFsError } from "./fs.ts";
  * describeFsError(new Deno.errors.NotFound("x")); // "file not found"
  * ```
  */
