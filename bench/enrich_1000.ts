@@ -12,7 +12,7 @@
  * @module
  */
 import { HttpClient } from "../enrich/http.ts";
-import { json, startTestServer } from "../enrich/_test_server.ts";
+import { json, startTestServer } from "../tests/_api_server.ts";
 import { enrich, osvSource, pypiSource } from "../enrich/mod.ts";
 import { pkg, snapshotOf } from "../testing.ts";
 

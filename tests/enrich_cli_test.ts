@@ -6,7 +6,7 @@ import { deepStrictEqual, match, ok } from "node:assert/strict";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { Report } from "../core/report.ts";
-import { closedPortUrl, json, type Route, startTestServer } from "../enrich/_test_server.ts";
+import { closedPortUrl, json, type Route, startTestServer } from "./_api_server.ts";
 import { NOW, project, tollgate } from "./_cli.ts";
 
 const OSV_DB = path.resolve(import.meta.dirname!, "../../shared/corpus-osv");

@@ -24,7 +24,7 @@ import {
   startTestServer,
   streamed,
   truncatedJson,
-} from "../enrich/_test_server.ts";
+} from "./_api_server.ts";
 
 const START = new Date("2026-01-15T12:00:00Z");
 const HOUR = 60 * 60 * 1000;

@@ -11,7 +11,7 @@ import {
   rateLimited,
   startTestServer,
   truncatedJson,
-} from "../enrich/_test_server.ts";
+} from "./_api_server.ts";
 import { fetchPypiFacts, newestStable, SIMPLE_JSON, versionFromFilename } from "../enrich/pypi.ts";
 import { fetchHubFacts } from "../enrich/huggingface.ts";
 import { enrich, hubSource, pypiSource } from "../enrich/mod.ts";

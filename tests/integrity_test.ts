@@ -5,7 +5,7 @@
  */
 import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
 import { HttpClient, HttpError } from "../enrich/http.ts";
-import { json, startTestServer, type TestServer } from "../enrich/_test_server.ts";
+import { json, startTestServer, type TestServer } from "./_api_server.ts";
 import {
   fetchProjectProvenance,
   fetchProvenance,

@@ -16,7 +16,7 @@ import {
   type Route,
   startTestServer,
   truncatedJson,
-} from "../enrich/_test_server.ts";
+} from "./_api_server.ts";
 
 /** The PyPA advisory database (YAML, one record per file under vulns/<package>/). */
 const CORPUS = new URL("../../shared/corpus-osv", import.meta.url).pathname;

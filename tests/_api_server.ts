@@ -19,7 +19,7 @@
  *
  * @example
  * ```ts ignore
- * import { failing, json, startTestServer } from "./_test_server.ts";
+ * import { failing, json, startTestServer } from "./_api_server.ts";
  * await using server = startTestServer({
  *   "/pypi/:name/json": failing({ times: 2, status: 500 }, (_request, { params }) =>
  *     json({ info: { name: params.name, version: "1.0" } })),
@@ -80,7 +80,7 @@ export interface TestServer extends AsyncDisposable {
  * @returns The running server; close it (or `await using` it) at the end of the test.
  * @example
  * ```ts ignore
- * import { json, startTestServer } from "./_test_server.ts";
+ * import { json, startTestServer } from "./_api_server.ts";
  * await using server = startTestServer({ "POST /v1/querybatch": () => json({ results: [] }) });
  * ```
  */
@@ -163,7 +163,7 @@ export function startTestServer(routes: Route | Readonly<Record<string, Route>>)
  *
  * @example
  * ```ts
- * import { json } from "./_test_server.ts";
+ * import { json } from "./_api_server.ts";
  * json({ ok: true }).headers.get("content-type"); // "application/json"
  * ```
  */
@@ -179,7 +179,7 @@ export function json(data: unknown, init: ResponseInit = {}): Response {
  *
  * @example
  * ```ts
- * import { truncatedJson } from "./_test_server.ts";
+ * import { truncatedJson } from "./_api_server.ts";
  * await truncatedJson({ releases: {} }, { keep: 5 }).text(); // "{\"rel"
  * ```
  */
@@ -194,7 +194,7 @@ export function truncatedJson(data: unknown, options: { keep?: number } = {}): R
  *
  * @example
  * ```ts
- * import { streamed } from "./_test_server.ts";
+ * import { streamed } from "./_api_server.ts";
  * streamed("x".repeat(10), { chunkBytes: 4 }).headers.has("content-length"); // false
  * ```
  */
@@ -317,7 +317,7 @@ export function conditional(
  *
  * @example
  * ```ts
- * import { closedPortUrl } from "./_test_server.ts";
+ * import { closedPortUrl } from "./_api_server.ts";
  * closedPortUrl().startsWith("http://127.0.0.1:"); // true
  * ```
  */
@@ -343,7 +343,7 @@ export interface RawServer extends AsyncDisposable {
  * @returns The running server.
  * @example
  * ```ts ignore
- * import { shortBodyReply, startRawServer } from "./_test_server.ts";
+ * import { shortBodyReply, startRawServer } from "./_api_server.ts";
  * await using raw = startRawServer(shortBodyReply('{"info":{}}'));
  * ```
  */
@@ -398,7 +398,7 @@ export function startRawServer(reply: string | Uint8Array | ((head: string) => s
  *
  * @example
  * ```ts
- * import { shortBodyReply } from "./_test_server.ts";
+ * import { shortBodyReply } from "./_api_server.ts";
  * shortBodyReply("{}").includes("content-length: 4"); // true
  * ```
  */
