@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { normaliseName } from "../packaging/mod.ts";
 import { z } from "zod";
 
 /** Longest text kept from a record's string fields. */

@@ -10,13 +10,7 @@ import {
   type OsvRecord,
   queryOsv,
 } from "../enrich/osv.ts";
-import {
-  failing,
-  json,
-  type Route,
-  startTestServer,
-  truncatedJson,
-} from "./_api_server.ts";
+import { failing, json, type Route, startTestServer, truncatedJson } from "./_api_server.ts";
 
 /** The PyPA advisory database (YAML, one record per file under vulns/<package>/). */
 const CORPUS = new URL("../../shared/corpus-osv", import.meta.url).pathname;
