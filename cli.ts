@@ -216,6 +216,7 @@ async function evaluateAndReport(options: {
       `tollgate: incomplete: ${problems} input problem(s), ${errored} check(s) errored` +
         (values["allow-incomplete"] ? " (allowed by --allow-incomplete)\n" : "\n"),
     );
+    for (const m of report.coverage.missing) io.stderr(`  ${m.section}: ${m.reason}\n`);
     for (const p of report.coverage.problems.slice(0, 5)) {
       io.stderr(
         `  ${p.line ? `${p.file}:${p.line}` : p.file}: ${p.message.replace(`${p.file}: `, "")}\n`,
@@ -241,6 +242,7 @@ async function commandSnapshot(dir: string, values: Values, io: Io): Promise<num
   if (snapshot.problems.length > 0) {
     io.stderr(`tollgate: ${snapshot.problems.length} input problem(s) recorded in the snapshot\n`);
   }
+  for (const m of snapshot.missing) io.stderr(`tollgate: ${m.section} is missing: ${m.reason}\n`);
   return EXIT.pass;
 }
 

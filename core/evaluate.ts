@@ -141,7 +141,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     verdict,
     summary,
     results,
-    coverage: { inputs: snapshot.inputs, problems: snapshot.problems },
+    coverage: { inputs: snapshot.inputs, problems: snapshot.problems, missing: snapshot.missing },
     data: snapshot.data,
   };
 }
@@ -162,9 +162,9 @@ async function runOne(
   const missing = definition.needs.filter((s) => !context.snapshot.collected.includes(s));
   if (missing.length > 0) {
     const online = missing.filter(isRegistrySection);
-    // Enrichment records why a section is missing as a problem on the file "(section)".
-    const why = context.snapshot.problems.filter((p) => missing.some((m) => p.file === `(${m})`))
-      .map((p) => p.message);
+    // A producer that tried and failed says why in `missing`.
+    const why = context.snapshot.missing.filter((m) => missing.includes(m.section))
+      .map((m) => m.reason);
     // Skipped only when offline is the reason: a broken local database is an error.
     if (context.offline && online.length === missing.length && why.length === 0) {
       return {

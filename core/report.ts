@@ -137,6 +137,8 @@ export const Report = z.object({
   coverage: z.object({
     inputs: z.array(z.object({ file: z.string(), format: z.string() })),
     problems: z.array(Problem),
+    missing: z.array(z.object({ section: z.string(), reason: z.string() })).default([])
+      .describe("Snapshot sections that could not be filled, and why"),
   }),
   data: z.array(DataSource),
 });

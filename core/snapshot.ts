@@ -70,6 +70,19 @@ export const Section = z.enum([
 export type Section = z.infer<typeof Section>;
 
 /**
+ * A section a producer tried to fill and could not: checks that need it error with the reason.
+ *
+ * @example
+ * ```ts
+ * import { MissingSection } from "./snapshot.ts";
+ * MissingSection.parse({ section: "registry.pypi", reason: "pypi.org answered 503" });
+ * ```
+ */
+export const MissingSection = z.object({ section: Section, reason: z.string() });
+/** A section that could not be filled, and why. */
+export type MissingSection = z.infer<typeof MissingSection>;
+
+/**
  * The whole snapshot. `collected` lists the sections the producer actually filled: an empty
  * list in a section that was not collected means "unknown", not "none", and checks that need it
  * report `error` (or `skipped` offline) instead of passing.
@@ -102,6 +115,9 @@ export const Snapshot = z.object({
   registry: RegistryData,
   data: z.array(DataSource),
   problems: z.array(Problem),
+  missing: z.array(MissingSection).default([]).describe(
+    "Sections a producer tried to fill and could not, with the reason (a failing registry source)",
+  ),
 });
 /** The whole snapshot. */
 export type Snapshot = z.infer<typeof Snapshot>;
@@ -150,5 +166,6 @@ export function emptySnapshot(options: { root: string; collectedAt: string }): S
     registry: { pypi: [], advisories: [], hub: [], provenance: [] },
     data: [],
     problems: [],
+    missing: [],
   };
 }

@@ -1,13 +1,20 @@
 /**
  * Enrichment: adds registry facts (PyPI releases, OSV advisories, Hub model info, PEP 740
  * provenance) to a collected snapshot. Each source fills its section completely or not at all: a
- * source that fails leaves its section out of `collected` and records a problem, so the checks
+ * source that fails leaves its section out of `collected` and says why in `missing`, so the checks
  * that need it end `error` — never a pass on missing data. Offline, a source whose answers are not
  * all in the cache leaves its section missing without a problem: its checks are `skipped`.
  *
  * @module
  */
-import type { DataSource, Problem, RegistryData, Section, Snapshot } from "../core/snapshot.ts";
+import type {
+  DataSource,
+  MissingSection,
+  Problem,
+  RegistryData,
+  Section,
+  Snapshot,
+} from "../core/snapshot.ts";
 import { redactUrl } from "../packaging/mod.ts";
 import { fetchHubFacts } from "./huggingface.ts";
 import { type FetchSource, type HttpClient, HttpError } from "./http.ts";
@@ -41,8 +48,8 @@ export type EnrichSource = (snapshot: Snapshot) => Promise<SourceResult>;
 export interface EnrichOptions {
   /**
    * The sources to run (see {@linkcode pypiSource}, {@linkcode hubSource}, …), by the section
-   * they fill: a failure is recorded as a problem on the file `(section)`, which the checks
-   * needing that section quote as their error.
+   * they fill: a failure is recorded in the snapshot's `missing`, which the checks needing that
+   * section quote as their error.
    */
   sources: Readonly<Partial<Record<Section, EnrichSource>>>;
 }
@@ -69,6 +76,7 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
   const collected = new Set<Section>(snapshot.collected);
   const data = [...snapshot.data];
   const problems: Problem[] = [...snapshot.problems];
+  const missing: MissingSection[] = [...snapshot.missing];
   const entries = Object.entries(options.sources) as [Section, EnrichSource][];
   const settled = await Promise.allSettled(entries.map(([, source]) => source(snapshot)));
   settled.forEach((outcome, i) => {
@@ -79,7 +87,7 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
       const reason = outcome.reason instanceof Error
         ? outcome.reason.message
         : String(outcome.reason);
-      problems.push({ file: `(${name})`, message: reason });
+      missing.push({ section: name, reason });
       return;
     }
     Object.assign(registry, outcome.value.registry);
@@ -87,7 +95,7 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
     data.push(outcome.value.source);
     problems.push(...outcome.value.problems ?? []);
   });
-  return { ...snapshot, registry, collected: [...collected], data, problems };
+  return { ...snapshot, registry, collected: [...collected], data, problems, missing };
 }
 
 /**

@@ -78,6 +78,10 @@ export function formatText(report: Report, options: TextOptions = {}): string {
     }
   }
 
+  for (const m of report.coverage.missing) {
+    out.push(paint("yellow", `  ${m.section} is missing: ${m.reason}`));
+  }
+
   if (report.data.length > 0) {
     out.push("", paint("bold", "Registry data:"));
     for (const d of report.data) out.push(`  ${describeSource(d)}`);

@@ -122,10 +122,8 @@ Deno.test("truncated JSON or a dead server: the section stays missing and the ch
     sources: { "registry.pypi": pypiSource({ client, baseUrl: server.url }) },
   });
   deepStrictEqual(enriched.collected.includes("registry.pypi"), false);
-  match(
-    enriched.problems.at(-1)!.message,
-    /^GET http:\/\/127\.0\.0\.1:\d+\/pypi\/torch\/json/,
-  );
+  deepStrictEqual(enriched.missing.map((m) => m.section), ["registry.pypi"]);
+  match(enriched.missing[0].reason, /^GET http:\/\/127\.0\.0\.1:\d+\/pypi\/torch\/json/);
   const report = await evaluate({
     snapshot: enriched,
     policy: definePolicy({ name: "t", checks: [notYanked({})] }),
@@ -252,5 +250,6 @@ Deno.test("an index that knows none of several pinned packages is the wrong inde
     sources: { "registry.pypi": pypiSource({ client: new HttpClient(fast), baseUrl: server.url }) },
   });
   deepStrictEqual(enriched.collected.includes("registry.pypi"), false);
-  match(enriched.problems.at(-1)!.message, /knows none of the 2 pinned packages \(numpy, torch\)/);
+  deepStrictEqual(enriched.missing.map((m) => m.section), ["registry.pypi"]);
+  match(enriched.missing[0].reason, /knows none of the 2 pinned packages \(numpy, torch\)/);
 });

@@ -87,6 +87,14 @@ Deno.test("a section that was not collected is an error; registry data offline i
   assert.equal(offline.results[0].status, "skipped");
   assert.match(offline.results[0].reason!, /--offline/);
   assert.equal(offline.results[1].status, "error");
+  // A source that tried and failed says why in `missing`: an error quoting it, even offline.
+  const failed = { ...snapshotOf({ packages: [], collected: ["packages"] }) };
+  failed.missing = [{ section: "registry.pypi", reason: "the local database is damaged" }];
+  const broken = await runPolicy(policy, failed, { offline: true });
+  assert.equal(broken.results[0].status, "error");
+  assert.match(broken.results[0].reason!, /registry\.pypi.*: the local database is damaged/);
+  assert.deepEqual(broken.coverage.missing, failed.missing);
+  assert.equal(broken.verdict, "incomplete");
 });
 
 Deno.test("same snapshot, policy and now give byte-identical reports", async () => {

@@ -195,8 +195,8 @@ Deno.test("end to end: an Integrity API failure leaves the section out and the c
   const { enriched, result } = await enrichAndCheck(server);
   ok(!enriched.collected.includes("registry.provenance"));
   match(
-    enriched.problems.map((p) => `${p.file} ${p.message}`).join("\n"),
-    /\(registry\.provenance\) GET .* 500/,
+    enriched.missing.map((m) => `${m.section} ${m.reason}`).join("\n"),
+    /^registry\.provenance GET .* 500/m,
   );
   strictEqual(result.status, "error");
   match(result.reason ?? "", /registry\.provenance/);
