@@ -152,7 +152,7 @@ Deno.test("a dead PyPI server: exit 3, never a pass; --offline instead skips and
   deepStrictEqual(run.code, 3, run.stdout);
   match(
     run.stderr,
-    /^  registry\.pypi: GET http:\/\/127\.0\.0\.1:\d+\/pypi\/torch\/json failed after \d+ attempts/m,
+    /^ {2}registry\.pypi: GET http:\/\/127\.0\.0\.1:\d+\/pypi\/torch\/json failed after \d+ attempts/m,
   );
   const vulnerable = await project({ "requirements.txt": `aiohttp==3.7.3 ${HASH}\n` });
   const offline = await tollgate([
