@@ -14,18 +14,26 @@ import { ConfigError } from "./core/config.ts";
 import { cleanZodMessage, formatKeyPath, Severity } from "./core/check.ts";
 import { evaluate } from "./core/evaluate.ts";
 import type { Policy } from "./core/policy.ts";
+import type { Report } from "./core/report.ts";
 import { Snapshot } from "./core/snapshot.ts";
-import { collect, ReadError, scanModelPaths, type SignatureSpec } from "./collect/mod.ts";
-import { modelSigned } from "./checks/signature_model.ts";
+import { ReadError } from "./collect/mod.ts";
 import { formatters } from "./report/mod.ts";
 import { EXIT, OutputError, UsageError } from "./cli/_errors.ts";
 import { HELP } from "./cli/_help.ts";
-import { choosePolicy } from "./pipeline/mod.ts";
+import {
+  checkProject,
+  choosePolicy,
+  collectProject,
+  enrichProject,
+  OptionError,
+  type PipelineProgress,
+  type RegistrySources,
+  scanModels,
+} from "./pipeline/mod.ts";
 import { commandChecks, commandExplain, commandInit, commandSchema } from "./cli/_info_commands.ts";
 import { type Io, OPTIONS, type Values } from "./cli/_options.ts";
 import { verifyModel } from "./cli/verify_model.ts";
 import { signModel } from "./cli/sign_model.ts";
-import { enrichForPolicy } from "./cli/_enrich.ts";
 
 const encoder = new TextEncoder();
 const systemIo: Io = {
@@ -126,22 +134,42 @@ function run(command: string, positionals: string[], values: Values, io: Io): Pr
 async function commandCheck(dir: string, values: Values, io: Io): Promise<number> {
   const outputs = parseFormats(values.format as string[] | undefined);
   const now = parseNow(values.now as string | undefined);
-  const policy = await choosePolicy({
-    explicit: values.policy as string | undefined,
-    projectDir: dir,
+  const policy = withFailOn(
+    await choosePolicy({ explicit: values.policy as string | undefined, projectDir: dir }),
+    values,
+  );
+  const progress = progressLine();
+  const { report, warnings } = await checkProject({
+    root: await projectDir(dir),
+    policy,
+    now,
+    ...collectFlags(values),
+    sources: registrySources(values),
+    strict: values.strict === true,
+    onProgress: progress?.update,
   });
-  const collected = await collectProject(dir, now, values, signatureSpecs(policy));
-  const snapshot = await enrichProject(collected, policy, values, io);
-  return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
+  progress?.done();
+  for (const warning of warnings) io.stderr(`tollgate: warning: ${warning}\n`);
+  return await writeReport({ report, values, outputs, io });
 }
 
 async function commandEval(file: string, values: Values, io: Io): Promise<number> {
   if (!file) throw new UsageError("eval: expected the path of a snapshot JSON file");
   const outputs = parseFormats(values.format as string[] | undefined);
   const now = parseNow(values.now as string | undefined);
-  const policy = await choosePolicy({ explicit: values.policy as string | undefined });
+  const policy = withFailOn(
+    await choosePolicy({ explicit: values.policy as string | undefined }),
+    values,
+  );
   const snapshot = await readSnapshotFile(file);
-  return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
+  const report = await evaluate({
+    snapshot,
+    policy,
+    now,
+    offline: values.offline === true,
+    strict: values.strict === true,
+  });
+  return await writeReport({ report, values, outputs, io });
 }
 
 async function commandScan(paths: string[], values: Values, io: Io): Promise<number> {
@@ -150,48 +178,37 @@ async function commandScan(paths: string[], values: Values, io: Io): Promise<num
   }
   const outputs = parseFormats(values.format as string[] | undefined);
   const now = parseNow(values.now as string | undefined);
-  const chosen = await choosePolicy({ explicit: values.policy as string | undefined });
   // Only the checks that judge model files apply to a scan; a policy file tunes their params.
-  const artifactChecks = chosen.checks.filter((c) => c.definition.family === "artifact");
-  const policy = {
-    ...chosen,
-    name: `${chosen.name} (model files)`,
-    checks: artifactChecks.filter((c) => c.definition.needs.every((n) => n === "artifacts")),
-  };
+  const policy = withFailOn(
+    await choosePolicy({ explicit: values.policy as string | undefined }),
+    values,
+  );
   for (const path of paths) {
     const stat = await Deno.stat(path).catch(() => undefined);
     if (!stat) throw new UsageError(`scan: ${path}: no such file or directory`);
   }
-  const snapshot = await scanModelPaths({ paths, now });
-  return await evaluateAndReport({ snapshot, policy, now, values, outputs, io });
+  const { report } = await scanModels({ paths, policy, now });
+  return await writeReport({ report, values, outputs, io });
 }
 
-async function evaluateAndReport(options: {
-  snapshot: Snapshot;
-  policy: Policy;
-  now: Date | undefined;
+/** The policy with `--fail-on` applied. */
+function withFailOn(policy: Policy, values: Values): Policy {
+  if (values["fail-on"] === undefined) return policy;
+  const failOn = Severity.safeParse(values["fail-on"]);
+  if (!failOn.success) {
+    throw new UsageError(`--fail-on: expected error, warning or info, got "${values["fail-on"]}"`);
+  }
+  return { ...policy, failOn: failOn.data };
+}
+
+/** Write the report in every format asked for, and map its verdict to the exit code. */
+async function writeReport(options: {
+  report: Report;
   values: Values;
   outputs: Array<{ format: string; path?: string }>;
   io: Io;
 }): Promise<number> {
-  const { values, io } = options;
-  let policy = options.policy;
-  if (values["fail-on"] !== undefined) {
-    const failOn = Severity.safeParse(values["fail-on"]);
-    if (!failOn.success) {
-      throw new UsageError(
-        `--fail-on: expected error, warning or info, got "${values["fail-on"]}"`,
-      );
-    }
-    policy = { ...policy, failOn: failOn.data };
-  }
-  const report = await evaluate({
-    snapshot: options.snapshot,
-    policy,
-    now: options.now,
-    offline: values.offline === true,
-    strict: values.strict === true,
-  });
+  const { values, io, report } = options;
   const color = io.isTerminal && values["no-color"] !== true && !Deno.env.get("NO_COLOR");
   for (const output of options.outputs) {
     const text = formatters[output.format](report, {
@@ -234,8 +251,26 @@ async function commandSnapshot(dir: string, values: Values, io: Io): Promise<num
   const policy = values.enrich === true
     ? await choosePolicy({ explicit: values.policy as string | undefined, projectDir: dir })
     : undefined;
-  const collected = await collectProject(dir, now, values, policy ? signatureSpecs(policy) : []);
-  const snapshot = policy ? await enrichProject(collected, policy, values, io) : collected;
+  const progress = progressLine();
+  const collected = await collectProject({
+    root: await projectDir(dir),
+    policy,
+    now,
+    ...collectFlags(values),
+    onProgress: progress?.update,
+  });
+  let snapshot = collected;
+  if (policy) {
+    const enriched = await enrichProject({
+      snapshot: collected,
+      policy,
+      sources: registrySources(values),
+      onProgress: progress?.update,
+    });
+    snapshot = enriched.snapshot;
+    for (const warning of enriched.warnings) io.stderr(`tollgate: warning: ${warning}\n`);
+  }
+  progress?.done();
   const text = JSON.stringify(snapshot, null, 2) + "\n";
   if (typeof values.output === "string") await writeOutput(values.output, text);
   else io.stdout(text);
@@ -246,71 +281,40 @@ async function commandSnapshot(dir: string, values: Values, io: Io): Promise<num
   return EXIT.pass;
 }
 
-async function enrichProject(
-  snapshot: Snapshot,
-  policy: Policy,
-  values: Values,
-  io: Io,
-): Promise<Snapshot> {
-  const progress = Deno.stderr.isTerminal() ? progressLine() : undefined;
-  const result = await enrichForPolicy({
-    snapshot,
-    policy,
-    flags: {
-      offline: values.offline === true,
-      cacheDir: values["cache-dir"] as string | undefined,
-      pypiUrl: values["pypi-url"] as string | undefined,
-      osvUrl: values["osv-url"] as string | undefined,
-      osvDb: values["osv-db"] as string | undefined,
-      hfUrl: values["hf-url"] as string | undefined,
-      integrityUrl: values["integrity-url"] as string | undefined,
-    },
-    onProgress: progress
-      ? (p) => progress.update(p.done, p.started, "fetching registry data")
-      : undefined,
-  });
-  progress?.done();
-  for (const warning of result.warnings) io.stderr(`tollgate: warning: ${warning}\n`);
-  return result.snapshot;
+/** Where registry data comes from, as the flags say. */
+function registrySources(values: Values): RegistrySources {
+  return {
+    offline: values.offline === true,
+    cacheDir: values["cache-dir"] as string | undefined,
+    pypiUrl: values["pypi-url"] as string | undefined,
+    osvUrl: values["osv-url"] as string | undefined,
+    osvDb: values["osv-db"] as string | undefined,
+    hfUrl: values["hf-url"] as string | undefined,
+    integrityUrl: values["integrity-url"] as string | undefined,
+  };
 }
 
-/** Signature files the policy names (signature.model-signed `signatures`), for the collector. */
-function signatureSpecs(policy: Policy): SignatureSpec[] {
-  return policy.checks.filter((c) => c.id === modelSigned.id).flatMap((c) =>
-    (c.params as { signatures?: SignatureSpec[] }).signatures ?? []
-  );
-}
-
-async function collectProject(
-  dir: string,
-  now: Date | undefined,
-  values: Values,
-  signatures: SignatureSpec[] = [],
-) {
-  const machine = values["no-machine-config"] === true
-    ? undefined
-    : { env: Deno.env.toObject(), home: Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") };
-  const progress = Deno.stderr.isTerminal() ? progressLine() : undefined;
-  const snapshot = await collect({
-    root: await projectDir(dir),
-    now,
+/** How the project is collected, as the flags say. */
+function collectFlags(values: Values) {
+  return {
     env: expansionEnv(values),
-    machine,
+    machine: values["no-machine-config"] === true ? undefined : {
+      env: Deno.env.toObject(),
+      home: Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE"),
+    },
     verifyInstalled: values["no-verify-installed"] !== true,
-    signatures,
-    onProgress: progress?.update,
-  });
-  progress?.done();
-  return snapshot;
+  };
 }
 
-/** Progress on stderr while installed files are hashed: only on a terminal, one line, erased. */
+/** Progress on stderr while files are hashed or data fetched: only on a terminal, one line. */
 function progressLine() {
+  if (!Deno.stderr.isTerminal()) return undefined;
   const encoder = new TextEncoder();
   let last = 0;
   let shown = false;
   return {
-    update: (done: number, total: number, what = "verifying installed files") => {
+    update: ({ stage, done, total }: PipelineProgress) => {
+      const what = stage === "hashing" ? "hashing files" : "fetching registry data";
       const now = Date.now();
       if (now - last < 200 && done !== total) return;
       last = now;
@@ -416,6 +420,12 @@ async function readSnapshotFile(file: string): Promise<Snapshot> {
 }
 
 function reportError(error: unknown, io: Io, debug: boolean): number {
+  if (error instanceof OptionError) {
+    // The library names the option; the command line names its flag.
+    const flag = `--${error.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    io.stderr(`tollgate: ${flag}${error.message.slice(error.option.length)}\n`);
+    return EXIT.usage;
+  }
   if (error instanceof UsageError || error instanceof ConfigError) {
     io.stderr(`tollgate: ${error.message}\n`);
     if (debug) io.stderr(`${error.stack}\n`);

@@ -6,15 +6,15 @@
  *
  * @example
  * ```ts ignore
- * import { checks, collect, definePolicy, evaluate, formatText, policies } from "./mod.ts";
+ * import { checkProject, checks, definePolicy, formatText, policies } from "./mod.ts";
  *
  * const policy = definePolicy({
  *   name: "team",
  *   extends: [policies.recommended],
  *   checks: [checks.source.allowedIndexes({ indexes: ["https://pypi.org/simple"] })],
  * });
- * const snapshot = await collect({ root: "examples/ml-app" });
- * const report = await evaluate({ snapshot, policy });
+ * // What `tollgate check` does: collect, enrich with what the policy needs, evaluate.
+ * const { report } = await checkProject({ root: "examples/ml-app", policy, sources: { offline: true } });
  * console.log(formatText(report));
  * ```
  *
@@ -28,11 +28,13 @@ export {
   type CheckFactory,
   type CheckOptions,
   CheckParamsError,
+  type CheckWants,
   type ConfiguredCheck,
   defineCheck,
   Family,
   Finding,
   type FindingDraft,
+  policyWants,
   type Reference,
   Severity,
 } from "./core/check.ts";
@@ -61,7 +63,35 @@ export {
   ReadError,
   redactUrl,
 } from "./collect/mod.ts";
-export { choosePolicy, loadPolicy } from "./pipeline/mod.ts";
+export {
+  checkProject,
+  type CheckProjectOptions,
+  type CheckProjectResult,
+  choosePolicy,
+  collectProject,
+  type CollectProjectOptions,
+  enrichProject,
+  type EnrichProjectOptions,
+  loadPolicy,
+  modelFilePolicy,
+  OptionError,
+  type PipelineProgress,
+  type RegistrySources,
+  scanModels,
+} from "./pipeline/mod.ts";
+export {
+  DEFAULT_URLS,
+  enrich,
+  type EnrichOptions,
+  type EnrichSource,
+  hubSource,
+  osvDatabaseSource,
+  osvSource,
+  provenanceSource,
+  pypiSource,
+  type SourceResult,
+} from "./enrich/mod.ts";
+export { HttpClient } from "./enrich/http.ts";
 export { globMatch } from "./core/glob.ts";
 export { catalogue, checks } from "./checks/mod.ts";
 export { ML06_PREVENTION, policies, PREVENTION_BY_CHECK } from "./policies/mod.ts";

@@ -140,6 +140,7 @@ export const packageAttested = defineCheck({
       .describe("Severity when a package is attested but has no expected repository"),
   }).strict(),
   needs: ["packages", "registry.pypi", "registry.provenance"],
+  wants: (params) => ({ attestedPackages: params.packages }),
   remedy: FIX["no-attestation"],
   run(snapshot, params) {
     const trust = trustMaterialFrom(params.trustedRoot ?? bundledRoot);

@@ -8,11 +8,11 @@
 import * as path from "node:path";
 import { collectSignatures } from "../collect/signatures.ts";
 import {
+  checkOmsTrust,
   judgeModelSignature,
   type ModelSignatureResult,
   ModelSignatureTrust,
-} from "../checks/signature_model.ts";
-import { checkOmsTrust } from "../verify/mod.ts";
+} from "../verify/mod.ts";
 import { EXIT, UsageError } from "./_errors.ts";
 
 /** Where the command writes. */

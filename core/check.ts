@@ -115,6 +115,38 @@ export interface Reference {
   url: string;
 }
 
+/**
+ * What a configured check asks collection and enrichment for, beyond its `needs`: planning reads
+ * these from the policy, so no pipeline code names a particular check.
+ */
+export interface CheckWants {
+  /** Signature files to collect and hash besides every `model.sig` (paths relative to the root). */
+  signatures?: { signature: string; model?: string }[];
+  /** PyPI packages whose PEP 740 provenance to fetch (`registry.provenance`). */
+  attestedPackages?: string[];
+}
+
+/**
+ * Everything the checks of a policy want, merged (see {@linkcode CheckWants}).
+ *
+ * @example
+ * ```ts
+ * import { policyWants } from "./check.ts";
+ * policyWants([]); // { signatures: [], attestedPackages: [] }
+ * ```
+ */
+export function policyWants(checks: readonly ConfiguredCheck[]): Required<CheckWants> {
+  const wants = checks.map((c) => c.definition.wants?.(c.params) ?? {});
+  const signatures = new Map<string, { signature: string; model?: string }>();
+  for (const s of wants.flatMap((w) => w.signatures ?? [])) {
+    signatures.set(`${s.signature}\0${s.model ?? ""}`, s);
+  }
+  return {
+    signatures: [...signatures.values()],
+    attestedPackages: [...new Set(wants.flatMap((w) => w.attestedPackages ?? []))],
+  };
+}
+
 /** Everything that defines a check. */
 export interface CheckDefinition<P extends z.ZodType = z.ZodType> {
   /** Stable id, `family.kebab-name`. */
@@ -133,6 +165,8 @@ export interface CheckDefinition<P extends z.ZodType = z.ZodType> {
   params: P;
   /** Snapshot sections it reads; missing ones make the result `error` (or `skipped` offline). */
   needs: Section[];
+  /** What it asks collection and enrichment for besides its `needs`, given its params. */
+  wants?(params: z.output<P>): CheckWants;
   /** General remedy, shown by `tollgate explain`. */
   remedy: string;
   /** The judgement: a pure function of the snapshot. */

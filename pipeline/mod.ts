@@ -1,13 +1,28 @@
 /**
- * Putting Tollgate together for a caller: finding and loading the policy a project or a path
- * names. The CLI and library users call the same functions.
+ * The library pipeline: collect → enrich → evaluate, planned from the policy alone, and policy
+ * discovery and loading. The CLI and library users call the same functions.
  *
  * @example
- * ```ts
- * import { DISCOVERED_POLICY_FILES } from "./mod.ts";
- * DISCOVERED_POLICY_FILES.includes("tollgate.yaml"); // true
+ * ```ts ignore
+ * import { checkProject } from "./mod.ts";
+ * const { report } = await checkProject({ root: "examples/ml-app", sources: { offline: true } });
+ * console.log(report.verdict);
  * ```
  *
  * @module
  */
+export {
+  checkProject,
+  type CheckProjectOptions,
+  type CheckProjectResult,
+  collectProject,
+  type CollectProjectOptions,
+  enrichProject,
+  type EnrichProjectOptions,
+  modelFilePolicy,
+  type PipelineProgress,
+  scanModels,
+} from "./check_project.ts";
+export type { RegistrySources } from "./enrich.ts";
+export { OptionError } from "./errors.ts";
 export { choosePolicy, DISCOVERED_POLICY_FILES, loadPolicy } from "./policy_file.ts";

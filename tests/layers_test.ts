@@ -66,7 +66,7 @@ const isPrivate = (file: string) => path.posix.basename(file).startsWith("_");
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   core: [],
   packaging: ["core"],
-  verify: ["core", "packaging"],
+  verify: ["core", "packaging", "data"],
   checks: ["core", "packaging", "verify", "data"],
   policies: ["core", "checks"],
   report: ["core"],

@@ -58,3 +58,9 @@ export {
   type ProvenanceTarget,
   provenanceTargets,
 } from "./_pep740_targets.ts";
+export {
+  judgeModelSignature,
+  type ModelSignatureResult,
+  ModelSignatureTrust,
+  ModelSignatureVerdict,
+} from "./model_signature.ts";

@@ -1,9 +1,11 @@
 /**
- * The CLI's enrichment step: which online sources the policy needs, with which base URLs, cache
- * and network permissions.
+ * The enrichment step of the pipeline: which registry sources the policy's checks need (from
+ * their `needs` and `wants`, never from their ids), with which base URLs, cache and network
+ * permissions.
  *
  * @module
  */
+import { policyWants } from "../core/check.ts";
 import type { Policy } from "../core/policy.ts";
 import type { Section, Snapshot } from "../core/snapshot.ts";
 import { defaultCacheDir, HttpClient, type HttpProgress } from "../enrich/http.ts";
@@ -19,32 +21,24 @@ import {
   pypiSource,
 } from "../enrich/mod.ts";
 import { isSimpleIndex } from "../enrich/pypi.ts";
-import { packageAttested } from "../checks/signature_attested.ts";
-import { UsageError } from "./_errors.ts";
+import { OptionError } from "./errors.ts";
 
-/** The enrichment flags, as parsed. */
-export interface EnrichFlags {
-  /** `--offline`: cache and local databases only. */
+/** Where registry data comes from; every field has a default. */
+export interface RegistrySources {
+  /** Cache and local databases only, no network. */
   offline?: boolean;
-  /** `--cache-dir DIR`. */
+  /** The HTTP cache directory (default: the user's cache directory). */
   cacheDir?: string;
-  /** `--pypi-url BASE`. */
+  /** PyPI's base URL, the JSON API or a PEP 691 `/simple` index (default `https://pypi.org`). */
   pypiUrl?: string;
-  /** `--osv-url BASE`. */
+  /** The OSV API's base URL (default `https://api.osv.dev`). */
   osvUrl?: string;
-  /** `--osv-db PATH`. */
+  /** A local OSV database (directory or zip) instead of the OSV API. */
   osvDb?: string;
-  /** `--hf-url BASE`. */
+  /** The Hugging Face Hub's base URL (default `https://huggingface.co`). */
   hfUrl?: string;
-  /** `--integrity-url BASE` (default: the PyPI base, unless that is a simple index). */
+  /** The PyPI Integrity API's base URL (default: the PyPI base, unless that is a simple index). */
   integrityUrl?: string;
-}
-
-/** The packages `signature.package-attested` asks about, as the policy configures them. */
-function attestedPackages(policy: Policy): string[] {
-  const configured = policy.checks.filter((c) => c.id === packageAttested.id)
-    .flatMap((c) => (c.params as { packages?: string[] }).packages ?? []);
-  return [...new Set(configured)];
 }
 
 /** Registry sections the policy's checks read. */
@@ -54,16 +48,16 @@ function neededSections(policy: Policy): Set<Section> {
   );
 }
 
-function baseUrl(flag: string, value: string | undefined, fallback: string): string {
+function baseUrl(option: string, value: string | undefined, fallback: string): string {
   const url = value ?? fallback;
-  let parsed: URL;
+  let parsed: URL | undefined;
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`--${flag}: expected an http(s) URL, got "${url}"`);
+    parsed = undefined;
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new UsageError(`--${flag}: expected an http(s) URL, got "${url}"`);
+  if (parsed?.protocol !== "https:" && parsed?.protocol !== "http:") {
+    throw new OptionError(option, `expected an http(s) URL, got "${url}"`);
   }
   return url;
 }
@@ -84,7 +78,7 @@ function withNetPermission(
     if (state !== undefined && state.state !== "granted") {
       throw new Error(
         `network access to ${host} is not permitted: run with --allow-net (or ` +
-          `--allow-net=${host}), or pass --offline to use the cache and local databases only`,
+          `--allow-net=${host}), or go offline (--offline) to use the cache and local databases only`,
       );
     }
     return await source(snapshot);
@@ -92,30 +86,31 @@ function withNetPermission(
 }
 
 /**
- * Enriches `snapshot` with what `policy` needs. Returns it unchanged when no configured check
- * reads registry data.
+ * Enriches `snapshot` with the registry data `policy`'s checks need. Returns it unchanged when no
+ * configured check reads registry data.
  *
- * @param options The snapshot, the policy, the flags and a progress callback.
- * @returns The enriched snapshot and a warning to show, if any.
+ * @param options The snapshot, the policy, where registry data comes from, and a progress
+ *   callback.
+ * @returns The enriched snapshot, and warnings to show (stale cache answers, cache not writable).
  * @example
  * ```ts ignore
- * import { enrichForPolicy } from "./_enrich.ts";
- * const { snapshot } = await enrichForPolicy({ snapshot, policy, flags: { offline: true } });
+ * import { enrichForPolicy } from "./enrich.ts";
+ * const { snapshot } = await enrichForPolicy({ snapshot, policy, sources: { offline: true } });
  * ```
  */
 export async function enrichForPolicy(options: {
   snapshot: Snapshot;
   policy: Policy;
-  flags: EnrichFlags;
+  sources?: RegistrySources;
   onProgress?: (progress: HttpProgress) => void;
 }): Promise<{ snapshot: Snapshot; warnings: string[] }> {
-  const { flags } = options;
+  const flags = options.sources ?? {};
   const needed = neededSections(options.policy);
-  const pypiUrl = baseUrl("pypi-url", flags.pypiUrl, DEFAULT_URLS.pypi);
-  const osvUrl = baseUrl("osv-url", flags.osvUrl, DEFAULT_URLS.osv);
-  const hfUrl = baseUrl("hf-url", flags.hfUrl, DEFAULT_URLS.huggingface);
+  const pypiUrl = baseUrl("pypiUrl", flags.pypiUrl, DEFAULT_URLS.pypi);
+  const osvUrl = baseUrl("osvUrl", flags.osvUrl, DEFAULT_URLS.osv);
+  const hfUrl = baseUrl("hfUrl", flags.hfUrl, DEFAULT_URLS.huggingface);
   const integrityUrl = baseUrl(
-    "integrity-url",
+    "integrityUrl",
     flags.integrityUrl,
     isSimpleIndex(pypiUrl) ? DEFAULT_URLS.pypi : pypiUrl,
   );
@@ -145,7 +140,7 @@ export async function enrichForPolicy(options: {
         client,
         baseUrl: integrityUrl,
         pypiBaseUrl: pypiUrl,
-        packages: attestedPackages(options.policy),
+        packages: policyWants(options.policy.checks).attestedPackages,
       }),
     );
   }
