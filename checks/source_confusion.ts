@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { defineCheck, type FindingDraft } from "../core/check.ts";
 import { globToRegExp } from "../core/glob.ts";
-import type { Index, InstallerTool, Package, Snapshot } from "../core/snapshot.ts";
+import type { Package, Snapshot } from "../core/snapshot.ts";
 import { normaliseIndexUrl, OWASP_ML06, packageSubject } from "./_shared.ts";
 
 const PYPI = "https://pypi.org/simple";
@@ -83,7 +83,7 @@ export const noDependencyConfusion = defineCheck({
 function sharedIndexFindings(snapshot: Snapshot): FindingDraft[] {
   const findings: FindingDraft[] = [];
   for (const index of snapshot.indexes) {
-    const tool = toolOf(index);
+    const tool = index.tool;
     const label = index.name ? `"${index.name}" (${index.url})` : index.url;
     const base = { subject: `index:${index.url}`, location: index.location };
     if (index.role === "extra" && (tool === "pip" || tool === undefined)) {
@@ -255,21 +255,6 @@ function urlOfNamedIndex(snapshot: Snapshot, name: string | undefined): string |
   if (name === undefined) return undefined;
   if (name === "pypi") return PYPI;
   return snapshot.indexes.find((i) => i.name === name)?.url;
-}
-
-/** The installer an index belongs to, from the reader's tag or where it was configured. */
-function toolOf(index: Index): InstallerTool | undefined {
-  if (index.tool) return index.tool;
-  const file = index.location.file;
-  const base = file.slice(file.lastIndexOf("/") + 1);
-  if (
-    file.startsWith("env:PIP_") || /^pip\.(?:conf|ini)$/.test(base) || /\.(?:txt|in)$/.test(base)
-  ) {
-    return "pip";
-  }
-  if (file.startsWith("env:UV_") || base === "uv.toml") return "uv";
-  if (base === "Pipfile") return "pipenv";
-  return undefined;
 }
 
 function dirOf(pkg: Package): string {

@@ -8,6 +8,7 @@ import type {
   Environment,
   Index,
   InstallerSetting,
+  InstallerTool,
   LoaderCall,
   ModelReference,
   Package,
@@ -49,6 +50,11 @@ export interface ReaderResult {
 export interface FileReader {
   /** The format name shown in the report's coverage (`uv.lock`, `requirements`…). */
   format: string;
+  /**
+   * The installer that reads the indexes this kind of file configures (pip for requirements
+   * files and pip.conf, uv for uv.toml…), for those the parser did not tag itself.
+   */
+  tool?: (index: Index) => InstallerTool;
   /** Whether a project-relative path is this reader's kind of file. */
   matches(file: string): boolean;
   /** Read one file. Throws only `ReadError` (unreadable); anything else is a problem. */
@@ -74,10 +80,12 @@ export function textReader(options: {
   matches: (file: string) => boolean;
   parse: (text: string, options: { file: string; env: ReaderContext["env"] }) => ReaderResult;
   maxBytes?: number;
+  tool?: FileReader["tool"];
 }): FileReader {
   return {
     format: options.format,
     matches: options.matches,
+    ...(options.tool ? { tool: options.tool } : {}),
     read: async (file, context) => {
       const text = await readTextInRoot({ root: context.root, file, maxBytes: options.maxBytes });
       return options.parse(text, { file, env: context.env });

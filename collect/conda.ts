@@ -270,6 +270,9 @@ export function isCondaEnvironmentFile(file: string): boolean {
  * ```
  */
 export const condaEnvironmentReader: FileReader = {
+  // Channels are conda's; options in a pip: section are pip's.
+  tool: (index) => index.role === "conda-channel" ? "conda" : "pip",
+
   format: "environment.yml",
   matches: isCondaEnvironmentFile,
   read: async (file, context) => {
@@ -332,6 +335,9 @@ function includedFile(from: string, written: string): string | undefined {
  * ```
  */
 export const condaLockReader: FileReader = textReader({
+  // Channels are conda's; options in a pip: section are pip's.
+  tool: (index) => index.role === "conda-channel" ? "conda" : "pip",
+
   format: "conda-lock.yml",
   matches: (file) => LOCK_NAME.test(baseName(file)),
   parse: (text, { file }) => parseCondaLock(text, { file }),

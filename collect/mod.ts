@@ -5,13 +5,7 @@
  * @module
  */
 import * as path from "node:path";
-import {
-  type Artifact,
-  emptySnapshot,
-  type InstallerTool,
-  type Problem,
-  type Snapshot,
-} from "../core/snapshot.ts";
+import { type Artifact, emptySnapshot, type Problem, type Snapshot } from "../core/snapshot.ts";
 import { ReadError, resolveInRoot } from "./fs.ts";
 import { readModelFileAt } from "./model_files.ts";
 import { MAX_SNIFFED, mayBeModel, MODEL_FILE, readHead } from "./_model_sniff.ts";
@@ -109,6 +103,7 @@ export const READERS: readonly FileReader[] = [
   {
     format: "requirements",
     matches: isRequirementsFile,
+    tool: () => "pip",
     read: async (file, context) => {
       const parsed = await readRequirementsFile({ root: context.root, file, env: context.env });
       // A .in file is the abstract input of pip-compile, not what gets installed.
@@ -259,7 +254,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       if (inputs.get(file) === reader.format) continue; // already read as an include
       try {
         const result = await reader.read(file, context);
-        tagTools(result, reader.format);
+        for (const index of result.indexes ?? []) index.tool ??= reader.tool?.(index);
         add(result);
         const found = Object.values(result).some((v) => Array.isArray(v) && v.length > 0);
         // Sources and config files count as inputs only when they hold something, to keep
@@ -313,9 +308,6 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       env: options.machine.env,
       home: options.machine.home,
     });
-    for (const index of machine.indexes ?? []) {
-      index.tool ??= index.location.file.startsWith("env:UV_") ? "uv" : "pip";
-    }
     add(machine);
     for (const input of machine.inputs) inputs.set(input.file, input.format);
   }
@@ -348,25 +340,6 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
 /** Readers scanning ordinary project files: listed in coverage only when they found something. */
 const REPORTED_ONLY_WHEN_FOUND = new Set(["python", "model config"]);
-
-/** The installer each reader's indexes belong to, where the format alone decides it. */
-const TOOL_BY_FORMAT: Readonly<Record<string, InstallerTool>> = {
-  "requirements": "pip",
-  "pip.conf": "pip",
-  "uv.toml": "uv",
-  "Pipfile": "pipenv",
-  "Pipfile.lock": "pipenv",
-};
-
-function tagTools(result: ReaderResult, format: string): void {
-  for (const index of result.indexes ?? []) {
-    if (index.tool) continue;
-    if (format === "environment.yml" || format === "conda-lock.yml") {
-      // Channels are conda's; options in an environment file's pip: section are pip's.
-      index.tool = index.role === "conda-channel" ? "conda" : "pip";
-    } else if (Object.hasOwn(TOOL_BY_FORMAT, format)) index.tool = TOOL_BY_FORMAT[format];
-  }
-}
 
 /**
  * A lock entry is a direct dependency when a manifest or requirements file in the same

@@ -54,6 +54,8 @@ export function parsePipConfig(text: string, options: { file: string }): ReaderR
  * ```
  */
 export const pipConfigReader: FileReader = textReader({
+  tool: () => "pip",
+
   format: "pip.conf",
   matches: (file) => baseName(file) === "pip.conf" || baseName(file) === "pip.ini",
   parse: (text, { file }) => parsePipConfig(text, { file }),
@@ -192,7 +194,11 @@ export async function readMachineConfig(options: {
   const pip = pipSectionsResult(mergePipSections(layers));
   const uv = parseUvEnv(options.env);
   return {
-    indexes: [...pip.indexes, ...(uv.indexes ?? [])],
+    // pip's layers are pip's; UV_* variables are uv's.
+    indexes: [
+      ...pip.indexes.map((index) => ({ ...index, tool: index.tool ?? ("pip" as const) })),
+      ...(uv.indexes ?? []).map((index) => ({ ...index, tool: index.tool ?? ("uv" as const) })),
+    ],
     settings: [...pip.settings, ...(uv.settings ?? [])],
     problems: [...problems, ...pip.problems, ...(uv.problems ?? [])],
     inputs: [...inputs, ...envInputs(options.env)],

@@ -261,6 +261,8 @@ function lockSources(meta: unknown, problem: (message: string) => void): Map<str
  * ```
  */
 export const pipfileReader: FileReader = textReader({
+  tool: () => "pipenv",
+
   format: "Pipfile",
   matches: (file) => baseName(file) === "Pipfile",
   parse: (text, { file }) => parsePipfile(text, { file }),
@@ -276,6 +278,8 @@ export const pipfileReader: FileReader = textReader({
  * ```
  */
 export const pipfileLockReader: FileReader = textReader({
+  tool: () => "pipenv",
+
   format: "Pipfile.lock",
   matches: (file) => baseName(file) === "Pipfile.lock",
   parse: (text, { file }) => parsePipfileLock(text, { file }),

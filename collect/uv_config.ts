@@ -73,6 +73,8 @@ export function parseUvPyprojectTool(
  * ```
  */
 export const uvTomlReader: FileReader = textReader({
+  tool: () => "uv",
+
   format: "uv.toml",
   matches: (file) => baseName(file) === "uv.toml",
   parse: (text, { file }) => parseUvToml(text, { file }),

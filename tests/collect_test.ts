@@ -111,3 +111,25 @@ Deno.test("machine configuration joins the snapshot only when asked, with ~ for 
     ],
   );
 });
+
+Deno.test("every index carries the installer that reads it, set by its reader", async () => {
+  const roots = [
+    new URL("../../shared/corpus/", import.meta.url).pathname,
+    new URL("../examples/ml-app/", import.meta.url).pathname,
+    ...[...Deno.readDirSync(new URL("../examples/attacks/", import.meta.url))]
+      .filter((e) => e.isDirectory)
+      .map((e) => new URL(`../examples/attacks/${e.name}/`, import.meta.url).pathname),
+  ];
+  let indexes = 0;
+  for (const root of roots) {
+    const snapshot = await collect({ root, env: {} });
+    for (const index of snapshot.indexes) {
+      indexes++;
+      assert.ok(
+        index.tool,
+        `${index.location.file}:${index.location.line}: ${index.url} has no tool`,
+      );
+    }
+  }
+  assert.ok(indexes > 50, `${indexes} indexes`);
+});

@@ -425,26 +425,31 @@ Deno.test("readMachineConfig layers files and PIP_* variables like pip; paths ne
       { file: "env:UV_INDEX", format: "environment" },
     ]);
     // [install] from the legacy user file beats [global] of later files: sections rank above files.
+    // Each index carries its installer: pip's layers are pip's, UV_* variables uv's.
     assert.deepEqual(result.indexes!.filter((i) => local(i.location.file)), [
       {
         url: "https://legacy.example/simple",
         role: "primary",
+        tool: "pip",
         location: { file: "~/.pip/pip.conf", line: 2 },
       },
       {
         url: "https://e1.example/simple",
         role: "extra",
+        tool: "pip",
         location: { file: "env:PIP_EXTRA_INDEX_URL" },
       },
       {
         url: "https://***@e2.example/simple",
         role: "extra",
+        tool: "pip",
         location: { file: "env:PIP_EXTRA_INDEX_URL" },
       },
       {
         url: "https://download.pytorch.org/whl/cpu",
         role: "extra",
         name: "torch",
+        tool: "uv",
         location: { file: "env:UV_INDEX" },
       },
     ]);
