@@ -5,25 +5,25 @@
  */
 import type { z } from "zod";
 import type { CheckFactory } from "../core/check.ts";
-import { hashPinned } from "./signature.ts";
-import { installedIntegrity } from "./signature_installed.ts";
-import { modelSigned } from "./signature_model.ts";
-import { packageAttested } from "./signature_attested.ts";
-import { matchesLock } from "./venv_lock.ts";
+import { hashPinned, installedIntegrity, modelSigned, packageAttested } from "./signature/mod.ts";
 import {
   allowedIndexes,
   httpsOnly,
   lookalikePackages,
   noDependencyConfusion,
   vcsPinned,
-} from "./source.ts";
-import { isolated } from "./venv.ts";
-import { noRemoteCode, revisionPinned } from "./hub.ts";
-import { lookalikePublishers, trustedPublishers } from "./hub_publishers.ts";
-import { modelResolves, safeWeights } from "./hub_registry.ts";
-import { noEmbeddedCode, noUnsafePickle, safeFormat } from "./artifact.ts";
-import { safeLoaders } from "./artifact_loaders.ts";
-import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "./freshness.ts";
+} from "./source/mod.ts";
+import { isolated, matchesLock } from "./venv/mod.ts";
+import {
+  lookalikePublishers,
+  modelResolves,
+  noRemoteCode,
+  revisionPinned,
+  safeWeights,
+  trustedPublishers,
+} from "./hub/mod.ts";
+import { noEmbeddedCode, noUnsafePickle, safeFormat, safeLoaders } from "./artifact/mod.ts";
+import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "./freshness/mod.ts";
 
 /**
  * Built-in check factories grouped by family.

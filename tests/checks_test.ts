@@ -249,3 +249,29 @@ Deno.test("bad params throw at configuration time, naming the key", () => {
   );
   assert.throws(() => checks.venv.isolated({ nope: 1 } as never), /Unrecognized key: "nope"/);
 });
+
+Deno.test("the catalogue maps 1:1 onto files: checks/<family>/<name>.ts defines <family>.<name>", async () => {
+  const { catalogue } = await import("../checks/mod.ts");
+  const checksDir = new URL("../checks/", import.meta.url);
+  const files = new Set<string>();
+  for await (const family of Deno.readDir(checksDir)) {
+    if (!family.isDirectory) continue;
+    for await (const file of Deno.readDir(new URL(`${family.name}/`, checksDir))) {
+      if (!file.name.startsWith("_") && file.name !== "mod.ts") {
+        files.add(`${family.name}/${file.name}`);
+      }
+    }
+  }
+  const expected = [...catalogue.keys()].map((id) => {
+    const [family, name] = id.split(".");
+    return `${family}/${name.replaceAll("-", "_")}.ts`;
+  });
+  assert.deepEqual([...files].sort(), expected.sort());
+  for (const id of catalogue.keys()) {
+    const [family, name] = id.split(".");
+    const text = await Deno.readTextFile(
+      new URL(`${family}/${name.replaceAll("-", "_")}.ts`, checksDir),
+    );
+    assert.match(text, new RegExp(`id: "${id.replace(".", "\\.")}"`), id);
+  }
+});

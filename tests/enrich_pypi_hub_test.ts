@@ -10,7 +10,7 @@ import { fetchPypiFacts, newestStable, SIMPLE_JSON, versionFromFilename } from "
 import { fetchHubFacts } from "../enrich/huggingface.ts";
 import { enrich, hubSource, pypiSource } from "../enrich/mod.ts";
 import { model, pkg, runCheck, snapshotOf, TEST_NOW } from "../testing.ts";
-import { maxAge, notYanked } from "../checks/freshness.ts";
+import { maxAge, notYanked } from "../checks/freshness/mod.ts";
 import { evaluate } from "../core/evaluate.ts";
 import { definePolicy } from "../core/policy.ts";
 

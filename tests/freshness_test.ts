@@ -1,5 +1,10 @@
 import { deepStrictEqual, match, rejects } from "node:assert/strict";
-import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "../checks/freshness.ts";
+import {
+  maxAge,
+  minReleaseAge,
+  noKnownVulnerabilities,
+  notYanked,
+} from "../checks/freshness/mod.ts";
 import { pkg, runCheck, snapshotOf, TEST_NOW } from "../testing.ts";
 import type { Advisory, RegistryData } from "../core/snapshot.ts";
 import { evaluate } from "../core/evaluate.ts";

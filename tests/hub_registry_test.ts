@@ -1,5 +1,5 @@
 import { deepStrictEqual, match } from "node:assert/strict";
-import { modelResolves, safeWeights } from "../checks/hub_registry.ts";
+import { modelResolves, safeWeights } from "../checks/hub/mod.ts";
 import { model, runCheck, snapshotOf } from "../testing.ts";
 import type { RegistryData } from "../core/snapshot.ts";
 

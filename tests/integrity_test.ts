@@ -14,7 +14,7 @@ import {
   selectProvenanceFiles,
 } from "../enrich/integrity.ts";
 import { enrich, provenanceSource, pypiSource } from "../enrich/mod.ts";
-import { packageAttested } from "../checks/signature_attested.ts";
+import { packageAttested } from "../checks/signature/package_attested.ts";
 import type { Snapshot } from "../core/snapshot.ts";
 import { definePolicy } from "../core/policy.ts";
 import { pkg, runPolicy, snapshotOf } from "../testing.ts";

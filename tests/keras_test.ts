@@ -9,7 +9,7 @@ const hdf5HasLambda = (bytes: Uint8Array) =>
   hdf5ConfigItems(bytes).some((item) => item.kind === "keras-lambda");
 import { readModelFile } from "../collect/model_files.ts";
 import { collect } from "../collect/mod.ts";
-import { noEmbeddedCode } from "../checks/artifact.ts";
+import { noEmbeddedCode } from "../checks/artifact/mod.ts";
 import { Artifact } from "../core/snapshot_models.ts";
 import { runCheck, snapshotOf } from "../testing.ts";
 

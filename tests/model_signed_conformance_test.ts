@@ -12,7 +12,7 @@ import {
   judgeModelSignature,
   ModelSignatureTrust,
   modelSigned,
-} from "../checks/signature_model.ts";
+} from "../checks/signature/model_signed.ts";
 import { runCheck, snapshotOf } from "../testing.ts";
 import { tollgate } from "./_cli.ts";
 

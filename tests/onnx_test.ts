@@ -9,7 +9,7 @@ import { readOnnx } from "../collect/_onnx.ts";
 import { bufferSource } from "../collect/zip.ts";
 import { readModelFile } from "../collect/model_files.ts";
 import { collect } from "../collect/mod.ts";
-import { noEmbeddedCode } from "../checks/artifact.ts";
+import { noEmbeddedCode } from "../checks/artifact/mod.ts";
 import { Artifact } from "../core/snapshot_models.ts";
 import { runCheck, snapshotOf } from "../testing.ts";
 

@@ -6,7 +6,7 @@ import {
   PYTHON2_MODULES,
   PYTHON2_NAMES,
   python3Name,
-} from "../checks/_pickle_imports.ts";
+} from "../checks/artifact/_pickle_imports.ts";
 
 const rules = importRules({ allow: [], deny: [] });
 const verdict = (module: string, name: string, r = rules) => classifyImport({ module, name }, r);

@@ -7,7 +7,7 @@ import { parseSigningKey } from "../cli/_signing_key.ts";
 import { verifyModel } from "../cli/verify_model.ts";
 import { UsageError } from "../cli/_errors.ts";
 import { collectSignatures } from "../collect/signatures.ts";
-import { judgeModelSignature } from "../checks/signature_model.ts";
+import { judgeModelSignature } from "../checks/signature/model_signed.ts";
 
 const conformance = path.resolve(import.meta.dirname!, "../../shared/conformance/oms");
 const referenceDir = path.join(conformance, "v1.1.0-elliptic-key");

@@ -1,8 +1,8 @@
 import { deepStrictEqual, match, rejects, strictEqual } from "node:assert/strict";
 import fc from "fast-check";
-import { packageAttested } from "../checks/signature_attested.ts";
+import { packageAttested } from "../checks/signature/package_attested.ts";
 import { readProvenance } from "../verify/_pep740_bundle.ts";
-import { normaliseRepository } from "../checks/_pep740_judge.ts";
+import { normaliseRepository } from "../checks/signature/_pep740_judge.ts";
 import { planProvenance } from "../verify/_pep740_targets.ts";
 import type { Package, RegistryData } from "../core/snapshot.ts";
 import { pkg, runCheck, runPolicy, snapshotOf } from "../testing.ts";

@@ -13,7 +13,7 @@ import {
   peekSignatureLayout,
 } from "../collect/_signatures_payload.ts";
 import { walkModelDirectory } from "../collect/_signatures_walk.ts";
-import { judgeModelSignature, ModelSignatureTrust } from "../checks/signature_model.ts";
+import { judgeModelSignature, ModelSignatureTrust } from "../checks/signature/model_signed.ts";
 import { hashFileStreaming } from "../collect/_hash.ts";
 import { HashPool } from "../collect/_hash_pool.ts";
 import type { Signature } from "../core/snapshot.ts";

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { collect } from "../collect/mod.ts";
 import type { Finding } from "../core/check.ts";
 import type { Package } from "../core/snapshot.ts";
-import { lookalikePackages, POPULAR_PYPI_PACKAGES } from "../checks/source_lookalike.ts";
+import { lookalikePackages, POPULAR_PYPI_PACKAGES } from "../checks/source/lookalike_packages.ts";
 import {
   buildNameMatcher,
   confusableSkeleton,

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { globToRegExp } from "../core/glob.ts";
-import type { PickleGlobal } from "../core/snapshot.ts";
+import { globToRegExp } from "../../core/glob.ts";
+import type { PickleGlobal } from "../../core/snapshot.ts";
 
 /**
  * Globals that rebuild tensors, arrays and plain containers: what benign torch, NumPy and joblib

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { normaliseName } from "../packaging/mod.ts";
+import { normaliseName } from "../../packaging/mod.ts";
 import { eq as versionsEqual, valid as validVersion } from "@renovatebot/pep440";
-import type { FindingDraft } from "../core/check.ts";
-import type { Package, Release, Snapshot } from "../core/snapshot.ts";
-import { packageSubject } from "./_shared.ts";
+import type { FindingDraft } from "../../core/check.ts";
+import type { Package, Release, Snapshot } from "../../core/snapshot.ts";
+import { packageSubject } from "../_shared.ts";
 
 /** A pinned package with its release on the index. */
 export interface PinnedRelease {
@@ -49,8 +49,8 @@ function findRelease(releases: readonly Release[], version: string): Release | u
  *
  * @example
  * ```ts
- * import { pinnedReleases } from "./_freshness_facts.ts";
- * import { pkg, snapshotOf } from "../testing.ts";
+ * import { pinnedReleases } from "./_facts.ts";
+ * import { pkg, snapshotOf } from "../../testing.ts";
  * const snapshot = snapshotOf({
  *   packages: [pkg("django==3.2.0")],
  *   registry: { pypi: [{ name: "django", found: true, releases: [{ version: "3.2", yanked: true }] }], advisories: [], hub: [], provenance: [] },
@@ -101,7 +101,7 @@ export function pinnedReleases(
  *
  * @example
  * ```ts
- * import { installedUploadTime } from "./_freshness_facts.ts";
+ * import { installedUploadTime } from "./_facts.ts";
  * installedUploadTime({ hashes: [] }, {
  *   version: "1.0", yanked: false, uploadedAt: "2024-01-01T00:00:00Z",
  *   files: [{ filename: "a.whl", uploadedAt: "2024-01-01T00:00:00Z" }, { filename: "b.whl", uploadedAt: "2026-01-01T00:00:00Z" }],
@@ -131,7 +131,7 @@ export function installedUploadTime(
  *
  * @example
  * ```ts
- * import { unjudgedFinding } from "./_freshness_facts.ts";
+ * import { unjudgedFinding } from "./_facts.ts";
  * unjudgedFinding([], "its age"); // undefined
  * ```
  */

@@ -3,21 +3,21 @@
  *
  * @module
  */
-import { normaliseName } from "../packaging/mod.ts";
+import { normaliseName } from "../../packaging/mod.ts";
 import { z } from "zod";
-import { defineCheck, type FindingDraft, type Reference } from "../core/check.ts";
-import type { Package } from "../core/snapshot.ts";
-import popular from "../data/popular_pypi_packages.json" with { type: "json" };
-import distinct from "../data/known_distinct_pypi_packages.json" with { type: "json" };
-import { OWASP_ML06, packageSubject } from "./_shared.ts";
-import { buildNameMatcher, type NameMatch, type NameMatcher } from "./_similarity.ts";
+import { defineCheck, type FindingDraft, type Reference } from "../../core/check.ts";
+import type { Package } from "../../core/snapshot.ts";
+import popular from "../../data/popular_pypi_packages.json" with { type: "json" };
+import distinct from "../../data/known_distinct_pypi_packages.json" with { type: "json" };
+import { OWASP_ML06, packageSubject } from "../_shared.ts";
+import { buildNameMatcher, type NameMatch, type NameMatcher } from "../_similarity.ts";
 
 /**
  * The bundled popular PyPI names (PEP 503-normalised, sorted); provenance in `data/README.md`.
  *
  * @example
  * ```ts
- * import { POPULAR_PYPI_PACKAGES } from "./source_lookalike.ts";
+ * import { POPULAR_PYPI_PACKAGES } from "./lookalike_packages.ts";
  * POPULAR_PYPI_PACKAGES.includes("torch"); // true
  * ```
  */
@@ -29,7 +29,7 @@ export const POPULAR_PYPI_PACKAGES: readonly string[] = popular.packages;
  *
  * @example
  * ```ts
- * import { KNOWN_DISTINCT_PYPI_PACKAGES } from "./source_lookalike.ts";
+ * import { KNOWN_DISTINCT_PYPI_PACKAGES } from "./lookalike_packages.ts";
  * KNOWN_DISTINCT_PYPI_PACKAGES.has("moto"); // true
  * ```
  */
@@ -52,7 +52,7 @@ const DEPENDENCY_COMPROMISE: Reference = {
  *
  * @example
  * ```ts
- * import { lookalikePackages } from "./source_lookalike.ts";
+ * import { lookalikePackages } from "./lookalike_packages.ts";
  * lookalikePackages({ allow: ["pymssql"], extraPopular: ["acme-core"] });
  * ```
  */

@@ -7,13 +7,13 @@
  * @module
  */
 import type { TrustMaterial } from "@sigstore/verify";
-import { readProvenance } from "../verify/mod.ts";
+import { readProvenance } from "../../verify/mod.ts";
 import {
   type AttestationSigner,
   type AttestationVerdict,
   verifyAttestation,
-} from "../verify/mod.ts";
-import type { ProvenanceTarget } from "../verify/mod.ts";
+} from "../../verify/mod.ts";
+import type { ProvenanceTarget } from "../../verify/mod.ts";
 
 /** What a file's provenance comes to, worst first. */
 export type FileVerdict =

@@ -5,10 +5,10 @@
  * @module
  */
 import { z } from "zod";
-import { defineCheck, type FindingDraft } from "../core/check.ts";
-import { globToRegExp } from "../core/glob.ts";
-import type { Package, Snapshot } from "../core/snapshot.ts";
-import { normaliseIndexUrl, OWASP_ML06, packageSubject } from "./_shared.ts";
+import { defineCheck, type FindingDraft } from "../../core/check.ts";
+import { globToRegExp } from "../../core/glob.ts";
+import type { Package, Snapshot } from "../../core/snapshot.ts";
+import { normaliseIndexUrl, OWASP_ML06, packageSubject } from "../_shared.ts";
 
 const PYPI = "https://pypi.org/simple";
 
@@ -20,7 +20,7 @@ const PYPI = "https://pypi.org/simple";
  *
  * @example
  * ```ts
- * import { noDependencyConfusion } from "./source_confusion.ts";
+ * import { noDependencyConfusion } from "./no_dependency_confusion.ts";
  * noDependencyConfusion({
  *   internalPackages: ["acme-*"],
  *   internalIndexes: ["https://pypi.acme.example/*"],

@@ -5,27 +5,27 @@
  *
  * @module
  */
-import { normaliseName } from "../packaging/mod.ts";
+import { normaliseName } from "../../packaging/mod.ts";
 import { z } from "zod";
-import { defineCheck, type FindingDraft, Severity } from "../core/check.ts";
-import type { Snapshot } from "../core/snapshot.ts";
-import { OWASP_ML06, packageSubject } from "./_shared.ts";
-import { planProvenance, type ProvenancePlan } from "../verify/mod.ts";
+import { defineCheck, type FindingDraft, Severity } from "../../core/check.ts";
+import type { Snapshot } from "../../core/snapshot.ts";
+import { OWASP_ML06, packageSubject } from "../_shared.ts";
+import { planProvenance, type ProvenancePlan } from "../../verify/mod.ts";
 import {
   type FileJudgement,
   type FileVerdict,
   judgeProvenance,
   normaliseRepository,
 } from "./_pep740_judge.ts";
-import { trustMaterialFrom } from "../verify/mod.ts";
-import bundledRoot from "../data/sigstore_trusted_root.json" with { type: "json" };
+import { trustMaterialFrom } from "../../verify/mod.ts";
+import bundledRoot from "../../data/sigstore_trusted_root.json" with { type: "json" };
 
 /**
  * The packages checked unless the params say otherwise: the core of most ML stacks.
  *
  * @example
  * ```ts
- * import { DEFAULT_ATTESTED_PACKAGES } from "./signature_attested.ts";
+ * import { DEFAULT_ATTESTED_PACKAGES } from "./package_attested.ts";
  * DEFAULT_ATTESTED_PACKAGES.includes("torch"); // true
  * ```
  */
@@ -99,7 +99,7 @@ const PEP740 = {
  *
  * @example
  * ```ts
- * import { packageAttested } from "./signature_attested.ts";
+ * import { packageAttested } from "./package_attested.ts";
  * packageAttested({ packages: ["numpy"], repositories: { numpy: "numpy/numpy" } });
  * ```
  */

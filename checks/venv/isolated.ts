@@ -4,15 +4,15 @@
  * @module
  */
 import { z } from "zod";
-import { defineCheck, type FindingDraft } from "../core/check.ts";
-import { OWASP_ML06 } from "./_shared.ts";
+import { defineCheck, type FindingDraft } from "../../core/check.ts";
+import { OWASP_ML06 } from "../_shared.ts";
 
 /**
  * `venv.isolated`: the project has a virtualenv and it does not see the system site-packages.
  *
  * @example
  * ```ts
- * import { isolated } from "./venv.ts";
+ * import { isolated } from "./isolated.ts";
  * isolated({ requireEnvironment: false });
  * ```
  */

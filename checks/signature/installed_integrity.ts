@@ -4,10 +4,10 @@
  * @module
  */
 import { z } from "zod";
-import { defineCheck, type FindingDraft, type Severity } from "../core/check.ts";
-import type { Distribution, Environment, RecordDiscrepancy } from "../core/snapshot.ts";
-import { globToRegExp } from "../core/glob.ts";
-import { OWASP_ML06 } from "./_shared.ts";
+import { defineCheck, type FindingDraft, type Severity } from "../../core/check.ts";
+import type { Distribution, Environment, RecordDiscrepancy } from "../../core/snapshot.ts";
+import { globToRegExp } from "../../core/glob.ts";
+import { OWASP_ML06 } from "../_shared.ts";
 
 const SEVERITY: Record<RecordDiscrepancy["kind"], Severity> = {
   "hash-mismatch": "error",
@@ -40,7 +40,7 @@ const WHAT: Record<RecordDiscrepancy["kind"], string> = {
  *
  * @example
  * ```ts
- * import { installedIntegrity } from "./signature_installed.ts";
+ * import { installedIntegrity } from "./installed_integrity.ts";
  * installedIntegrity({ ignore: ["pkg:pypi/my-editable-project@*"] });
  * ```
  */

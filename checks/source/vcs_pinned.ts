@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from "zod";
-import { defineCheck, type FindingDraft } from "../core/check.ts";
-import { OWASP_ML06, packageSubject } from "./_shared.ts";
+import { defineCheck, type FindingDraft } from "../../core/check.ts";
+import { OWASP_ML06, packageSubject } from "../_shared.ts";
 
 /** A full commit id: SHA-1 (40 hex) or SHA-256 (64 hex) object names. */
 const FULL_COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
@@ -16,7 +16,7 @@ const FULL_COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
  *
  * @example
  * ```ts
- * import { vcsPinned } from "./source_vcs.ts";
+ * import { vcsPinned } from "./vcs_pinned.ts";
  * vcsPinned({ allowLocal: true });
  * ```
  */

@@ -4,9 +4,9 @@
  * @module
  */
 import { z } from "zod";
-import { defineCheck, type FindingDraft } from "../core/check.ts";
-import type { LoaderCall } from "../core/snapshot.ts";
-import { OWASP_ML06 } from "./_shared.ts";
+import { defineCheck, type FindingDraft } from "../../core/check.ts";
+import type { LoaderCall } from "../../core/snapshot.ts";
+import { OWASP_ML06 } from "../_shared.ts";
 
 /** Calls that always unpickle what they read. */
 const ALWAYS_PICKLE = new Set([
@@ -27,7 +27,7 @@ const ALWAYS_PICKLE = new Set([
  *
  * @example
  * ```ts
- * import { safeLoaders } from "./artifact_loaders.ts";
+ * import { safeLoaders } from "./safe_loaders.ts";
  * safeLoaders({ allowCalls: ["joblib.load"] });
  * ```
  */

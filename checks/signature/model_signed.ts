@@ -5,23 +5,23 @@
  * @module
  */
 import { z } from "zod";
-import { defineCheck, type FindingDraft, Severity } from "../core/check.ts";
-import { globToRegExp } from "../core/glob.ts";
-import type { Snapshot } from "../core/snapshot.ts";
-import { OWASP_ML06 } from "./_shared.ts";
+import { defineCheck, type FindingDraft, Severity } from "../../core/check.ts";
+import { globToRegExp } from "../../core/glob.ts";
+import type { Snapshot } from "../../core/snapshot.ts";
+import { OWASP_ML06 } from "../_shared.ts";
 import {
   checkOmsTrust,
   judgeModelSignature,
   ModelSignatureTrust,
   type ModelSignatureVerdict,
-} from "../verify/mod.ts";
+} from "../../verify/mod.ts";
 
 export {
   judgeModelSignature,
   type ModelSignatureResult,
   ModelSignatureTrust,
   ModelSignatureVerdict,
-} from "../verify/mod.ts";
+} from "../../verify/mod.ts";
 
 const FIX: Record<Exclude<ModelSignatureVerdict, "valid" | "incomplete">, string> = {
   unsigned: "Sign the model where it is produced (`model_signing sign key|certificate|sigstore " +
@@ -43,7 +43,7 @@ const FIX: Record<Exclude<ModelSignatureVerdict, "valid" | "incomplete">, string
  *
  * @example
  * ```ts
- * import { modelSigned } from "./signature_model.ts";
+ * import { modelSigned } from "./model_signed.ts";
  * const configured = modelSigned({
  *   identities: [{ identity: "ml-release@example.com", issuer: "https://accounts.google.com" }],
  * });

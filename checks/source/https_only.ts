@@ -1,74 +1,11 @@
 /**
- * `source.allowed-indexes` and `source.https-only`: which indexes, and over what transport.
+ * `source.https-only`: packages are fetched over verified TLS.
  *
  * @module
  */
 import { z } from "zod";
-import { defineCheck, type FindingDraft } from "../core/check.ts";
-import { globToRegExp } from "../core/glob.ts";
-import { normaliseIndex, normaliseIndexUrl, OWASP_ML06, packageSubject } from "./_shared.ts";
-
-/**
- * The indexes allowed when a policy names none: PyPI and conda-forge.
- *
- * @example
- * ```ts
- * import { DEFAULT_ALLOWED_INDEXES } from "./source.ts";
- * DEFAULT_ALLOWED_INDEXES.includes("https://pypi.org/simple"); // true
- * ```
- */
-export const DEFAULT_ALLOWED_INDEXES: readonly string[] = [
-  "https://pypi.org/simple",
-  "https://conda.anaconda.org/conda-forge",
-];
-
-/**
- * `source.allowed-indexes`: every index, find-links location and conda channel is on the allow
- * list (globs, compared after URL normalisation).
- *
- * @example
- * ```ts
- * import { allowedIndexes } from "./source.ts";
- * allowedIndexes({ indexes: ["https://pypi.org/simple", "https://pypi.corp.example/*"] });
- * ```
- */
-export const allowedIndexes = defineCheck({
-  id: "source.allowed-indexes",
-  title: "Packages come only from allowed indexes",
-  description:
-    "Every package index, find-links location and conda channel the project configures must be on " +
-    "the allow list. An unexpected index is where typo-squatted, shadowing or tampered packages " +
-    "come from. URLs are compared after normalisation (case of scheme and host, default ports, " +
-    "trailing slashes); credentials are never shown.",
-  family: "source",
-  severity: "error",
-  references: [OWASP_ML06],
-  params: z.object({
-    indexes: z.array(z.string().min(1)).default([...DEFAULT_ALLOWED_INDEXES])
-      .describe(
-        "Allowed index URLs or channel names (globs: '*' within a path segment, '**' across)",
-      ),
-  }).strict(),
-  needs: ["indexes"],
-  remedy: "Remove the index, or add it to the policy's allow list after review.",
-  run(snapshot, params) {
-    const allowed = params.indexes.map((glob) =>
-      globToRegExp(normaliseIndexUrl(glob), { path: true })
-    );
-    return snapshot.indexes.filter((index) => {
-      const url = normaliseIndex(index);
-      return !allowed.some((re) => re.test(url));
-    }).map((index) => ({
-      subject: `index:${index.url}`,
-      location: index.location,
-      message: `${describeRole(index.role)} ${index.url} is not on the allowed list.`,
-      evidence: { role: index.role, allowed: params.indexes },
-      fix: `Remove it from ${index.location.file}, or add "${
-        normaliseIndex(index)
-      }" to source.allowed-indexes.indexes once it is reviewed.`,
-    }));
-  },
-});
+import { defineCheck, type FindingDraft } from "../../core/check.ts";
+import { OWASP_ML06, packageSubject } from "../_shared.ts";
 
 /** How each installer spells "do not verify TLS for this host", by where it was configured. */
 function insecureOrigin(file: string): { what: string; remove: string; ca: string } {
@@ -98,21 +35,6 @@ function insecureOrigin(file: string): { what: string; remove: string; ca: strin
   };
 }
 
-function describeRole(role: string): string {
-  switch (role) {
-    case "primary":
-      return "Index";
-    case "extra":
-      return "Extra index";
-    case "find-links":
-      return "Find-links location";
-    case "conda-channel":
-      return "Conda channel";
-    default:
-      return `${role[0].toUpperCase()}${role.slice(1)} index`;
-  }
-}
-
 const PLAINTEXT = /^(?:[a-z0-9+.-]*\+)?(?:http|git|svn|hg|bzr):\/\//i;
 
 /**
@@ -121,7 +43,7 @@ const PLAINTEXT = /^(?:[a-z0-9+.-]*\+)?(?:http|git|svn|hg|bzr):\/\//i;
  *
  * @example
  * ```ts
- * import { httpsOnly } from "./source.ts";
+ * import { httpsOnly } from "./https_only.ts";
  * httpsOnly({ allowHosts: ["localhost"] });
  * ```
  */

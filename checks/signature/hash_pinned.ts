@@ -4,9 +4,9 @@
  * @module
  */
 import { z } from "zod";
-import { defineCheck, type FindingDraft } from "../core/check.ts";
-import type { Package } from "../core/snapshot.ts";
-import { OWASP_ML06, packageSubject } from "./_shared.ts";
+import { defineCheck, type FindingDraft } from "../../core/check.ts";
+import type { Package } from "../../core/snapshot.ts";
+import { OWASP_ML06, packageSubject } from "../_shared.ts";
 
 const HASH_FIX =
   "Pin the exact version with == and add --hash=sha256:<digest> for every file it may install " +
@@ -20,7 +20,7 @@ const HASH_FIX =
  *
  * @example
  * ```ts
- * import { hashPinned } from "./signature.ts";
+ * import { hashPinned } from "./hash_pinned.ts";
  * const configured = hashPinned({ exemptLocal: true });
  * ```
  */

@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { normaliseName } from "../packaging/mod.ts";
+import { normaliseName } from "../../packaging/mod.ts";
 import { z } from "zod";
 import { eq as versionsEqual } from "@renovatebot/pep440";
-import { defineCheck, type FindingDraft } from "../core/check.ts";
-import type { Distribution, Environment, Package, Snapshot } from "../core/snapshot.ts";
-import { normaliseIndexUrl, OWASP_ML06 } from "./_shared.ts";
+import { defineCheck, type FindingDraft } from "../../core/check.ts";
+import type { Distribution, Environment, Package, Snapshot } from "../../core/snapshot.ts";
+import { normaliseIndexUrl, OWASP_ML06 } from "../_shared.ts";
 
 /** Installer tooling present in most environments without being declared. */
 const BOOTSTRAP = ["pip", "setuptools", "wheel", "distribute", "pkg-resources", "uv"];
@@ -20,7 +20,7 @@ const BOOTSTRAP = ["pip", "setuptools", "wheel", "distribute", "pkg-resources", 
  *
  * @example
  * ```ts
- * import { matchesLock } from "./venv_lock.ts";
+ * import { matchesLock } from "./matches_lock.ts";
  * matchesLock({ ignoreExtra: ["jupyterlab"] });
  * ```
  */
