@@ -5,7 +5,7 @@
  * Run with `deno task bench`.
  */
 import { parse as parseToml } from "smol-toml";
-import { parseUvLock } from "../collect/uv_lock.ts";
+import { parseUvLock } from "../collect/locks/uv_lock.ts";
 import { seeded } from "./generate.ts";
 
 /** A uv.lock as uv writes it: registry sources, an sdist and three wheels with hashes, edges. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readModelFileAt } from "../collect/model_files.ts";
+import { readModelFileAt } from "../collect/models/model_files.ts";
 
 const dir = Deno.makeTempDirSync();
 const big = `${dir}/big.safetensors`;

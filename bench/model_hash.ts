@@ -12,7 +12,7 @@
  * @module
  */
 import * as path from "node:path";
-import { collectSignatures } from "../collect/signatures.ts";
+import { collectSignatures } from "../collect/signatures/signatures.ts";
 import { median, time, writeRandom } from "./_files.ts";
 
 const totalMiB = Number(Deno.env.get("TOLLGATE_BENCH_MODEL_MIB") ?? 1024);

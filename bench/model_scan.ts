@@ -18,7 +18,7 @@
  * @module
  */
 import * as path from "node:path";
-import { readModelFileAt } from "../collect/model_files.ts";
+import { readModelFileAt } from "../collect/models/model_files.ts";
 import { concat, median, time, writeRandom } from "./_files.ts";
 
 const count = Number(Deno.env.get("TOLLGATE_BENCH_SCAN_FILES") ?? 1_000);

@@ -7,7 +7,7 @@
  * Run with `deno task bench`.
  */
 import * as path from "node:path";
-import { parseRequirements } from "../collect/requirements.ts";
+import { parseRequirements } from "../collect/requirements/requirements.ts";
 import { seeded } from "./generate.ts";
 
 /** A requirements file as `pip-compile --generate-hashes` writes it: two hashes per package. */

@@ -11,7 +11,7 @@
  * @module
  */
 import * as path from "node:path";
-import { collectEnvironments } from "../collect/environments.ts";
+import { collectEnvironments } from "../collect/environments/environments.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "tollgate-venv-bench-" });
 try {

@@ -10,7 +10,11 @@
 import * as path from "node:path";
 import type { SignedFile } from "../core/snapshot.ts";
 import { describeFsError, normaliseRelative } from "../collect/fs.ts";
-import { hashSignedFiles, type SignedFileJob, walkModelDirectory } from "../collect/signatures.ts";
+import {
+  hashSignedFiles,
+  type SignedFileJob,
+  walkModelDirectory,
+} from "../collect/signatures/signatures.ts";
 import { GIT_PATHS } from "../verify/mod.ts";
 import { describeKeyType, keyFingerprint } from "../verify/mod.ts";
 import { buildOmsStatement, type OmsSignedResource, signOmsBundle } from "../verify/mod.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import * as path from "node:path";
-import { collectSignatures } from "../collect/signatures.ts";
+import { collectSignatures } from "../collect/signatures/signatures.ts";
 import {
   checkOmsTrust,
   judgeModelSignature,

@@ -7,36 +7,36 @@
 import * as path from "node:path";
 import { type Artifact, emptySnapshot, type Problem, type Snapshot } from "../core/snapshot.ts";
 import { ReadError, resolveInRoot } from "./fs.ts";
-import { readModelFileAt } from "./model_files.ts";
-import { MAX_SNIFFED, mayBeModel, MODEL_FILE, readHead } from "./_model_sniff.ts";
+import { readModelFileAt } from "./models/model_files.ts";
+import { MAX_SNIFFED, mayBeModel, MODEL_FILE, readHead } from "./models/sniff.ts";
 import { redactUrlsIn } from "../packaging/mod.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
 import { walkProject } from "./walk.ts";
-import { readRequirementsFile } from "./requirements.ts";
-import { parsePyproject } from "./pyproject.ts";
-import { collectEnvironments } from "./environments.ts";
-import { modelConfigReader } from "./model_config.ts";
-import { findModelReferences } from "./model_refs.ts";
-import { pipfileLockReader, pipfileReader } from "./pipfile.ts";
-import { condaEnvironmentReader, condaLockReader } from "./conda.ts";
-import { uvLockReader } from "./uv_lock.ts";
-import { poetryLockReader } from "./poetry_lock.ts";
-import { pylockReader } from "./pylock.ts";
-import { pipConfigReader, readMachineConfig } from "./pip_config.ts";
-import { parseUvPyprojectTool, uvTomlReader } from "./uv_config.ts";
-import { collectSignatures, type SignatureSpec } from "./signatures.ts";
+import { readRequirementsFile } from "./requirements/requirements.ts";
+import { parsePyproject } from "./pyproject/pyproject.ts";
+import { collectEnvironments } from "./environments/environments.ts";
+import { modelConfigReader } from "./models/model_config.ts";
+import { findModelReferences } from "./models/model_refs.ts";
+import { pipfileLockReader, pipfileReader } from "./locks/pipfile.ts";
+import { condaEnvironmentReader, condaLockReader } from "./locks/conda.ts";
+import { uvLockReader } from "./locks/uv_lock.ts";
+import { poetryLockReader } from "./locks/poetry_lock.ts";
+import { pylockReader } from "./locks/pylock.ts";
+import { pipConfigReader, readMachineConfig } from "./config/pip_config.ts";
+import { parseUvPyprojectTool, uvTomlReader } from "./config/uv_config.ts";
+import { collectSignatures, type SignatureSpec } from "./signatures/signatures.ts";
 
 export { walkProject } from "./walk.ts";
-export { parsePyvenvCfg } from "./venv.ts";
-export { parseRequirements, readRequirementsFile } from "./requirements.ts";
-export { parsePyproject } from "./pyproject.ts";
-export { findModelReferences } from "./model_refs.ts";
+export { parsePyvenvCfg } from "./environments/venv.ts";
+export { parseRequirements, readRequirementsFile } from "./requirements/requirements.ts";
+export { parsePyproject } from "./pyproject/pyproject.ts";
+export { findModelReferences } from "./models/model_refs.ts";
 export { hasCredentials, redactUrl } from "../packaging/mod.ts";
 export { exactVersion, parsePep508, Pep508Error } from "./_pep508.ts";
 export { normaliseName } from "../packaging/mod.ts";
 export { ReadError } from "./fs.ts";
 export type { FileReader, ReaderContext, ReaderResult } from "./_reader.ts";
-export type { SignatureSpec } from "./signatures.ts";
+export type { SignatureSpec } from "./signatures/signatures.ts";
 
 /** What `collect` takes. */
 export interface CollectOptions {

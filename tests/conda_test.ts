@@ -6,7 +6,7 @@ import {
   isCondaEnvironmentFile,
   parseCondaEnvironment,
   parseCondaLock,
-} from "../collect/conda.ts";
+} from "../collect/locks/conda.ts";
 import {
   assertWithinFile,
   checkMutatedFiles,

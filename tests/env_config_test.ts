@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Index, InstallerSetting, Problem } from "../core/snapshot.ts";
-import { envInputs, parseInstallerEnv, parseUvEnv } from "../collect/env_config.ts";
+import { envInputs, parseInstallerEnv, parseUvEnv } from "../collect/config/env_config.ts";
 
 Deno.test("PIP_* variables: indexes, find-links, trusted hosts and flags, redacted", () => {
   assert.deepEqual(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { collectEnvironments } from "../collect/environments.ts";
+import { collectEnvironments } from "../collect/environments/environments.ts";
 import type { Distribution, Environment } from "../core/snapshot_environments.ts";
 import { Environment as EnvironmentSchema } from "../core/snapshot_environments.ts";
 

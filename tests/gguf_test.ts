@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import fc from "fast-check";
-import { readGguf } from "../collect/_gguf.ts";
+import { readGguf } from "../collect/models/_gguf.ts";
 import { bufferSource } from "../collect/zip.ts";
-import { readModelFile } from "../collect/model_files.ts";
+import { readModelFile } from "../collect/models/model_files.ts";
 import { collect } from "../collect/mod.ts";
 import { noEmbeddedCode } from "../checks/artifact/mod.ts";
 import { Artifact } from "../core/snapshot_models.ts";

@@ -1,7 +1,7 @@
 // Hostile input: what a malicious pull request could put in a scanned project.
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { parseRequirements } from "../collect/requirements.ts";
+import { parseRequirements } from "../collect/requirements/requirements.ts";
 import { collect } from "../collect/mod.ts";
 import { checkJson, project, tollgate } from "./_cli.ts";
 

@@ -52,7 +52,7 @@ Deno.test("lookalike-publishers: confusable letters, digits and separators of kn
 });
 
 Deno.test("a model id computed at run time is recorded and judged, as a warning", async () => {
-  const { findModelReferences } = await import("../collect/model_refs.ts");
+  const { findModelReferences } = await import("../collect/models/model_refs.ts");
   const { models } = findModelReferences(
     'from transformers import AutoModel\nAutoModel.from_pretrained(cfg["model"], trust_remote_code=True)\n',
     { file: "app.py" },

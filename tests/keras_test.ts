@@ -3,11 +3,11 @@
 // artifact.no-embedded-code (Lambda layers, modules outside Keras).
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { hdf5ConfigItems, kerasConfigItems } from "../collect/_keras.ts";
+import { hdf5ConfigItems, kerasConfigItems } from "../collect/models/_keras.ts";
 
 const hdf5HasLambda = (bytes: Uint8Array) =>
   hdf5ConfigItems(bytes).some((item) => item.kind === "keras-lambda");
-import { readModelFile } from "../collect/model_files.ts";
+import { readModelFile } from "../collect/models/model_files.ts";
 import { collect } from "../collect/mod.ts";
 import { noEmbeddedCode } from "../checks/artifact/mod.ts";
 import { Artifact } from "../core/snapshot_models.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findModelReferences } from "../collect/model_refs.ts";
+import { findModelReferences } from "../collect/models/model_refs.ts";
 import { checks } from "../checks/mod.ts";
 import { runCheck, snapshotOf } from "../testing.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseModelConfig } from "../collect/model_config.ts";
-import { findModelReferences } from "../collect/model_refs.ts";
+import { parseModelConfig } from "../collect/models/model_config.ts";
+import { findModelReferences } from "../collect/models/model_refs.ts";
 import { collect } from "../collect/mod.ts";
 import { project } from "./_cli.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { findModelReferences } from "../collect/model_refs.ts";
+import { findModelReferences } from "../collect/models/model_refs.ts";
 import { ModelReference, Problem } from "../core/snapshot.ts";
 
 const SHA = "3f5a8c2e9d1b4a7c6e0f2d8b1a9c7e5f3d2b1a0c";

@@ -7,7 +7,7 @@ import { deepStrictEqual, match } from "node:assert/strict";
 import * as path from "node:path";
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { buildOmsStatement, signOmsBundle } from "../verify/_oms_sign.ts";
-import { collectSignatures } from "../collect/signatures.ts";
+import { collectSignatures } from "../collect/signatures/signatures.ts";
 import {
   judgeModelSignature,
   ModelSignatureTrust,

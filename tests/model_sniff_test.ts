@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { collect } from "../collect/mod.ts";
-import { readModelFile } from "../collect/model_files.ts";
-import { scanPickle } from "../collect/pickle.ts";
-import { mayBeModel, MODEL_FILE } from "../collect/_model_sniff.ts";
+import { readModelFile } from "../collect/models/model_files.ts";
+import { scanPickle } from "../collect/models/pickle.ts";
+import { mayBeModel, MODEL_FILE } from "../collect/models/sniff.ts";
 import { checks } from "../checks/mod.ts";
 import { runCheck } from "../testing.ts";
 

@@ -12,7 +12,7 @@ import {
   decodeRawUnicodeEscape,
   pythonDecimal,
   unquotePython,
-} from "../collect/_pickle_reader.ts";
+} from "../collect/models/_pickle_reader.ts";
 
 /** Each request is a list of Latin-1 texts; each answer is `{ ok }` or `{ error }` per text. */
 const ORACLE = `

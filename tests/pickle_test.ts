@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { pythonJson } from "./_python.ts";
 import fc from "fast-check";
-import { scanPickle, scanPickleStream } from "../collect/pickle.ts";
+import { scanPickle, scanPickleStream } from "../collect/models/pickle.ts";
 import { bufferSource, readZipDirectory, readZipMember } from "../collect/zip.ts";
 
 const models = new URL("../../shared/fixtures/models/", import.meta.url);

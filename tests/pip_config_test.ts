@@ -6,8 +6,8 @@ import {
   parsePipConfig,
   pipConfigReader,
   readMachineConfig,
-} from "../collect/pip_config.ts";
-import { parseIni } from "../collect/_config_ini.ts";
+} from "../collect/config/pip_config.ts";
+import { parseIni } from "../collect/config/_ini.ts";
 import { redactUrl } from "../packaging/mod.ts";
 import {
   assertWithinFile,

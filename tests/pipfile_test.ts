@@ -4,7 +4,7 @@ import {
   parsePipfileLock,
   pipfileLockReader,
   pipfileReader,
-} from "../collect/pipfile.ts";
+} from "../collect/locks/pipfile.ts";
 import {
   assertWithinFile,
   checkMutatedFiles,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Package } from "../core/snapshot.ts";
-import { parsePoetryLock, poetryLockReader } from "../collect/poetry_lock.ts";
+import { parsePoetryLock, poetryLockReader } from "../collect/locks/poetry_lock.ts";
 
 import { assertCorpusCounts, SHA, testLockProperties } from "./_lock.ts";
 import { corpus } from "./_property.ts";

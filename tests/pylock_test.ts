@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Package } from "../core/snapshot.ts";
-import { isPylockName, parsePylock, pylockReader } from "../collect/pylock.ts";
+import { isPylockName, parsePylock, pylockReader } from "../collect/locks/pylock.ts";
 
 import { assertCorpusCounts, SHA, testLockProperties } from "./_lock.ts";
 import { corpus } from "./_property.ts";

@@ -1,7 +1,7 @@
 // Real pyproject.toml files from public ML projects, against an independent tomllib count.
 import assert from "node:assert/strict";
 import { Index, Package } from "../core/snapshot.ts";
-import { parsePyproject } from "../collect/pyproject.ts";
+import { parsePyproject } from "../collect/pyproject/pyproject.ts";
 import { checkMutatedFiles, corpus, corpusPath, pythonJson } from "./_property.ts";
 import { pkg } from "./_pyproject.ts";
 

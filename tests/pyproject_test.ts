@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Package } from "../core/snapshot.ts";
-import { parsePyproject } from "../collect/pyproject.ts";
+import { parsePyproject } from "../collect/pyproject/pyproject.ts";
 import { checkRandomTexts } from "./_property.ts";
 import { pkg } from "./_pyproject.ts";
 

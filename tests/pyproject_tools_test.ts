@@ -1,7 +1,7 @@
 // Poetry, uv and PDM tables in pyproject.toml.
 import assert from "node:assert/strict";
 import { Index, InstallerSetting } from "../core/snapshot.ts";
-import { parsePyproject } from "../collect/pyproject.ts";
+import { parsePyproject } from "../collect/pyproject/pyproject.ts";
 import { pkg } from "./_pyproject.ts";
 
 const file = "pyproject.toml";

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { pythonJson } from "./_python.ts";
 import fc from "fast-check";
-import { parsePythonLiteral, type PythonLiteral } from "../collect/_python_literal.ts";
+import { parsePythonLiteral, type PythonLiteral } from "../collect/models/_python_literal.ts";
 
 /** Every text goes through `ast.literal_eval`; values come back in the common JSON form. */
 const ORACLE = `

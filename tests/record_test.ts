@@ -8,7 +8,7 @@ import {
   recordTopLevelDirectories,
   resolveInEnvironment,
   splitCsvRows,
-} from "../collect/record.ts";
+} from "../collect/environments/record.ts";
 
 const EMPTY = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU"; // sha256 of zero bytes
 const SP = "lib/python3.11/site-packages";

@@ -2,7 +2,10 @@
 import assert from "node:assert/strict";
 import { project } from "./_cli.ts";
 import * as path from "node:path";
-import { readRequirementsFile, type RequirementsParse } from "../collect/requirements.ts";
+import {
+  readRequirementsFile,
+  type RequirementsParse,
+} from "../collect/requirements/requirements.ts";
 import { redactUrl } from "../packaging/mod.ts";
 
 const H1 = "sha256:" + "a".repeat(64);

@@ -6,7 +6,7 @@ import {
   parseRequirements,
   readRequirementsFile,
   type RequirementsParse,
-} from "../collect/requirements.ts";
+} from "../collect/requirements/requirements.ts";
 
 const H1 = "sha256:" + "a".repeat(64);
 const H2 = "sha256:" + "b".repeat(64);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { checkSafetensors } from "../collect/safetensors.ts";
+import { checkSafetensors } from "../collect/models/safetensors.ts";
 
 function file(header: unknown, dataBytes: number): { bytes: Uint8Array; size: number } {
   const json = new TextEncoder().encode(

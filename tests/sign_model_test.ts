@@ -6,7 +6,7 @@ import { signModel, type SignModelOptions } from "../cli/sign_model.ts";
 import { parseSigningKey } from "../cli/_signing_key.ts";
 import { verifyModel } from "../cli/verify_model.ts";
 import { UsageError } from "../cli/_errors.ts";
-import { collectSignatures } from "../collect/signatures.ts";
+import { collectSignatures } from "../collect/signatures/signatures.ts";
 import { judgeModelSignature } from "../checks/signature/model_signed.ts";
 
 const conformance = path.resolve(import.meta.dirname!, "../../shared/conformance/oms");

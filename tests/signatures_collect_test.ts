@@ -6,13 +6,13 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import fc from "fast-check";
 import { collect } from "../collect/mod.ts";
-import { collectSignatures } from "../collect/signatures.ts";
+import { collectSignatures } from "../collect/signatures/signatures.ts";
 import {
   decodeDssePayload,
   jsonShapeProblem,
   peekSignatureLayout,
-} from "../collect/_signatures_payload.ts";
-import { walkModelDirectory } from "../collect/_signatures_walk.ts";
+} from "../collect/signatures/_payload.ts";
+import { walkModelDirectory } from "../collect/signatures/_walk.ts";
 import { judgeModelSignature, ModelSignatureTrust } from "../checks/signature/model_signed.ts";
 import { hashFileStreaming } from "../collect/_hash.ts";
 import { HashPool } from "../collect/_hash_pool.ts";

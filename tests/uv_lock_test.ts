@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Package } from "../core/snapshot.ts";
-import { parseUvLock, uvLockReader } from "../collect/uv_lock.ts";
+import { parseUvLock, uvLockReader } from "../collect/locks/uv_lock.ts";
 
 import { assertCorpusCounts, SHA, testLockProperties } from "./_lock.ts";
 import { corpus } from "./_property.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import fc from "fast-check";
-import { parsePyvenvCfg } from "../collect/venv.ts";
+import { parsePyvenvCfg } from "../collect/environments/venv.ts";
 import { collect } from "../collect/mod.ts";
 import { checks } from "../checks/mod.ts";
 import { runCheck, snapshotOf, venv } from "../testing.ts";

@@ -1,0 +1,302 @@
+/**
+ * What the requirement part of a requirements-file line names: a PEP 508 requirement, a direct
+ * URL, a VCS checkout, a local path or a wheel file. Follows pip's rules for telling these apart
+ * (for example, `; ` separates markers after a bare URL, `;` everywhere else), without touching
+ * the file system or the network.
+ *
+ * @module
+ */
+import type { PackageSource } from "../core/snapshot.ts";
+import { parsePep508, Pep508Error } from "./_pep508.ts";
+import { parseMarker } from "./_pep508_marker.ts";
+import { redactUrl } from "../packaging/mod.ts";
+
+/**
+ * The package a requirement line describes, before file and line are attached.
+ *
+ * @example
+ * ```ts
+ * import { describeRequirement } from "./_requirement_target.ts";
+ * const target = describeRequirement("six==1.16.0");
+ * if (!("error" in target)) target.name; // "six"
+ * ```
+ */
+export interface Target {
+  /** Name as written (from the requirement, `#egg=`, a wheel filename or a guess). */
+  name: string;
+  /** True when no name was written and `name` was derived from the URL or path. */
+  guessedName: boolean;
+  specifier: string;
+  extras: string[];
+  markers?: string;
+  source: PackageSource;
+  /** `algorithm:hex` hashes from a `#sha256=` style URL fragment. */
+  hashes: string[];
+}
+
+const VCS_NAMES = ["git", "hg", "svn", "bzr"] as const;
+type Vcs = typeof VCS_NAMES[number];
+const VCS_SCHEMES: Record<string, Vcs> = {
+  "git": "git",
+  "git+http": "git",
+  "git+https": "git",
+  "git+ssh": "git",
+  "git+git": "git",
+  "git+file": "git",
+  "hg+file": "hg",
+  "hg+http": "hg",
+  "hg+https": "hg",
+  "hg+ssh": "hg",
+  "hg+static-http": "hg",
+  "svn": "svn",
+  "svn+ssh": "svn",
+  "svn+http": "svn",
+  "svn+https": "svn",
+  "svn+svn": "svn",
+  "svn+file": "svn",
+  "bzr+http": "bzr",
+  "bzr+https": "bzr",
+  "bzr+ssh": "bzr",
+  "bzr+sftp": "bzr",
+  "bzr+ftp": "bzr",
+  "bzr+lp": "bzr",
+  "bzr+file": "bzr",
+};
+const ARCHIVE = /\.(?:whl|tar\.gz|tgz|tar|zip|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)$/i;
+const WHEEL = /^([^\s-]+?)-([^\s-]*?)(?:-\d[^-]*?)?-[^\s-]+?-[^\s-]+?-[^\s-]+?\.whl$/i;
+const FRAGMENT_HASH = /[#&](sha1|sha224|sha384|sha256|sha512|md5)=([a-f0-9]+)/g;
+
+function schemeOf(text: string): string | undefined {
+  const colon = text.indexOf(":");
+  return colon < 0 ? undefined : text.slice(0, colon).toLowerCase();
+}
+
+/** Whether pip treats the text as a URL (http, https, file, ftp or a VCS scheme). */
+function isPipUrl(text: string): boolean {
+  const scheme = schemeOf(text);
+  return scheme !== undefined && (["http", "https", "file", "ftp"].includes(scheme) ||
+    scheme in VCS_SCHEMES);
+}
+
+function looksLikePath(text: string): boolean {
+  return text.includes("/") || text.includes("\\") || text.startsWith(".");
+}
+
+/**
+ * Describe the requirement part of a non-editable requirements line.
+ *
+ * @returns The target, or a message saying what was expected.
+ * @example
+ * ```ts
+ * import { describeRequirement } from "./_requirement_target.ts";
+ * describeRequirement("numpy>=1.26 ; python_version >= '3.10'");
+ * ```
+ */
+export function describeRequirement(args: string): Target | { error: string } {
+  const url = isPipUrl(args);
+  const separator = url ? "; " : ";";
+  const at = args.indexOf(separator);
+  const head = (at < 0 ? args : args.slice(0, at)).trim();
+  let markers: string | undefined;
+  try {
+    if (at >= 0 && args.slice(at + separator.length).trim() !== "") {
+      markers = parseMarker(args, at + separator.length, (message, column) => {
+        throw new Pep508Error(message, column);
+      });
+    }
+    let target: Target;
+    if (url) {
+      target = fromLink(head, [], false);
+    } else {
+      const withExtras = splitTrailingExtras(head);
+      const bare = withExtras ? withExtras[1] : head;
+      const atSign = head.indexOf("@");
+      const pepUrl = atSign >= 0 && !looksLikePath(head.slice(0, atSign));
+      if ((looksLikePath(head) || ARCHIVE.test(bare)) && !pepUrl) {
+        const extras = withExtras ? parsePep508("x" + withExtras[2]).extras : [];
+        target = fromLink(bare, extras, true);
+      } else {
+        target = fromPep508(head);
+      }
+    }
+    if (markers !== undefined) target.markers = markers;
+    return target;
+  } catch (error) {
+    if (error instanceof Pep508Error) return { error: error.message };
+    if (error instanceof TargetError) return { error: error.message };
+    throw error;
+  }
+}
+
+/**
+ * Describe the value of `-e`/`--editable`: a local directory or a VCS URL.
+ *
+ * @returns The target, or a message saying what was expected.
+ * @example
+ * ```ts
+ * import { describeEditable } from "./_requirement_target.ts";
+ * describeEditable("git+https://github.com/org/repo@v1#egg=repo");
+ * ```
+ */
+export function describeEditable(value: string): Target | { error: string } {
+  try {
+    const withExtras = splitTrailingExtras(value);
+    const bare = withExtras ? withExtras[1] : value;
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.test(bare) && !/^[a-z]:[\\/]/i.test(bare)
+      ? schemeOf(bare)!
+      : undefined;
+    if (scheme === undefined || scheme === "file") {
+      const extras = withExtras ? parsePep508("x" + withExtras[2]).extras : [];
+      return fromLink(bare, extras, scheme === undefined);
+    }
+    const url = (VCS_NAMES as readonly string[]).includes(scheme) ? `${scheme}+${value}` : value;
+    if (!(schemeOf(url)! in VCS_SCHEMES)) {
+      throw new TargetError(
+        `expected a local directory or a VCS URL (git+, hg+, svn+, bzr+) after -e, found '${
+          redactUrl(value)
+        }'`,
+      );
+    }
+    const target = fromLink(url, [], false);
+    if (target.guessedName) {
+      throw new TargetError(`expected '#egg=name' on the editable VCS URL '${redactUrl(value)}'`);
+    }
+    return target;
+  } catch (error) {
+    if (error instanceof Pep508Error || error instanceof TargetError) {
+      return { error: error.message };
+    }
+    throw error;
+  }
+}
+
+class TargetError extends Error {}
+
+/**
+ * The source and fragment hashes of a PEP 508 direct URL (`name @ url`).
+ *
+ * @example
+ * ```ts
+ * import { directUrlSource } from "./_requirement_target.ts";
+ * directUrlSource("git+https://github.com/org/repo@v1").source;
+ * // { kind: "vcs", vcs: "git", url: "https://github.com/org/repo", ref: "v1" }
+ * ```
+ */
+export function directUrlSource(url: string): { source: PackageSource; hashes: string[] } {
+  return { source: sourceOf(url, false), hashes: fragmentHashes(url) };
+}
+
+function fromPep508(text: string): Target {
+  const requirement = parsePep508(text);
+  const target: Target = {
+    name: requirement.name,
+    guessedName: false,
+    specifier: requirement.specifier,
+    extras: requirement.extras,
+    source: { kind: "index" },
+    hashes: [],
+  };
+  if (requirement.markers !== undefined) target.markers = requirement.markers;
+  if (requirement.url !== undefined) {
+    ({ source: target.source, hashes: target.hashes } = directUrlSource(requirement.url));
+  }
+  return target;
+}
+
+/** A URL or path without a PEP 508 name: the name comes from `#egg=`, a wheel name or a guess. */
+function fromLink(link: string, extras: string[], isPath: boolean): Target {
+  const target: Target = {
+    name: "",
+    guessedName: false,
+    specifier: "",
+    extras,
+    source: sourceOf(link, isPath),
+    hashes: fragmentHashes(link),
+  };
+  const egg = /[#&]egg=([^&]*)/.exec(link)?.[1];
+  const filename = fileNameOf(link);
+  if (egg) {
+    const named = parsePep508(egg);
+    target.name = named.name;
+    target.extras = [...extras, ...named.extras];
+    target.specifier = named.specifier;
+  } else if (/\.whl$/i.test(filename)) {
+    const wheel = WHEEL.exec(filename);
+    if (!wheel) {
+      throw new TargetError(
+        `expected a wheel filename like name-1.0-py3-none-any.whl, found '${filename}'`,
+      );
+    }
+    target.name = wheel[1];
+    target.specifier = "==" + wheel[2].replaceAll("_", "-");
+  } else {
+    target.name = guessName(filename);
+    target.guessedName = true;
+  }
+  return target;
+}
+
+function sourceOf(link: string, isPath: boolean): PackageSource {
+  const scheme = isPath ? undefined : schemeOf(link);
+  if (scheme === undefined) return { kind: "path", path: link };
+  if (scheme === "file") return { kind: "path", path: filePath(link) };
+  const vcs = VCS_SCHEMES[scheme];
+  if (vcs === undefined) return { kind: "url", url: redactUrl(link) };
+  let url = link.split("#")[0];
+  if (url.toLowerCase().startsWith(vcs + "+")) url = url.slice(vcs.length + 1);
+  const authority = /^[^:]+:\/\/[^/]*/.exec(url)?.[0] ?? "";
+  const rest = url.slice(authority.length);
+  const at = rest.lastIndexOf("@");
+  const source: PackageSource = { kind: "vcs", vcs, url: redactUrl(url) };
+  if (at >= 0) {
+    source.url = redactUrl(authority + rest.slice(0, at));
+    if (rest.slice(at + 1) !== "") source.ref = rest.slice(at + 1);
+  }
+  return source;
+}
+
+function filePath(link: string): string {
+  const withoutFragment = link.split("#")[0];
+  const path = withoutFragment.replace(/^file:(?:\/\/(?:localhost)?(?=\/))?/i, "");
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function fileNameOf(link: string): string {
+  const path = link.split("#")[0].split("?")[0].replace(/[/\\]+$/, "");
+  const last = path.split(/[/\\]/).pop() ?? "";
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+function fragmentHashes(link: string): string[] {
+  const fragment = link.includes("#") ? link.slice(link.indexOf("#")) : "";
+  return [...fragment.matchAll(FRAGMENT_HASH)].map((match) => `${match[1]}:${match[2]}`);
+}
+
+/** A best-effort project name from a file or repository name: `repo.git`, `pkg-1.0.tar.gz`. */
+function guessName(filename: string): string {
+  const base = filename.replace(/@[^@]*$/, "").replace(/\.git$/i, "").replace(ARCHIVE, "");
+  const name = base.replace(/-\d[^-]*$/, "");
+  return /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name) ? name : "unnamed";
+}
+
+/**
+ * Split `path[extra1,extra2]` into `[whole, path, "[extra1,extra2]"]` (the shape of a regex match
+ * for the callers), or `null`. Linear time: a backtracking regex here was quadratic on hostile
+ * input like `b[[[[…`.
+ */
+function splitTrailingExtras(text: string): [string, string, string] | null {
+  if (!text.endsWith("]")) return null;
+  const open = text.lastIndexOf("[");
+  if (open <= 0 || open >= text.length - 2) return null;
+  const inner = text.slice(open + 1, -1);
+  if (inner.includes("]")) return null;
+  return [text, text.slice(0, open), text.slice(open)];
+}

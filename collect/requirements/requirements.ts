@@ -1,0 +1,422 @@
+/**
+ * pip requirements files (`requirements.txt`, `-r`/`-c` includes, `constraints.txt`): every
+ * package with its file and line, the indexes and find-links they configure, and the installer
+ * settings that bear on supply-chain safety. Follows pip's own grammar; nothing named in a file
+ * is ever fetched or executed.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import type { Index, InstallerSetting, Location, Package, Problem } from "../../core/snapshot.ts";
+import { exactVersion } from "../_pep508.ts";
+import { normaliseName } from "../../packaging/mod.ts";
+import { normaliseRelative, ReadError, readTextInRoot } from "../fs.ts";
+import { logicalLines, shellWords, splitArgsAndOptions } from "./_lines.ts";
+import { type ParsedOption, parseOptions } from "./_options.ts";
+import { describeEditable, describeRequirement, type Target } from "../_requirement_target.ts";
+import { isUrl, redactUrl, redactUrlsIn } from "../../packaging/mod.ts";
+
+/**
+ * One `-r` or `-c` reference to another requirements file.
+ *
+ * @example
+ * ```ts
+ * import type { RequirementsInclude } from "./requirements.ts";
+ * const include: RequirementsInclude = {
+ *   kind: "constraint",
+ *   path: "constraints.txt",
+ *   location: { file: "requirements.txt", line: 2 },
+ * };
+ * ```
+ */
+export interface RequirementsInclude {
+  kind: "requirement" | "constraint";
+  /** The path as written (after `${VAR}` expansion). */
+  path: string;
+  location: Location;
+}
+
+/**
+ * Everything read from one requirements file (or a file and its includes).
+ *
+ * @example
+ * ```ts
+ * import { parseRequirements, type RequirementsParse } from "./requirements.ts";
+ * const parsed: RequirementsParse = parseRequirements("six==1.16.0\n", { file: "r.txt" });
+ * ```
+ */
+export interface RequirementsParse {
+  packages: Package[];
+  indexes: Index[];
+  settings: InstallerSetting[];
+  includes: RequirementsInclude[];
+  problems: Problem[];
+}
+
+/**
+ * Options for {@linkcode parseRequirements}.
+ *
+ * @example
+ * ```ts
+ * import type { ParseRequirementsOptions } from "./requirements.ts";
+ * const options: ParseRequirementsOptions = { file: "constraints.txt", constraint: true };
+ * ```
+ */
+export interface ParseRequirementsOptions {
+  /** The file's path relative to the project root, used in locations and problems. */
+  file: string;
+  /** Variables for `${NAME}` references; none are expanded when absent. */
+  env?: Record<string, string | undefined>;
+  /** True for a constraints file: its packages are returned with layer `constraint`. */
+  constraint?: boolean;
+}
+
+const HASH_ALGORITHMS = ["sha256", "sha384", "sha512"];
+/** Options pip honours on a requirement line; all others there are ignored by pip. */
+const PER_REQUIREMENT = new Set(["hash", "global-option", "config-settings"]);
+/** Flags recorded as installer settings, with their value when they take one. */
+const SETTINGS = new Set([
+  "no-index",
+  "trusted-host",
+  "require-hashes",
+  "pre",
+  "no-binary",
+  "only-binary",
+  "prefer-binary",
+  "use-feature",
+]);
+
+/**
+ * Parse the text of one requirements file without following includes or touching the disk.
+ *
+ * @param text The file's text.
+ * @param options `file` (root-relative path), `env` for `${VAR}`, `constraint` for `-c` files.
+ * @returns Packages, indexes, settings, includes and problems, each with file and line.
+ * @example
+ * ```ts
+ * import { parseRequirements } from "./requirements.ts";
+ * const result = parseRequirements("--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.3.1\n", {
+ *   file: "requirements.txt",
+ * });
+ * result.packages[0].version; // "2.3.1"
+ * result.indexes[0].role; // "extra"
+ * ```
+ */
+export function parseRequirements(
+  text: string,
+  options: ParseRequirementsOptions,
+): RequirementsParse {
+  const layer = options.constraint ? "constraint" : "requirements";
+  const { file } = options;
+  const result: RequirementsParse = {
+    packages: [],
+    indexes: [],
+    settings: [],
+    includes: [],
+    problems: [],
+  };
+  for (const logical of logicalLines(text, options.env ?? {})) {
+    const location: Location = { file, line: logical.line };
+    const problem = (message: string) =>
+      result.problems.push({ file, line: logical.line, message });
+    const { args, options: optionText } = splitArgsAndOptions(logical.text);
+    const words = shellWords(optionText);
+    if (words.error) {
+      problem(words.error);
+      continue;
+    }
+    const parsed = parseOptions(words.words);
+    parsed.errors.forEach(problem);
+    if (parsed.leftovers.length > 0) {
+      problem(
+        `expected an option, found '${redactUrlsIn(parsed.leftovers.join(" "))}' (pip ignores it)`,
+      );
+    }
+    const named = (name: string) => parsed.options.filter((option) => option.name === name);
+
+    if (args !== "") {
+      for (const ignored of parsed.options.filter((option) => !PER_REQUIREMENT.has(option.name))) {
+        problem(`pip ignores ${ignored.written} on a requirement line`);
+      }
+      const target = describeRequirement(args);
+      if ("error" in target) {
+        problem(target.error);
+        continue;
+      }
+      const hashes = [...target.hashes, ...hashOptions(named("hash"), problem)];
+      result.packages.push(toPackage(target, { hashes, editable: false, location, layer }));
+      continue;
+    }
+    const editables = named("editable");
+    if (editables.length > 0) {
+      if (parsed.options.length > 1) problem("pip ignores other options on an -e line");
+      const target = describeEditable(editables[0].value!);
+      if ("error" in target) problem(target.error);
+      else {
+        result.packages.push(
+          toPackage(target, { hashes: target.hashes, editable: true, location, layer }),
+        );
+      }
+      continue;
+    }
+    const include = named("requirement")[0] ?? named("constraint")[0];
+    if (include !== undefined) {
+      if (parsed.options.length > 1) problem("pip ignores other options on an -r or -c line");
+      const kind = include.name === "requirement" ? "requirement" : "constraint";
+      result.includes.push({ kind, path: include.value!, location });
+      continue;
+    }
+    applyOptionLine(parsed.options, location, result, problem);
+  }
+  return result;
+}
+
+function applyOptionLine(
+  options: ParsedOption[],
+  location: Location,
+  result: RequirementsParse,
+  problem: (message: string) => void,
+): void {
+  let findLinks = 0;
+  for (const option of options) {
+    const value = option.value;
+    switch (option.name) {
+      case "index-url":
+        result.indexes.push({ url: redactUrl(value!), role: "primary", location });
+        break;
+      case "extra-index-url":
+        result.indexes.push({ url: redactUrl(value!), role: "extra", location });
+        break;
+      case "find-links":
+        // pip uses the first --find-links of a line and drops the rest.
+        if (findLinks++ === 0) {
+          result.indexes.push({ url: redactUrl(value!), role: "find-links", location });
+        } else problem(`pip ignores a second ${option.written} on the same line`);
+        break;
+      case "hash":
+        problem(`pip ignores ${option.written} on a line without a requirement`);
+        break;
+      default:
+        if (SETTINGS.has(option.name)) {
+          result.settings.push(
+            value === undefined
+              ? { name: option.name, location }
+              : { name: option.name, value: redactUrl(value), location },
+          );
+        }
+    }
+  }
+}
+
+function hashOptions(options: ParsedOption[], problem: (message: string) => void): string[] {
+  const hashes: string[] = [];
+  for (const option of options) {
+    const colon = option.value!.indexOf(":");
+    const algorithm = option.value!.slice(0, colon);
+    if (colon < 0 || option.value!.slice(colon + 1) === "") {
+      problem(`expected --hash=algorithm:hexdigest, found '${option.value}'`);
+    } else if (!HASH_ALGORITHMS.includes(algorithm)) {
+      problem(`expected a hash algorithm of ${HASH_ALGORITHMS.join(", ")}, found '${algorithm}'`);
+    } else hashes.push(option.value!);
+  }
+  return hashes;
+}
+
+function toPackage(
+  target: Target,
+  options: { hashes: string[]; editable: boolean; location: Location; layer: Package["layer"] },
+): Package {
+  const { hashes, editable, location, layer } = options;
+  const name = normaliseName(target.name);
+  const pkg: Package = {
+    ecosystem: "pypi",
+    name,
+    specifier: target.specifier,
+    extras: target.extras,
+    hashes: [...new Set(hashes)],
+    source: target.source,
+    layer,
+    direct: layer !== "constraint",
+    editable,
+    groups: [],
+    locations: [location],
+  };
+  if (target.name !== name) pkg.displayName = target.name;
+  const version = exactVersion(target.specifier);
+  if (version !== undefined) pkg.version = version;
+  if (target.markers !== undefined) pkg.markers = target.markers;
+  return orderKeys(pkg);
+}
+
+const KEY_ORDER = [
+  "ecosystem",
+  "name",
+  "displayName",
+  "version",
+  "specifier",
+  "extras",
+  "markers",
+  "hashes",
+  "source",
+  "layer",
+  "direct",
+  "editable",
+  "groups",
+  "locations",
+];
+
+/** Keys in schema order, so that snapshots serialise the same way every time. */
+function orderKeys(pkg: Package): Package {
+  const record = pkg as unknown as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const key of KEY_ORDER) if (key in record) ordered[key] = record[key];
+  return ordered as unknown as Package;
+}
+
+/**
+ * Options for {@linkcode readRequirementsFile}.
+ *
+ * @example
+ * ```ts
+ * import type { ReadRequirementsOptions } from "./requirements.ts";
+ * const options: ReadRequirementsOptions = { root: "/srv/app", file: "requirements.txt" };
+ * ```
+ */
+export interface ReadRequirementsOptions {
+  /** Absolute path of the project root; nothing outside it is read. */
+  root: string;
+  /** The requirements file, relative to the root. */
+  file: string;
+  /** Variables for `${NAME}` references; none are expanded when absent. */
+  env?: Record<string, string | undefined>;
+  /** How deep `-r`/`-c` includes may nest (default 16). */
+  maxIncludeDepth?: number;
+  /** How many files may be read in all (default 256). */
+  maxFiles?: number;
+}
+
+/**
+ * Read a requirements file and, recursively, the files it includes with `-r` and `-c`, merging
+ * everything found. Includes are resolved relative to the including file; URL includes, includes
+ * leaving the root, cycles and missing files become problems.
+ *
+ * @param options `root`, `file`, `env`, `maxIncludeDepth` (16) and `maxFiles` (256).
+ * @returns The merged parse and the root-relative paths of the files read.
+ * @example
+ * ```ts ignore
+ * import { readRequirementsFile } from "./requirements.ts";
+ * const { packages, files } = await readRequirementsFile({ root: "/srv/app", file: "requirements.txt" });
+ * ```
+ */
+export async function readRequirementsFile(
+  options: ReadRequirementsOptions,
+): Promise<RequirementsParse & { files: string[] }> {
+  const maxDepth = options.maxIncludeDepth ?? 16;
+  const maxFiles = options.maxFiles ?? 256;
+  const merged: RequirementsParse & { files: string[] } = {
+    packages: [],
+    indexes: [],
+    settings: [],
+    includes: [],
+    problems: [],
+    files: [],
+  };
+  const seen = new Set<string>();
+
+  const visit = async (
+    file: string,
+    constraint: boolean,
+    stack: string[],
+    from?: Location,
+  ): Promise<void> => {
+    const problemAt = (message: string) =>
+      merged.problems.push(
+        from ? { file: from.file, line: from.line, message } : { file, message },
+      );
+    if (stack.includes(file)) {
+      problemAt(`include cycle: ${[...stack, file].join(" -> ")}`);
+      return;
+    }
+    if (stack.length > maxDepth) {
+      problemAt(`includes nest deeper than ${maxDepth} files at ${file}; not read`);
+      return;
+    }
+    const key = `${constraint ? "c" : "r"}:${file}`;
+    if (seen.has(key)) return;
+    if (merged.files.length >= maxFiles && !merged.files.includes(file)) {
+      problemAt(`more than ${maxFiles} requirements files are included; ${file} not read`);
+      return;
+    }
+    seen.add(key);
+    let text: string;
+    try {
+      text = await readTextInRoot({ root: options.root, file });
+    } catch (error) {
+      if (!(error instanceof ReadError)) throw error;
+      problemAt(from ? `cannot read included file ${error.message}` : error.message);
+      return;
+    }
+    if (!merged.files.includes(file)) merged.files.push(file);
+    const parsed = parseRequirements(text, { file, env: options.env, constraint });
+    // Merge in pip's order: an included file's entries come where its -r or -c line stands.
+    const flush = (line: number) => {
+      takeThrough(parsed.packages, (item) => item.locations[0].line, line, merged.packages);
+      takeThrough(parsed.indexes, (item) => item.location.line, line, merged.indexes);
+      takeThrough(parsed.settings, (item) => item.location.line, line, merged.settings);
+      takeThrough(parsed.problems, (item) => item.line, line, merged.problems);
+    };
+    for (const include of parsed.includes) {
+      flush(include.location.line!);
+      merged.includes.push(include);
+      const target = resolveInclude(file, include.path);
+      if ("problem" in target) {
+        merged.problems.push({ file, line: include.location.line, message: target.problem });
+        continue;
+      }
+      await visit(target.file, include.kind === "constraint", [...stack, file], include.location);
+    }
+    flush(Infinity);
+  };
+
+  const start = normaliseRelative(options.file);
+  if (start === undefined) {
+    merged.problems.push({
+      file: options.file,
+      message: `${options.file}: refers outside the project root`,
+    });
+    return merged;
+  }
+  await visit(start, false, []);
+  return merged;
+}
+
+/** Move items from the front of `from` whose line is at most `line` to the end of `into`. */
+function takeThrough<T>(
+  from: T[],
+  lineOf: (item: T) => number | undefined,
+  line: number,
+  into: T[],
+): void {
+  let count = 0;
+  while (count < from.length && (lineOf(from[count]) ?? 0) <= line) count++;
+  into.push(...from.splice(0, count));
+}
+
+/** Where an include points, relative to the root, or why it is not followed. */
+function resolveInclude(from: string, written: string): { file: string } | { problem: string } {
+  if (isUrl(written) || /^(?:https?|file):/i.test(written)) {
+    return { problem: `include ${redactUrl(written)} is a URL; Tollgate does not fetch it` };
+  }
+  if (path.posix.isAbsolute(written.replaceAll("\\", "/")) || /^[A-Za-z]:[\\/]/.test(written)) {
+    return {
+      problem: `include ${written} is an absolute path; only files in the project are read`,
+    };
+  }
+  const file = normaliseRelative(
+    path.posix.join(path.posix.dirname(from), written.replaceAll("\\", "/")),
+  );
+  if (file === undefined) {
+    return { problem: `include ${written} leaves the project root; not read` };
+  }
+  return { file };
+}
