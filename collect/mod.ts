@@ -7,28 +7,32 @@
 import * as path from "node:path";
 import { type Artifact, emptySnapshot, type Problem, type Snapshot } from "../core/snapshot.ts";
 import { ReadError, resolveInRoot } from "./fs.ts";
-import { readModelFileAt } from "./models/model_files.ts";
+import { modelFileReader, readModelFileAt } from "./models/model_files.ts";
 import { MAX_SNIFFED, mayBeModel, MODEL_FILE, readHead } from "./models/sniff.ts";
 import { redactUrlsIn } from "../packaging/mod.ts";
-import { baseName, type FileReader, type ReaderResult, textReader } from "./_reader.ts";
+import type { FileReader, ReaderResult } from "./_reader.ts";
 import { walkProject } from "./walk.ts";
-import { readRequirementsFile } from "./requirements/requirements.ts";
-import { parsePyproject } from "./pyproject/pyproject.ts";
+import { requirementsReader } from "./requirements/requirements.ts";
+import { pyprojectReader } from "./pyproject/pyproject.ts";
 import { collectEnvironments } from "./environments/environments.ts";
 import { modelConfigReader } from "./models/model_config.ts";
-import { findModelReferences } from "./models/model_refs.ts";
+import { pythonReader } from "./models/model_refs.ts";
 import { pipfileLockReader, pipfileReader } from "./locks/pipfile.ts";
 import { condaEnvironmentReader, condaLockReader } from "./locks/conda.ts";
 import { uvLockReader } from "./locks/uv_lock.ts";
 import { poetryLockReader } from "./locks/poetry_lock.ts";
 import { pylockReader } from "./locks/pylock.ts";
 import { pipConfigReader, readMachineConfig } from "./config/pip_config.ts";
-import { parseUvPyprojectTool, uvTomlReader } from "./config/uv_config.ts";
+import { uvTomlReader } from "./config/uv_config.ts";
 import { collectSignatures, type SignatureSpec } from "./signatures/signatures.ts";
 
 export { walkProject } from "./walk.ts";
 export { parsePyvenvCfg } from "./environments/venv.ts";
-export { parseRequirements, readRequirementsFile } from "./requirements/requirements.ts";
+export {
+  isRequirementsFile,
+  parseRequirements,
+  readRequirementsFile,
+} from "./requirements/requirements.ts";
 export { parsePyproject } from "./pyproject/pyproject.ts";
 export { findModelReferences } from "./models/model_refs.ts";
 export { hasCredentials, redactUrl } from "../packaging/mod.ts";
@@ -68,27 +72,6 @@ export interface CollectOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const REQUIREMENTS_NAME = /^(?:.*[-_.])?requirements?(?:[-_.].*)?\.(?:txt|in)$/i;
-
-/**
- * Whether a path names a pip requirements file by convention: `requirements.txt`,
- * `requirements-dev.txt`, `dev-requirements.in`, or any `.txt`/`.in` under a `requirements/`
- * directory.
- *
- * @example
- * ```ts
- * import { isRequirementsFile } from "./mod.ts";
- * isRequirementsFile("requirements/base.txt"); // true
- * isRequirementsFile("docs/notes.txt"); // false
- * ```
- */
-export function isRequirementsFile(file: string): boolean {
-  const segments = file.split("/");
-  const name = segments[segments.length - 1];
-  return REQUIREMENTS_NAME.test(name) ||
-    (segments.slice(0, -1).includes("requirements") && /\.(?:txt|in)$/i.test(name));
-}
-
 /**
  * The readers run over the project tree, in order. A file is given to every reader that matches
  * it; a file already read as another file's include is not read again as a root.
@@ -100,41 +83,8 @@ export function isRequirementsFile(file: string): boolean {
  * ```
  */
 export const READERS: readonly FileReader[] = [
-  {
-    format: "requirements",
-    matches: isRequirementsFile,
-    tool: () => "pip",
-    read: async (file, context) => {
-      const parsed = await readRequirementsFile({ root: context.root, file, env: context.env });
-      // A .in file is the abstract input of pip-compile, not what gets installed.
-      const packages = parsed.packages.map((p) =>
-        p.locations[0].file.endsWith(".in") ? { ...p, layer: "manifest" as const } : p
-      );
-      return { ...parsed, packages };
-    },
-  },
-  textReader({
-    format: "pyproject",
-    matches: (file) => baseName(file) === "pyproject.toml",
-    parse: (text, { file }) => {
-      const project = parsePyproject(text, { file });
-      // [tool.uv] installer settings; its [[tool.uv.index]] tables are parsePyproject's already.
-      const tool = parseUvPyprojectTool(text, { file, indexTables: false });
-      const reported = new Set(project.problems.map((p) => p.line));
-      return {
-        packages: project.packages,
-        indexes: [
-          ...project.indexes,
-          ...(tool.indexes ?? []).map((i) => ({ ...i, tool: "uv" as const })),
-        ],
-        settings: [...project.settings, ...tool.settings ?? []],
-        problems: [
-          ...project.problems,
-          ...(tool.problems ?? []).filter((p) => !reported.has(p.line)),
-        ],
-      };
-    },
-  }),
+  requirementsReader,
+  pyprojectReader,
   pipfileReader,
   pipfileLockReader,
   condaEnvironmentReader,
@@ -145,20 +95,8 @@ export const READERS: readonly FileReader[] = [
   pipConfigReader,
   uvTomlReader,
   modelConfigReader,
-  textReader({
-    format: "python",
-    matches: (file) => file.endsWith(".py"),
-    parse: (text, { file }) => findModelReferences(text, { file }),
-    maxBytes: 2 * 1024 * 1024,
-  }),
-  {
-    format: "model file",
-    matches: (file) => MODEL_FILE.test(file),
-    read: async (file, context) => {
-      const { real, relative } = await resolveInRoot({ root: context.root, file });
-      return { artifacts: [await readModelFileAt(real, { path: relative })] };
-    },
-  },
+  pythonReader,
+  modelFileReader,
 ];
 
 /**

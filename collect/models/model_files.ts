@@ -10,6 +10,9 @@
  *
  * @module
  */
+import type { FileReader } from "../_reader.ts";
+import { resolveInRoot } from "../fs.ts";
+import { MODEL_FILE } from "./sniff.ts";
 import type { Artifact, EmbeddedItem, PickleGlobal } from "../../core/snapshot_models.ts";
 import { readGguf } from "./_gguf.ts";
 import { hdf5ConfigItems, kerasConfigItems } from "./_keras.ts";
@@ -527,3 +530,21 @@ async function readArchive(source: ByteSource, limits: Limits, depth: number): P
   }
   return found;
 }
+
+/**
+ * The reader of model files found by name (their content decides the format).
+ *
+ * @example
+ * ```ts
+ * import { modelFileReader } from "./model_files.ts";
+ * modelFileReader.matches("ckpt.pth.tar"); // true
+ * ```
+ */
+export const modelFileReader: FileReader = {
+  format: "model file",
+  matches: (file) => MODEL_FILE.test(file),
+  read: async (file, context) => {
+    const { real, relative } = await resolveInRoot({ root: context.root, file });
+    return { artifacts: [await readModelFileAt(real, { path: relative })] };
+  },
+};

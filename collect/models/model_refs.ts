@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type FileReader, textReader } from "../_reader.ts";
 import type { LoaderCall, ModelReference, Problem } from "../../core/snapshot.ts";
 import { functionScopes, isOp, moduleBindings } from "./_python_constants.ts";
 import { type PythonToken, PythonTokenLimitError, tokenizePython } from "./_python_tokens.ts";
@@ -429,3 +430,20 @@ function expressionText(tokens: PythonToken[], span: Span): string {
   );
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/**
+ * The reader of Python sources: hub model references and deserialising calls. Listed in coverage
+ * only when it finds something.
+ *
+ * @example
+ * ```ts
+ * import { pythonReader } from "./model_refs.ts";
+ * pythonReader.matches("src/train.py"); // true
+ * ```
+ */
+export const pythonReader: FileReader = textReader({
+  format: "python",
+  matches: (file) => file.endsWith(".py"),
+  parse: (text, { file }) => findModelReferences(text, { file }),
+  maxBytes: 2 * 1024 * 1024,
+});

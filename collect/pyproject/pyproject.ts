@@ -7,6 +7,8 @@
  *
  * @module
  */
+import { baseName, type FileReader, textReader } from "../_reader.ts";
+import { parseUvPyprojectTool } from "../config/uv_config.ts";
 import { isRecord, normaliseName } from "../../packaging/mod.ts";
 import { parse as parseToml, TomlError } from "smol-toml";
 import type { Index, InstallerSetting, Package, Problem } from "../../core/snapshot.ts";
@@ -223,3 +225,36 @@ function resolveGroups(
   };
   return new Map(Object.keys(groups).map((name) => [name, expand(name, [])]));
 }
+
+/**
+ * The reader of `pyproject.toml`: PEP 621/735 dependencies, Poetry, uv and PDM tables, and
+ * `[tool.uv]` installer settings.
+ *
+ * @example
+ * ```ts
+ * import { pyprojectReader } from "./pyproject.ts";
+ * pyprojectReader.matches("services/api/pyproject.toml"); // true
+ * ```
+ */
+export const pyprojectReader: FileReader = textReader({
+  format: "pyproject",
+  matches: (file) => baseName(file) === "pyproject.toml",
+  parse: (text, { file }) => {
+    const project = parsePyproject(text, { file });
+    // [tool.uv] installer settings; its [[tool.uv.index]] tables are parsePyproject's already.
+    const tool = parseUvPyprojectTool(text, { file, indexTables: false });
+    const reported = new Set(project.problems.map((p) => p.line));
+    return {
+      packages: project.packages,
+      indexes: [
+        ...project.indexes,
+        ...(tool.indexes ?? []).map((i) => ({ ...i, tool: "uv" as const })),
+      ],
+      settings: [...project.settings, ...tool.settings ?? []],
+      problems: [
+        ...project.problems,
+        ...(tool.problems ?? []).filter((p) => !reported.has(p.line)),
+      ],
+    };
+  },
+});

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { FileReader } from "../_reader.ts";
 import * as path from "node:path";
 import type { Index, InstallerSetting, Location, Package, Problem } from "../../core/snapshot.ts";
 import { exactVersion } from "../_pep508.ts";
@@ -420,3 +421,47 @@ function resolveInclude(from: string, written: string): { file: string } | { pro
   }
   return { file };
 }
+
+const REQUIREMENTS_NAME = /^(?:.*[-_.])?requirements?(?:[-_.].*)?\.(?:txt|in)$/i;
+
+/**
+ * Whether a path names a pip requirements file by convention: `requirements.txt`,
+ * `requirements-dev.txt`, `dev-requirements.in`, or any `.txt`/`.in` under a `requirements/`
+ * directory.
+ *
+ * @example
+ * ```ts
+ * import { isRequirementsFile } from "./requirements.ts";
+ * isRequirementsFile("requirements/base.txt"); // true
+ * isRequirementsFile("docs/notes.txt"); // false
+ * ```
+ */
+export function isRequirementsFile(file: string): boolean {
+  const segments = file.split("/");
+  const name = segments[segments.length - 1];
+  return REQUIREMENTS_NAME.test(name) ||
+    (segments.slice(0, -1).includes("requirements") && /\.(?:txt|in)$/i.test(name));
+}
+
+/**
+ * The reader of pip requirements files (and pip-compile `.in` inputs, recorded as manifests).
+ *
+ * @example
+ * ```ts
+ * import { requirementsReader } from "./requirements.ts";
+ * requirementsReader.matches("requirements-dev.txt"); // true
+ * ```
+ */
+export const requirementsReader: FileReader = {
+  format: "requirements",
+  matches: isRequirementsFile,
+  tool: () => "pip",
+  read: async (file, context) => {
+    const parsed = await readRequirementsFile({ root: context.root, file, env: context.env });
+    // A .in file is the abstract input of pip-compile, not what gets installed.
+    const packages = parsed.packages.map((p) =>
+      p.locations[0].file.endsWith(".in") ? { ...p, layer: "manifest" as const } : p
+    );
+    return { ...parsed, packages };
+  },
+};
