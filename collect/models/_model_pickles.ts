@@ -5,7 +5,7 @@
  * @module
  */
 import type { PickleGlobal } from "../../core/snapshot_models.ts";
-import { scanPickle, scanPickleStream } from "./pickle.ts";
+import { isImportable, scanPickle, scanPickleStream } from "./pickle.ts";
 import { parsePythonLiteral, type PythonLiteral } from "./_python_literal.ts";
 
 /** What one container yielded: its format, imported globals and structural problems. */
@@ -61,12 +61,6 @@ export function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
 const WRAPPER = new TextEncoder().encode("NumpyArrayWrapper");
 /** Opcodes within which a walk that fails without importing anything means "not a pickle". */
 const NOT_PICKLE_OPS = 4;
-const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-
-/** Whether CPython could import the global at all (an importable dotted ASCII name). */
-function importable(global: PickleGlobal): boolean {
-  return PYTHON_NAME.test(global.module) && PYTHON_NAME.test(global.name);
-}
 
 function contains(bytes: Uint8Array, needle: Uint8Array): boolean {
   const first = needle[0];
@@ -97,7 +91,7 @@ export function scanPickleFile(bytes: Uint8Array): ContainerScan {
     // opcodes and runs what they import until it fails. Walk the file that way too; what a real
     // array's bytes "import" by chance is not a Python name, and so cannot be imported.
     const plain = scanPickleStream(bytes, { joblib: false });
-    scan.globals.push(...plain.globals.filter(importable));
+    scan.globals.push(...plain.globals.filter(isImportable));
   }
   const issues = [...scan.problems];
   if (scan.complete && scan.end < bytes.length) {

@@ -28,7 +28,7 @@ import {
   TORCH_LEGACY_MAGIC,
 } from "./_model_pickles.ts";
 import { PICKLE_OPCODES } from "./_pickle_opcodes.ts";
-import { scanPickle } from "./pickle.ts";
+import { actsOnLoad, PICKLE_OPCODE_BYTES, scanPickle } from "./pickle.ts";
 import {
   checkSafetensors,
   MAX_SAFETENSORS_HEADER,
@@ -236,7 +236,7 @@ async function identify(
   }
   const compressed = COMPRESSED.find((c) => startsWith(head, c.magic)) ??
     (isZlibHeader(head) ? { name: "zlib", stream: "deflate" as const } : undefined);
-  if (compressed && !PICKLE_OPCODE_FIRST.has(head[0])) {
+  if (compressed && !PICKLE_OPCODE_BYTES.has(head[0])) {
     if (!compressed.stream) {
       return none(
         "unknown",
@@ -291,7 +291,7 @@ async function claimed(
 ): Promise<Found> {
   const head = await source.read(0, 1);
   const issues = problems.map((p) => `looks like ${format} but ${p.replace(/^not /, "is not ")}`);
-  if (PICKLE_OPCODE_FIRST.has(head[0])) {
+  if (PICKLE_OPCODE_BYTES.has(head[0])) {
     const scan = await scanWholePickle(source, limits);
     if (scan.globals.length > 0) return { ...scan, issues: [...issues, ...scan.issues] };
   }
@@ -325,10 +325,8 @@ function templates(found: { key: string; value: string }[]): EmbeddedItem[] {
  */
 async function polyglot(source: ByteSource, found: Found, limits: Limits): Promise<Found> {
   const head = await source.read(0, Math.min(source.size, SNIFF_BYTES));
-  if (!PICKLE_OPCODE_FIRST.has(head[0])) return found;
-  const probe = scanPickle(head, { maxOps: 100_000 });
-  const imports = probe.globals.some((g) => PYTHON_NAME.test(g.module) && PYTHON_NAME.test(g.name));
-  if (!imports || (probe.calls === 0 && !probe.complete)) return found;
+  if (!PICKLE_OPCODE_BYTES.has(head[0])) return found;
+  if (!actsOnLoad(scanPickle(head, { maxOps: 100_000 }))) return found;
   const scan = await scanWholePickle(source, limits);
   return {
     format: "pickle",
@@ -337,11 +335,6 @@ async function polyglot(source: ByteSource, found: Found, limits: Limits): Promi
     issues: [`also a valid ${found.format} file (a polyglot)`, ...scan.issues],
   };
 }
-
-/** Bytes that are pickle opcodes: a file starting with another byte fails pickle.load at once. */
-const PICKLE_OPCODE_FIRST: ReadonlySet<number> = new Set(
-  PICKLE_OPCODES.flatMap((op, byte) => op === undefined ? [] : [byte]),
-);
 
 /** Whether the file's last 64 KiB hold a ZIP end-of-central-directory record. */
 async function endsLikeZip(source: ByteSource): Promise<boolean> {
@@ -448,7 +441,6 @@ async function decompress(
 const PICKLE_EXTENSIONS = new Set(["pkl", "pickle", "pt", "pth", "bin", "joblib", "ckpt", "sav"]);
 /** How much of a file without a pickle extension is walked to tell whether it is one. */
 const SNIFF_BYTES = 64 * 1024;
-const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /**
  * Protocol 0/1 pickles have no PROTO. A file named like a pickle is scanned as one if it starts
@@ -459,11 +451,9 @@ const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
  */
 async function looksLikePickle(source: ByteSource, extension: string): Promise<boolean> {
   const head = await source.read(0, Math.min(source.size, SNIFF_BYTES));
-  if (!PICKLE_OPCODE_FIRST.has(head[0]) || PICKLE_OPCODES[head[0]]?.name === "STOP") return false;
+  if (!PICKLE_OPCODE_BYTES.has(head[0]) || PICKLE_OPCODES[head[0]]?.name === "STOP") return false;
   if (PICKLE_EXTENSIONS.has(extension)) return true;
-  const scan = scanPickle(head, { maxOps: 100_000 });
-  const imports = scan.globals.some((g) => PYTHON_NAME.test(g.module) && PYTHON_NAME.test(g.name));
-  return imports && (scan.calls > 0 || scan.complete);
+  return actsOnLoad(scanPickle(head, { maxOps: 100_000 }));
 }
 
 async function readNpy(source: ByteSource, limits: Limits): Promise<Found> {

@@ -457,3 +457,49 @@ function walk(
     cursor.pos = inner.end;
   }
 }
+
+/**
+ * Bytes that are pickle opcodes: a stream starting with any other byte fails `pickle.load` at once.
+ *
+ * @example
+ * ```ts
+ * import { PICKLE_OPCODE_BYTES } from "./pickle.ts";
+ * PICKLE_OPCODE_BYTES.has(0x80); // true
+ * ```
+ */
+export const PICKLE_OPCODE_BYTES: ReadonlySet<number> = new Set(
+  PICKLE_OPCODES.flatMap((op, byte) => op === undefined ? [] : [byte]),
+);
+
+const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * Whether CPython could import a global at all: a dotted ASCII Python name on both sides (what
+ * bytes that only happen to decode as a GLOBAL never are).
+ *
+ * @example
+ * ```ts
+ * import { isImportable } from "./pickle.ts";
+ * isImportable({ module: "os", name: "system" }); // true
+ * isImportable({ module: "changes in 1.2", name: "x" }); // false
+ * ```
+ */
+export function isImportable(global: PickleGlobal): boolean {
+  return PYTHON_NAME.test(global.module) && PYTHON_NAME.test(global.name);
+}
+
+/**
+ * Whether a walk shows what `pickle.load` would act on: it imports a Python name and calls
+ * something, or ends cleanly at STOP. Text that merely starts with opcode letters
+ * ("certifi\nnumpy\n…") imports a name but calls nothing.
+ *
+ * @example
+ * ```ts
+ * import { actsOnLoad, scanPickle } from "./pickle.ts";
+ * actsOnLoad(scanPickle(new TextEncoder().encode("cos\nsystem\n(S'id'\ntR."))); // true
+ * actsOnLoad(scanPickle(new TextEncoder().encode("certifi\nnumpy\nscipy\n"))); // false
+ * ```
+ */
+export function actsOnLoad(scan: PickleScan): boolean {
+  return scan.globals.some(isImportable) && (scan.calls > 0 || scan.complete);
+}

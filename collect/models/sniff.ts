@@ -6,8 +6,7 @@
  * @module
  */
 import * as path from "node:path";
-import { PICKLE_OPCODES } from "./_pickle_opcodes.ts";
-import { scanPickle } from "./pickle.ts";
+import { actsOnLoad, PICKLE_OPCODE_BYTES, scanPickle } from "./pickle.ts";
 
 /**
  * Names that are model files whatever their content (the content still decides the format):
@@ -27,10 +26,6 @@ export const MODEL_FILE: RegExp =
 export const MAX_SNIFFED = 50_000;
 /** Compressed files larger than this are not decompressed to see whether they hold a pickle. */
 const MAX_SNIFFED_COMPRESSED = 64 * 1024 * 1024;
-
-const PICKLE_OPCODE_BYTES: ReadonlySet<number> = new Set(
-  PICKLE_OPCODES.flatMap((op, byte) => op === undefined ? [] : [byte]),
-);
 
 /**
  * Whether a file's first bytes may start a model file: a pickle (protocol 2+ header, or any
@@ -64,8 +59,6 @@ export function mayBeModel(head: Uint8Array, size: number): boolean {
   return (a & 0x0f) === 8 && a >> 4 <= 7 && (a * 256 + b) % 31 === 0; // zlib
 }
 
-const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-
 /**
  * Protocol 0/1 text that CPython would act on: walking the first bytes either runs out (more to
  * read) or imports a Python name and calls something or ends cleanly. Text that merely starts
@@ -75,8 +68,7 @@ function mayBeOldPickle(head: Uint8Array): boolean {
   const scan = scanPickle(head, { maxOps: 64 });
   if (!scan.complete && scan.ended !== "invalid") return true;
   if (scan.problems.some((p) => p.startsWith("pickle truncated"))) return true;
-  const imports = scan.globals.some((g) => PYTHON_NAME.test(g.module) && PYTHON_NAME.test(g.name));
-  return imports && (scan.calls > 0 || scan.complete);
+  return actsOnLoad(scan);
 }
 
 /**
