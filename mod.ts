@@ -40,6 +40,7 @@ export {
 } from "./core/check.ts";
 export { definePolicy, disable, type Policy, type PolicyInput, Waiver } from "./core/policy.ts";
 export { evaluate, type EvaluateOptions } from "./core/evaluate.ts";
+export { FINGERPRINT_SCHEME, fingerprintAll, type FingerprintParts } from "./core/fingerprint.ts";
 export {
   CheckResult,
   CheckStatus,

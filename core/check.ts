@@ -95,6 +95,9 @@ export const Finding = z.object({
   }).optional(),
   evidence: z.record(z.string(), z.unknown()).optional(),
   fix: z.string().optional(),
+  fingerprint: z.string().optional().describe(
+    "Stable identity (check, subject, file, rank) for baselines and SARIF; set by the runtime",
+  ),
 });
 /** A finding, as reported. */
 export type Finding = z.infer<typeof Finding>;

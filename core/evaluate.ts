@@ -14,7 +14,8 @@ import {
   formatKeyPath,
   Severity,
 } from "./check.ts";
-import { globMatch } from "./glob.ts";
+import { fingerprintAll } from "./fingerprint.ts";
+import { globMatch, globToRegExp } from "./glob.ts";
 import { compareText, type Policy, type Waiver, waiverExpired } from "./policy.ts";
 import {
   type CheckResult,
@@ -92,9 +93,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     if (result.status === "pass") {
       const kept: Finding[] = [];
       for (const finding of result.findings) {
-        const waiver = activeWaivers.find((w) =>
-          (w.check === "*" || w.check === configured.id) && globMatch(w.subject, finding.subject)
-        );
+        const waiver = activeWaivers.find((w) => waives(w, configured.id, finding));
         if (waiver) {
           usedWaivers.add(waiver);
           result.waived.push({ ...finding, waiver });
@@ -107,6 +106,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   }
   if (waivers.length > 0) results.push(waiverResult(waivers, usedWaivers, now, policy.failOn));
   results.sort((a, b) => compareText(a.check, b.check));
+  for (const result of results) await addFingerprints(result);
 
   const summary = {
     pass: 0,
@@ -228,13 +228,28 @@ async function runOne(
   return { ...base, status: "pass", findings };
 }
 
+function waives(waiver: Waiver, check: string, finding: Finding): boolean {
+  return (waiver.check === "*" || waiver.check === check) &&
+    globMatch(waiver.subject, finding.subject) &&
+    (waiver.file === undefined ||
+      (finding.location !== undefined &&
+        globToRegExp(waiver.file, { path: true }).test(finding.location.file)));
+}
+
+/** Kept and waived findings share one ranking, so waiving a finding never renames another. */
+async function addFingerprints(result: CheckResult): Promise<void> {
+  const all: Finding[] = [...result.findings, ...result.waived].sort(compareFindings);
+  const prints = await fingerprintAll(all);
+  all.forEach((finding, i) => finding.fingerprint = prints[i]);
+}
+
 function isRegistrySection(section: Section): boolean {
   return section.startsWith("registry.");
 }
 
 /** What a check may return: findings without `check` (the runtime adds it). */
 const FindingDrafts = z.array(
-  Finding.omit({ check: true, severity: true }).extend({
+  Finding.omit({ check: true, severity: true, fingerprint: true }).extend({
     severity: Severity.optional(),
     subject: z.string().min(1),
     message: z.string().min(1),
@@ -312,7 +327,7 @@ function waiverResult(
         message:
           `Waiver for ${waiver.check} on "${waiver.subject}"${who} is orphaned: it matched no finding.`,
         evidence: { reason: waiver.reason, expires: waiver.expires },
-        fix: "Remove the waiver, or correct its check id or subject glob.",
+        fix: "Remove the waiver, or correct its check id, subject glob or file glob.",
       });
     }
   }

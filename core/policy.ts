@@ -23,6 +23,9 @@ import { type ConfiguredCheck, Severity } from "./check.ts";
 export const Waiver = z.object({
   check: z.string().min(1).describe("Check id, or '*' for any check"),
   subject: z.string().min(1).describe("Glob over finding subjects: '*' any run, '?' one character"),
+  file: z.string().min(1).optional().describe(
+    "Path glob over the finding's file: '*' within a folder, '**' across folders",
+  ),
   reason: z.string().min(1),
   owner: z.string().optional(),
   expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD").refine(
