@@ -17,7 +17,7 @@ import type { Policy } from "./core/policy.ts";
 import type { Report } from "./core/report.ts";
 import { Snapshot } from "./core/snapshot.ts";
 import { ReadError } from "./collect/mod.ts";
-import { formatters } from "./report/mod.ts";
+import { formatters, rulesOf } from "./report/mod.ts";
 import { EXIT, OutputError, UsageError } from "./cli/_errors.ts";
 import { HELP } from "./cli/_help.ts";
 import {
@@ -150,7 +150,7 @@ async function commandCheck(dir: string, values: Values, io: Io): Promise<number
   });
   progress?.done();
   for (const warning of warnings) io.stderr(`tollgate: warning: ${warning}\n`);
-  return await writeReport({ report, values, outputs, io });
+  return await writeReport({ report, policy, values, outputs, io });
 }
 
 async function commandEval(file: string, values: Values, io: Io): Promise<number> {
@@ -169,7 +169,7 @@ async function commandEval(file: string, values: Values, io: Io): Promise<number
     offline: values.offline === true,
     strict: values.strict === true,
   });
-  return await writeReport({ report, values, outputs, io });
+  return await writeReport({ report, policy, values, outputs, io });
 }
 
 async function commandScan(paths: string[], values: Values, io: Io): Promise<number> {
@@ -188,7 +188,7 @@ async function commandScan(paths: string[], values: Values, io: Io): Promise<num
     if (!stat) throw new UsageError(`scan: ${path}: no such file or directory`);
   }
   const { report } = await scanModels({ paths, policy, now });
-  return await writeReport({ report, values, outputs, io });
+  return await writeReport({ report, policy, values, outputs, io });
 }
 
 /** The policy with `--fail-on` applied. */
@@ -204,6 +204,8 @@ function withFailOn(policy: Policy, values: Values): Policy {
 /** Write the report in every format asked for, and map its verdict to the exit code. */
 async function writeReport(options: {
   report: Report;
+  /** The policy evaluated: its checks describe the rules in SARIF. */
+  policy: Policy;
   values: Values;
   outputs: Array<{ format: string; path?: string }>;
   io: Io;
@@ -214,6 +216,7 @@ async function writeReport(options: {
     const text = formatters[output.format](report, {
       color: output.path === undefined && color,
       quiet: values.quiet === true,
+      checks: rulesOf(options.policy),
     });
     if (output.path === undefined) io.stdout(text);
     else await writeOutput(output.path, text);

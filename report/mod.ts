@@ -4,10 +4,32 @@
  * @module
  */
 import type { Report } from "../core/report.ts";
+import { formatGithub } from "./github.ts";
 import { formatJson } from "./json.ts";
+import { formatJunit } from "./junit.ts";
+import { formatMarkdown } from "./markdown.ts";
+import type { RuleInfo } from "./rules.ts";
+import { formatSarif } from "./sarif.ts";
 import { formatText } from "./text.ts";
 
+export { escapeData, escapeProperty, formatGithub } from "./github.ts";
 export { formatJson } from "./json.ts";
+export { formatJunit, xmlAttribute, xmlText } from "./junit.ts";
+export {
+  formatMarkdown,
+  htmlText,
+  MARKDOWN_LIMIT,
+  type MarkdownOptions,
+  markdownText,
+} from "./markdown.ts";
+export { type RuleInfo, rulesForResults, rulesOf } from "./rules.ts";
+export {
+  FINGERPRINT_KEY,
+  formatSarif,
+  SARIF_SEVERITY,
+  type SarifOptions,
+  TOLLGATE_URI,
+} from "./sarif.ts";
 export { formatText, type TextOptions } from "./text.ts";
 
 /** Options every formatter accepts (each uses what applies to it). */
@@ -16,6 +38,11 @@ export interface FormatOptions {
   color?: boolean;
   /** Less detail (text only). */
   quiet?: boolean;
+  /**
+   * The check catalogue, `rulesOf(policy)` (SARIF rules); a report names only each check's id,
+   * title and family.
+   */
+  checks?: readonly RuleInfo[];
 }
 
 /** A formatter: renders a report, never changes a verdict. */
@@ -27,10 +54,14 @@ export type Formatter = (report: Report, options: FormatOptions) => string;
  * @example
  * ```ts
  * import { formatters } from "./mod.ts";
- * Object.keys(formatters); // ["text", "json"]
+ * Object.keys(formatters); // ["text", "json", "sarif", "junit", "markdown", "github"]
  * ```
  */
 export const formatters: Readonly<Record<string, Formatter>> = {
   text: formatText,
   json: (report) => formatJson(report),
+  sarif: (report, options) => formatSarif(report, { checks: options.checks }),
+  junit: (report) => formatJunit(report),
+  markdown: (report) => formatMarkdown(report),
+  github: (report) => formatGithub(report),
 };

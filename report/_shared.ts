@@ -1,0 +1,42 @@
+/**
+ * What the formatters share: bounded, well-formed text and the test for "a file in the project".
+ *
+ * @module
+ */
+
+/**
+ * `text` with lone surrogates replaced by U+FFFD, cut to `max` UTF-16 units (never inside a
+ * surrogate pair) with `…` at the cut.
+ */
+export function clip(text: string, max: number): string {
+  const whole = text.toWellFormed();
+  if (whole.length <= max) return whole;
+  let end = Math.max(0, max - 1);
+  const last = whole.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return whole.slice(0, end) + "…";
+}
+
+/**
+ * The path of a location inside the project, `/`-separated with no `.` or empty segments; or
+ * undefined when it names something outside the project (`~/…`, `/…`, a drive, `env:NAME`) or
+ * climbs out of it with `..`.
+ */
+export function projectFile(file: string): string | undefined {
+  if (/^(?:~(?:\/|$)|\/|\\|[A-Za-z]:|env:)/.test(file)) return undefined;
+  const segments = file.split("/").filter((s) => s !== "" && s !== ".");
+  if (segments.length === 0 || segments.includes("..")) return undefined;
+  return segments.join("/");
+}
+
+/** `file:line:column`, as far as known. */
+export function locationText(
+  location: { file: string; line?: number; column?: number } | undefined,
+): string {
+  if (!location) return "";
+  const line = location.line === undefined ? "" : `:${location.line}`;
+  const column = location.line === undefined || location.column === undefined
+    ? ""
+    : `:${location.column}`;
+  return `${location.file}${line}${column}`;
+}

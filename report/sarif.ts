@@ -1,0 +1,312 @@
+/**
+ * SARIF 2.1.0, for code-scanning dashboards (GitHub's `upload-sarif`, GitLab, IDE viewers): one
+ * run, a rule per check, a result per finding (waived ones kept, with a suppression), and what
+ * kept the run from being complete as tool execution notifications.
+ *
+ * Severity mapping, for rules (the severity the policy gives the check) and results (the
+ * finding's own): `error` → level `error`, `security-severity` "8.0" (GitHub: high); `warning` →
+ * `warning`, "5.0" (medium); `info` → `note`, "2.0" (low).
+ *
+ * @module
+ */
+import type { Finding, Severity } from "../core/check.ts";
+import type { CheckResult, Report, WaivedFinding } from "../core/report.ts";
+import { clip, projectFile } from "./_shared.ts";
+import { type RuleInfo, rulesForResults } from "./rules.ts";
+
+/** Options for the SARIF formatter. */
+export interface SarifOptions {
+  /** The check catalogue (`rulesOf(policy)`); checks not in it get a rule derived from the report. */
+  checks?: readonly RuleInfo[];
+  /** The tool's home page, `tool.driver.informationUri`. Default {@linkcode TOLLGATE_URI}. */
+  informationUri?: string;
+}
+
+/**
+ * Where Tollgate is described: the default `tool.driver.informationUri`.
+ *
+ * @example
+ * ```ts
+ * import { TOLLGATE_URI } from "./sarif.ts";
+ * TOLLGATE_URI.startsWith("https://"); // true
+ * ```
+ */
+export const TOLLGATE_URI = "https://www.npmjs.com/package/@tollgate/tollgate";
+
+/**
+ * The key of Tollgate's fingerprint in `partialFingerprints`.
+ *
+ * @example
+ * ```ts
+ * import { FINGERPRINT_KEY } from "./sarif.ts";
+ * FINGERPRINT_KEY; // "tollgate/v1"
+ * ```
+ */
+export const FINGERPRINT_KEY = "tollgate/v1";
+
+/**
+ * SARIF `level` and GitHub `security-severity` for each Tollgate severity.
+ *
+ * @example
+ * ```ts
+ * import { SARIF_SEVERITY } from "./sarif.ts";
+ * SARIF_SEVERITY.warning; // { level: "warning", securitySeverity: "5.0" }
+ * ```
+ */
+export const SARIF_SEVERITY: Readonly<
+  Record<Severity, { level: "error" | "warning" | "note"; securitySeverity: string }>
+> = {
+  error: { level: "error", securitySeverity: "8.0" },
+  warning: { level: "warning", securitySeverity: "5.0" },
+  info: { level: "note", securitySeverity: "2.0" },
+};
+
+/** GitHub accepts at most 25,000 results per run; more are left out, and a notification says so. */
+const MAX_RESULTS = 25_000;
+const MAX_NOTIFICATIONS = 1_000;
+const MAX_TEXT = 8_000;
+const SRCROOT = "%SRCROOT%";
+
+type Json = Record<string, unknown>;
+
+/**
+ * Render a report as a SARIF 2.1.0 log (JSON text ending with a newline).
+ *
+ * @param report The report.
+ * @param options The check catalogue and the tool's home page.
+ * @returns The SARIF log.
+ * @example
+ * ```ts
+ * import { formatSarif } from "./sarif.ts";
+ * import { rulesOf } from "./rules.ts";
+ * import { pkg, runPolicy, snapshotOf } from "../testing.ts";
+ * import { recommended } from "../policies/mod.ts";
+ *
+ * const report = await runPolicy(recommended, snapshotOf({ packages: [pkg("torch==2.3.1")] }));
+ * const sarif = JSON.parse(formatSarif(report, { checks: rulesOf(recommended) }));
+ * sarif.runs[0].results[0].ruleId; // "signature.hash-pinned"
+ * ```
+ */
+export function formatSarif(report: Report, options: SarifOptions = {}): string {
+  const rules = rulesForResults(report.results, options.checks);
+  const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
+  const all = report.results.flatMap((result) =>
+    [...result.findings, ...result.waived].map((finding) => ({ result, finding }))
+  );
+  const results = all.slice(0, MAX_RESULTS).map(({ finding }) =>
+    sarifResult(finding, ruleIndex.get(finding.check) ?? 0)
+  );
+  const notifications = executionNotifications(report, ruleIndex);
+  if (all.length > MAX_RESULTS) {
+    notifications.unshift({
+      level: "warning",
+      message: {
+        text: `${all.length - MAX_RESULTS} of ${all.length} findings are left out: SARIF ` +
+          `consumers accept at most ${MAX_RESULTS} results per run; the JSON report has them all.`,
+      },
+    });
+  }
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [{
+      tool: {
+        driver: {
+          name: report.tool.name,
+          version: report.tool.version,
+          ...(/^\d+\.\d+\.\d+/.test(report.tool.version)
+            ? { semanticVersion: report.tool.version }
+            : {}),
+          informationUri: options.informationUri ?? TOLLGATE_URI,
+          rules: rules.map(sarifRule),
+        },
+      },
+      invocations: [{
+        // Complete: every check ran and every input was read (the verdict may still be fail).
+        executionSuccessful: report.summary.error === 0 &&
+          report.coverage.problems.length === 0 && report.coverage.missing.length === 0,
+        endTimeUtc: report.evaluatedAt,
+        ...(notifications.length > 0
+          ? { toolExecutionNotifications: notifications.slice(0, MAX_NOTIFICATIONS) }
+          : {}),
+      }],
+      originalUriBaseIds: {
+        [SRCROOT]: {
+          description: { text: `The root of the project checked (${report.project}).` },
+        },
+      },
+      columnKind: "utf16CodeUnits",
+      results,
+      properties: {
+        project: report.project,
+        policy: report.policy,
+        verdict: report.verdict,
+        failOn: report.failOn,
+        strict: report.strict,
+        summary: report.summary,
+        snapshot: report.snapshot,
+      },
+    }],
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+}
+
+function sarifRule(rule: RuleInfo): Json {
+  const helpUri = rule.references.map((r) => httpUrl(r.url)).find((url) => url !== undefined);
+  const fix = rule.remedy ? `\n\n**Fix:** ${rule.remedy}` : "";
+  const links = rule.references.flatMap((r) => {
+    const url = httpUrl(r.url);
+    return url ? [`- [${r.title.replace(/[[\]\\]/g, "")}](<${url}>)`] : [];
+  });
+  const reading = links.length === 0 ? "" : `\n\n${links.join("\n")}`;
+  return {
+    id: rule.id,
+    name: pascalCase(rule.id),
+    shortDescription: { text: clip(rule.title, MAX_TEXT) },
+    fullDescription: { text: clip(rule.description || rule.title, MAX_TEXT) },
+    ...(helpUri ? { helpUri } : {}),
+    help: {
+      text: clip(
+        `${rule.description || rule.title}${rule.remedy ? ` Fix: ${rule.remedy}` : ""}`,
+        MAX_TEXT,
+      ),
+      markdown: clip(`${rule.description || rule.title}${fix}${reading}`, MAX_TEXT),
+    },
+    defaultConfiguration: { level: SARIF_SEVERITY[rule.severity].level },
+    properties: {
+      tags: ["security", String(rule.family), "ML06"],
+      "security-severity": SARIF_SEVERITY[rule.severity].securitySeverity,
+    },
+  };
+}
+
+function sarifResult(finding: Finding | WaivedFinding, ruleIndex: number): Json {
+  const waiver = "waiver" in finding ? finding.waiver : undefined;
+  const file = finding.location && projectFile(finding.location.file);
+  const fix = finding.fix ? ` Fix: ${finding.fix}` : "";
+  return {
+    ruleId: finding.check,
+    ruleIndex,
+    level: SARIF_SEVERITY[finding.severity].level,
+    message: { text: messageText(clip(`${finding.message}${fix}`, MAX_TEXT)) },
+    ...(finding.location && file !== undefined
+      ? { locations: [{ physicalLocation: physicalLocation(file, finding.location) }] }
+      : finding.location
+      ? { locations: [{ logicalLocations: [outsideLocation(finding.location.file)] }] }
+      : {}),
+    ...(finding.fingerprint
+      ? { partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint } }
+      : {}),
+    ...(waiver
+      ? {
+        suppressions: [{
+          kind: "external",
+          status: "accepted",
+          justification: clip(waiver.reason, MAX_TEXT),
+          properties: {
+            expires: waiver.expires,
+            ...(waiver.owner ? { owner: clip(waiver.owner, 200) } : {}),
+          },
+        }],
+      }
+      : {}),
+    properties: {
+      subject: clip(finding.subject, MAX_TEXT),
+      severity: finding.severity,
+      ...(finding.fix ? { fix: clip(finding.fix, MAX_TEXT) } : {}),
+    },
+  };
+}
+
+function physicalLocation(
+  file: string,
+  location: { line?: number; column?: number },
+): Json {
+  return {
+    artifactLocation: { uri: relativeUri(file), uriBaseId: SRCROOT },
+    ...(location.line !== undefined && location.line >= 1
+      ? {
+        region: {
+          startLine: location.line,
+          ...(location.column !== undefined && location.column >= 1
+            ? { startColumn: location.column }
+            : {}),
+        },
+      }
+      : {}),
+  };
+}
+
+/** Configuration outside the project (`~/.config/pip/pip.conf`, `env:PIP_INDEX_URL`) has no URI here. */
+function outsideLocation(file: string): Json {
+  const name = clip(file, MAX_TEXT);
+  return file.startsWith("env:")
+    ? { name: name.slice(4), fullyQualifiedName: name, kind: "variable" }
+    : { fullyQualifiedName: name, kind: "resource" };
+}
+
+function executionNotifications(report: Report, ruleIndex: Map<string, number>): Json[] {
+  const notes: Json[] = [];
+  const rule = (result: CheckResult) => ({
+    associatedRule: { id: result.check, index: ruleIndex.get(result.check) ?? 0 },
+  });
+  for (const result of report.results) {
+    if (result.status === "error") {
+      notes.push({
+        level: "error",
+        message: { text: clip(`${result.check} could not run: ${result.reason ?? ""}`, MAX_TEXT) },
+        ...rule(result),
+      });
+    } else if (result.status === "skipped") {
+      notes.push({
+        level: "note",
+        message: { text: clip(`${result.check} was skipped: ${result.reason ?? ""}`, MAX_TEXT) },
+        ...rule(result),
+      });
+    }
+  }
+  for (const problem of report.coverage.problems) {
+    const file = projectFile(problem.file);
+    notes.push({
+      level: "warning",
+      message: { text: clip(problem.message, MAX_TEXT) },
+      locations: [
+        file === undefined
+          ? { logicalLocations: [outsideLocation(problem.file)] }
+          : { physicalLocation: physicalLocation(file, { line: problem.line }) },
+      ],
+    });
+  }
+  for (const missing of report.coverage.missing) {
+    notes.push({
+      level: "warning",
+      message: { text: clip(`${missing.section} is missing: ${missing.reason}`, MAX_TEXT) },
+    });
+  }
+  return notes;
+}
+
+/**
+ * A relative URI reference for a project path: each segment percent-encoded as UTF-8 (spaces,
+ * `#`, `%`, `?`, `:` and non-ASCII included), so that no segment reads as a scheme or a query.
+ */
+function relativeUri(file: string): string {
+  return file.split("/").map((segment) => encodeURIComponent(segment.toWellFormed())).join("/");
+}
+
+function httpUrl(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : undefined;
+}
+
+/** SARIF reads `[text](target)` in a plain-text message as a link; literal brackets are escaped. */
+function messageText(text: string): string {
+  return text.replace(/[[\]]/g, (bracket) => `\\${bracket}`);
+}
+
+/** `signature.hash-pinned` → `SignatureHashPinned`: SARIF suggests an identifier-like name. */
+function pascalCase(id: string): string {
+  return id.split(/[^A-Za-z0-9]+/).filter(Boolean)
+    .map((word) => word[0].toUpperCase() + word.slice(1)).join("");
+}
