@@ -6,7 +6,8 @@
 
 const COMMON = `Common options:
   --policy FILE        policy file (.yaml, .yml, .toml, pyproject.toml, or a .ts module)
-  --format F[=PATH]    text | json; repeatable; =PATH writes to a file (default: text to stdout)
+  --format F[=PATH]    text | json | sarif | junit | markdown | github; repeatable; =PATH writes
+                       to a file (default: text to stdout; at most one format goes to stdout)
   --offline            no network: registry data only from the cache and --osv-db; checks whose
                        data is not there are skipped, not errored
   --cache-dir DIR      HTTP cache (default: $XDG_CACHE_HOME/tollgate or ~/.cache/tollgate)
