@@ -18,6 +18,15 @@ export function clip(text: string, max: number): string {
 }
 
 /**
+ * `text` with control characters other than tab, line feed and carriage return replaced by
+ * U+FFFD: a terminal escape sequence in a finding must not repaint a CI log or a rendered page.
+ */
+export function withoutControls(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "\uFFFD");
+}
+
+/**
  * The path of a location inside the project, `/`-separated with no `.` or empty segments; or
  * undefined when it names something outside the project (`~/…`, `/…`, a drive, `env:NAME`) or
  * climbs out of it with `..`.

@@ -8,7 +8,7 @@
  */
 import type { Finding, Severity } from "../core/check.ts";
 import type { Report } from "../core/report.ts";
-import { clip, locationText, projectFile } from "./_shared.ts";
+import { clip, locationText, projectFile, withoutControls } from "./_shared.ts";
 
 const COMMAND: Record<Severity, "error" | "warning" | "notice"> = {
   error: "error",
@@ -17,9 +17,6 @@ const COMMAND: Record<Severity, "error" | "warning" | "notice"> = {
 };
 /** GitHub cuts annotation messages far below this; the bound keeps a hostile line finite. */
 const MAX_TEXT = 4_000;
-/** Controls other than line breaks and tab: an escape sequence must not repaint the CI log. */
-// deno-lint-ignore no-control-regex
-const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
 /**
  * Escape a workflow command's message as `@actions/core` does: `%`, `\r`, `\n` as `%25`, `%0D`,
@@ -122,7 +119,7 @@ function command(
 }
 
 function printable(text: string): string {
-  return clip(text, MAX_TEXT).replace(CONTROLS, "\uFFFD");
+  return withoutControls(clip(text, MAX_TEXT));
 }
 
 /** `file`, `line`, `col` for a file in the project; nothing for one outside it. */

@@ -7,7 +7,7 @@
  */
 import type { Finding } from "../core/check.ts";
 import type { CheckResult, CheckStatus, Report, WaivedFinding } from "../core/report.ts";
-import { clip, locationText } from "./_shared.ts";
+import { clip, locationText, withoutControls } from "./_shared.ts";
 
 /** Options for the Markdown formatter. */
 export interface MarkdownOptions {
@@ -192,10 +192,8 @@ class Budget {
   }
 }
 
-/** Line breaks of any kind, and controls other than tab. */
+/** Line breaks of any kind. */
 const BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
-// deno-lint-ignore no-control-regex
-const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
 const WORD_JOINER = "\u2060";
 
 /**
@@ -211,7 +209,7 @@ function defuse(text: string): string {
 
 /** One line of well-formed text, at most `max` long, without controls. */
 function oneLine(text: string, max: number): string {
-  return clip(text, max).replace(BREAKS, " ").replace(/\t/g, " ").replace(CONTROLS, "\uFFFD");
+  return withoutControls(clip(text, max).replace(BREAKS, " ").replace(/\t/g, " "));
 }
 
 /**
@@ -247,6 +245,6 @@ export function markdownText(text: string): string {
 export function htmlText(text: string): string {
   return defuse(oneLine(text, MAX_FIELD)).replace(
     /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!,
   );
 }
