@@ -1,59 +1,18 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import * as path from "node:path";
-import fc from "fast-check";
 import { signModel, type SignModelOptions } from "../../cli/sign_model.ts";
-import { parseSigningKey } from "../../cli/_signing_key.ts";
 import { verifyModel } from "../../cli/verify_model.ts";
 import { UsageError } from "../../cli/_errors.ts";
 import { collectSignatures } from "../../collect/signatures/signatures.ts";
 import { judgeModelSignature } from "../../checks/signature/model_signed.ts";
+import { capture, makeKey, makeModel, write } from "./_sign_model.ts";
 
 const conformance = path.resolve(import.meta.dirname!, "../../../shared/conformance/oms");
+
 const referenceDir = path.join(conformance, "v1.1.0-elliptic-key");
+
 const GIT_PATHS = [".git", ".gitattributes", ".github", ".gitignore"];
-
-async function openssl(...args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, stdout: "null", stderr: "piped" }).output();
-  if (!out.success) throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-}
-
-type KeyKind = "p256-pkcs8" | "p384-sec1" | "p521-pkcs8" | "ed25519";
-
-/** A private key made by openssl, and its public key, as PEM files in `dir`. */
-async function makeKey(dir: string, kind: KeyKind): Promise<{ key: string; pub: string }> {
-  const key = path.join(dir, `${kind}.pem`);
-  const pub = path.join(dir, `${kind}.pub.pem`);
-  if (kind === "p384-sec1") {
-    // `ecparam -genkey` writes an EC PARAMETERS block before the SEC1 key, as many guides show.
-    await openssl("ecparam", "-name", "secp384r1", "-genkey", "-out", key);
-  } else if (kind === "ed25519") {
-    await openssl("genpkey", "-algorithm", "ed25519", "-out", key);
-  } else {
-    const curve = kind === "p256-pkcs8" ? "P-256" : "P-521";
-    await openssl(
-      "genpkey",
-      "-algorithm",
-      "EC",
-      "-pkeyopt",
-      `ec_paramgen_curve:${curve}`,
-      "-out",
-      key,
-    );
-  }
-  await openssl("pkey", "-in", key, "-pubout", "-out", pub);
-  return { key, pub };
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) },
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-  };
-}
 
 async function sign(options: SignModelOptions): Promise<{ code: number; stdout: string }> {
   const io = capture();
@@ -71,24 +30,6 @@ async function verify(
   const io = capture();
   const code = await verifyModel({ model, keys: [pub], format: "json", ...extra }, io.io);
   return { code, ...JSON.parse(io.stdout()) };
-}
-
-async function write(file: string, text: string): Promise<void> {
-  await Deno.mkdir(path.dirname(file), { recursive: true });
-  await Deno.writeTextFile(file, text);
-}
-
-/** A model directory: nested files, a log directory to ignore, and git's files. */
-async function makeModel(root: string): Promise<string> {
-  const model = path.join(root, "bert");
-  await write(path.join(model, "config.json"), '{"hidden_size": 768}\n');
-  await write(path.join(model, "weights", "model-00001.safetensors"), "weights one");
-  await write(path.join(model, "weights", "model-00002.safetensors"), "weights two");
-  await write(path.join(model, "tokenizer", "vocab.txt"), "[PAD]\n[UNK]\n");
-  await write(path.join(model, "logs", "train.log"), "epoch 1\n");
-  await write(path.join(model, ".gitattributes"), "*.safetensors filter=lfs\n");
-  await write(path.join(model, ".git", "HEAD"), "ref: refs/heads/main\n");
-  return model;
 }
 
 function statementOf(bundle: { dsseEnvelope: { payload: string } }) {
@@ -344,58 +285,6 @@ Deno.test("refuses to overwrite, and --force replaces atomically with nothing le
   }
 });
 
-Deno.test("bad keys are usage errors naming the file, never quoting it", async () => {
-  const root = await Deno.makeTempDir();
-  try {
-    const model = await makeModel(root);
-    const rsa = path.join(root, "rsa.pem");
-    await openssl("genpkey", "-algorithm", "rsa", "-pkeyopt", "rsa_keygen_bits:1024", "-out", rsa);
-    const rsaTraditional = path.join(root, "rsa-traditional.pem");
-    await openssl("pkey", "-in", rsa, "-traditional", "-out", rsaTraditional);
-    const k1 = path.join(root, "k1.pem");
-    await openssl(
-      "genpkey",
-      "-algorithm",
-      "EC",
-      "-pkeyopt",
-      "ec_paramgen_curve:secp256k1",
-      "-out",
-      k1,
-    );
-    const { key: ed, pub } = await makeKey(root, "ed25519");
-    const encrypted = path.join(root, "encrypted.pem");
-    await openssl("pkey", "-in", ed, "-aes256", "-passout", "pass:secret", "-out", encrypted);
-    const garbage = path.join(root, "garbage.pem");
-    await Deno.writeTextFile(
-      garbage,
-      "-----BEGIN PRIVATE KEY-----\nQUJDRA==\n-----END PRIVATE KEY-----\n",
-    );
-    const cases: Array<[string, RegExp]> = [
-      [path.join(root, "missing.pem"), /no such file/],
-      [root, /not a regular file/],
-      [pub, /public key or certificate, not the private key/],
-      [rsa, /rsa key; OMS key signing takes ECDSA/],
-      [rsaTraditional, /an RSA key/],
-      [k1, /ECDSA secp256k1 key/],
-      [encrypted, /encrypted/],
-      [garbage, /does not decode to a private key/],
-      [path.join(model, "config.json"), /holds no PEM private key/],
-    ];
-    for (const [file, why] of cases) {
-      await assert.rejects(signModel({ model, key: file }, capture().io), (e: Error) => {
-        assert.ok(e instanceof UsageError, `${file}: ${e}`);
-        assert.ok(e.message.startsWith(`sign-model: --key ${file}: `), e.message);
-        assert.match(e.message, why);
-        assert.ok(!e.message.includes("-----BEGIN"));
-        return true;
-      });
-    }
-    assert.equal(await Deno.lstat(path.join(model, "model.sig")).catch(() => "none"), "none");
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-});
-
 Deno.test("symlinks, FIFOs, missing and empty models are refused; ignored symlinks are fine", async () => {
   const root = await Deno.makeTempDir();
   try {
@@ -437,22 +326,4 @@ Deno.test("symlinks, FIFOs, missing and empty models are refused; ignored symlin
   } finally {
     await Deno.remove(root, { recursive: true });
   }
-});
-
-Deno.test("parseSigningKey: any text is a key or a UsageError naming the file", () => {
-  const pemish = fc.oneof(
-    fc.string(),
-    fc.string().map((s) => `-----BEGIN PRIVATE KEY-----\n${s}\n-----END PRIVATE KEY-----\n`),
-    fc.base64String().map((s) =>
-      `-----BEGIN EC PRIVATE KEY-----\n${s}\n-----END EC PRIVATE KEY-----\n`
-    ),
-  );
-  fc.assert(fc.property(pemish, (text) => {
-    try {
-      parseSigningKey({ text, file: "k.pem" });
-    } catch (error) {
-      assert.ok(error instanceof UsageError);
-      assert.ok(error.message.startsWith("sign-model: --key k.pem: "));
-    }
-  }));
 });

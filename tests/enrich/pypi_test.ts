@@ -6,7 +6,12 @@ import { deepStrictEqual, match, ok, rejects } from "node:assert/strict";
 import fc from "fast-check";
 import { HttpClient, HttpError } from "../../enrich/http.ts";
 import { failing, json, rateLimited, startTestServer, truncatedJson } from "../_api_server.ts";
-import { fetchPypiFacts, newestStable, SIMPLE_JSON, versionFromFilename } from "../../enrich/pypi.ts";
+import {
+  fetchPypiFacts,
+  newestStable,
+  SIMPLE_JSON,
+  versionFromFilename,
+} from "../../enrich/pypi.ts";
 import { fetchHubFacts } from "../../enrich/huggingface.ts";
 import { enrich, hubSource, pypiSource } from "../../enrich/mod.ts";
 import { model, pkg, runCheck, snapshotOf, TEST_NOW } from "../../testing.ts";

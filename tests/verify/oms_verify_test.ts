@@ -3,57 +3,25 @@ import { Buffer } from "node:buffer";
 import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { buildOmsStatement, signOmsBundle } from "../../verify/_oms_sign.ts";
-import { CA_EXTENSIONS, chainBundle, OpensslPki } from "../_x509_testing.ts";
+import { checkOmsTrust, type OmsEnvelopeResult, type OmsTrust } from "../../verify/_oms_verify.ts";
 import {
-  checkOmsTrust,
-  type OmsEnvelopeResult,
-  type OmsTrust,
-  verifyOmsBundle,
-} from "../../verify/_oms_verify.ts";
-
-/** A JSON document the tests edit in place; the code under test checks its shape. */
-// deno-lint-ignore no-explicit-any
-type Doc = any;
-
-const conformance = new URL("../../../shared/conformance/oms/", import.meta.url);
-const read = (path: string) => Deno.readTextFileSync(new URL(path, conformance));
-const bundleOf = (folder: string) => JSON.parse(read(`${folder}/model.sig`));
-const trustedRoot = JSON.parse(
-  Deno.readTextFileSync(new URL("../../data/sigstore_trusted_root.json", import.meta.url)),
-);
-const KEY = read("keys/signing-key-pub.pem");
-const CA = read("keys/ca-cert.pem");
-const INTERMEDIATE = read("keys/int-ca-cert.pem");
-const IBM = { identity: "stefanb@us.ibm.com", issuer: "https://sigstore.verify.ibm.com/oauth2" };
-const NOW = new Date("2026-01-01T00:00:00Z");
-const FULL_TRUST: OmsTrust = {
-  publicKeys: [KEY],
-  certificateAuthorities: [CA],
-  identities: [IBM],
+  assertVerdict,
+  bundleOf,
+  CA,
+  Doc,
+  FULL_TRUST,
+  IBM,
+  KEY,
   trustedRoot,
-};
+  verify,
+} from "./_oms_verify.ts";
+
 const VERSIONS = ["v0.3.1", "v1.0.0", "v1.0.1", "v1.1.0"];
+
 const KEY_FINGERPRINT = "sha256:c1e49d63327f85c7e2971aefd30b5a0d1c6b9b5e1a892e7f5fba995adace816d";
+
 const LEAF = 'certificate "CN=intermediate-ca" issued by "CN=intermediate-ca" ' +
   "(sha256:da3662b630eb0f585c33f114a076b8da2ceda0f275cb578e6d1d9cab84c04d3b)";
-
-function verify(bundle: unknown, trust: OmsTrust, now = NOW): Promise<OmsEnvelopeResult> {
-  return verifyOmsBundle(bundle, { trust, now });
-}
-
-async function assertVerdict(
-  bundle: unknown,
-  trust: OmsTrust,
-  verdict: string,
-  message: RegExp,
-  now = NOW,
-) {
-  const result = await verify(bundle, trust, now);
-  assert.ok(!result.ok, `expected ${verdict}, got ok (${result.ok && result.signer})`);
-  assert.equal(result.verdict, verdict, result.message);
-  assert.match(result.message, message);
-  assert.ok(!result.message.includes("\n    at "), "no stack trace in messages");
-}
 
 function pem(key: { export(o: object): string | Buffer }, type: "spki" | "pkcs8"): string {
   return String(key.export({ type, format: "pem" }));
@@ -165,91 +133,6 @@ Deno.test("a flipped payload or signature byte is a bad signature, for every met
       await assertVerdict(tamper(bundleOf(folder)), trust, "bad-signature", /does not verify/);
     }
   }
-});
-
-Deno.test("sigstore: wrong identity or issuer is untrusted-signer", async () => {
-  await assertVerdict(
-    bundleOf("v1.0.0-sigstore"),
-    { trustedRoot, identities: [{ identity: "mallory@example.com", issuer: IBM.issuer }] },
-    "untrusted-signer",
-    /signed by stefanb@us\.ibm\.com .* which is not a trusted identity \(trusted: mallory@example\.com/,
-  );
-  await assertVerdict(
-    bundleOf("v1.0.0-sigstore"),
-    {
-      trustedRoot,
-      identities: [{ identity: IBM.identity, issuer: "https://accounts.google.com" }],
-    },
-    "untrusted-signer",
-    /through OIDC issuer https:\/\/sigstore\.verify\.ibm\.com\/oauth2, but that identity is trusted only from issuer https:\/\/accounts\.google\.com/,
-  );
-});
-
-Deno.test("sigstore: no trusted root, or one lacking what the bundle needs, is incomplete", async () => {
-  const bundle = bundleOf("v1.1.0-sigstore");
-  await assertVerdict(
-    bundle,
-    { identities: [IBM] },
-    "incomplete",
-    /no trusted root was given \(--trusted-root/,
-  );
-  const without = (change: (root: Doc) => void) => {
-    const root = structuredClone(trustedRoot);
-    change(root);
-    return { identities: [IBM], trustedRoot: root };
-  };
-  await assertVerdict(
-    bundle,
-    without((root) => root.tlogs = []),
-    "incomplete",
-    /no transparency log with id wNI9atQGlz\+VWfO6LRygH4QUfY\/8W4RFwiT5i5WRgB0= \(hex c0d23d6a.*log index \d+/,
-  );
-  await assertVerdict(
-    bundle,
-    without((root) => root.tlogs[0].publicKey.validFor.end = "2022-01-01T00:00:00Z"),
-    "incomplete",
-    /transparency log https:\/\/rekor\.sigstore\.dev .* has no key valid on 2025-/,
-  );
-  await assertVerdict(
-    bundle,
-    without((root) => root.certificateAuthorities = []),
-    "incomplete",
-    /no certificate authority that issued the signing certificate \(issuer "O=sigstore\.dev, CN=sigstore-intermediate"\)/,
-  );
-  await assertVerdict(
-    bundle,
-    without((root) => root.ctlogs = []),
-    "incomplete",
-    /no certificate-transparency log with id /,
-  );
-  await assertVerdict(
-    bundle,
-    without((root) => root.timestampAuthorities = []),
-    "incomplete",
-    /RFC 3161 timestamp but the trusted root has no timestamp authority/,
-  );
-  await assertVerdict(
-    bundle,
-    { identities: [IBM], trustedRoot: { tlogs: 5 } },
-    "incomplete",
-    /not a readable Sigstore trusted_root\.json/,
-  );
-});
-
-Deno.test("sigstore: forged log evidence is a bad signature, missing evidence untrusted", async () => {
-  const bundle = bundleOf("v1.0.0-sigstore");
-  const moved = structuredClone(bundle);
-  moved.verificationMaterial.tlogEntries[0].integratedTime = "1746236087";
-  await assertVerdict(moved, FULL_TRUST, "bad-signature", /TLOG_INCLUSION_PROMISE_ERROR/);
-  const unlogged = structuredClone(bundle);
-  unlogged.verificationMaterial.tlogEntries = [];
-  await assertVerdict(unlogged, FULL_TRUST, "untrusted-signer", /lacks the transparency-log entry/);
-});
-
-Deno.test("key and certificate bundles ignore the Sigstore trust, and vice versa", async () => {
-  const result = await verify(bundleOf("v1.0.1-elliptic-key"), FULL_TRUST);
-  assert.ok(result.ok && result.method === "key");
-  assert.deepEqual(result.manifest.resources.map((r) => r.name), ["signme-1", "signme-2"]);
 });
 
 Deno.test("unreadable trust material is incomplete, and checkOmsTrust lists it", async () => {
@@ -441,111 +324,4 @@ Deno.test("property: any flipped payload bit is never accepted", async () => {
     }),
     { numRuns: 50 },
   );
-});
-
-// Certificate chains minted with openssl, to test the path rules on chains we control.
-
-Deno.test("certificate chains: anchors, intermediates, CA flags, key usage and validity", async () => {
-  // Freshly minted certificates are valid from the real current time: judge them a day later.
-  const today = new Date(Date.now() + 86_400_000);
-  const pki = new OpensslPki();
-  const mint = (name: string, issuer: string, extensions: readonly string[]) =>
-    pki.issue({ name, issuer, extensions });
-  try {
-    const root = await pki.root("test-root", CA_EXTENSIONS);
-    const intermediate = await mint("test-intermediate", "test-root", CA_EXTENSIONS);
-    const signer = await mint("test-signer", "test-intermediate", [
-      "basicConstraints=CA:FALSE",
-      "keyUsage=critical,digitalSignature",
-    ]);
-    const good = chainBundle(signer.key, [signer.pem, intermediate.pem]);
-    const accepted = await verify(good, { certificateAuthorities: [root] }, today);
-    assert.ok(accepted.ok, accepted.ok ? "" : accepted.message);
-    assert.match(
-      accepted.signer,
-      /^certificate "CN=test-signer" issued by "CN=test-intermediate" \(sha256:[0-9a-f]{64}\), chaining to trusted "CN=test-root"$/,
-    );
-    // The intermediate may come from the trusted PEM list instead of the bundle.
-    const leafOnly = chainBundle(signer.key, [signer.pem]);
-    assert.ok(
-      (await verify(leafOnly, { certificateAuthorities: [root + intermediate.pem] }, today)).ok,
-    );
-    await assertVerdict(
-      leafOnly,
-      { certificateAuthorities: [root] },
-      "untrusted-signer",
-      /does not chain to any of the 1 trusted CA certificates/,
-      today,
-    );
-    // A trusted intermediate is an anchor by itself.
-    assert.ok((await verify(good, { certificateAuthorities: [intermediate.pem] }, today)).ok);
-
-    // Another CA: the conformance chain does not lead to it.
-    await assertVerdict(
-      bundleOf("v1.1.0-certificate"),
-      { certificateAuthorities: [root] },
-      "untrusted-signer",
-      /signing certificate "CN=intermediate-ca" .* does not chain to any of the 1 trusted CA certificates/,
-      today,
-    );
-
-    const noSigning = await mint("test-encipher", "test-intermediate", [
-      "keyUsage=critical,keyEncipherment",
-    ]);
-    await assertVerdict(
-      chainBundle(noSigning.key, [noSigning.pem, intermediate.pem]),
-      { certificateAuthorities: [root] },
-      "untrusted-signer",
-      /may not sign \(key usage lacks digitalSignature\)/,
-      today,
-    );
-
-    const notCa = await mint("test-not-ca", "test-root", ["basicConstraints=CA:FALSE"]);
-    const underNotCa = await mint("test-under", "test-not-ca", [
-      "keyUsage=critical,digitalSignature",
-    ]);
-    await assertVerdict(
-      chainBundle(underNotCa.key, [underNotCa.pem, notCa.pem]),
-      { certificateAuthorities: [root] },
-      "untrusted-signer",
-      /\("CN=test-not-ca" is not a CA certificate\)/,
-      today,
-    );
-    const noCertSign = await mint("test-no-certsign", "test-root", [
-      "basicConstraints=critical,CA:TRUE",
-      "keyUsage=critical,digitalSignature",
-    ]);
-    const underNoCertSign = await mint("test-under2", "test-no-certsign", []);
-    await assertVerdict(
-      chainBundle(underNoCertSign.key, [underNoCertSign.pem, noCertSign.pem]),
-      { certificateAuthorities: [root] },
-      "untrusted-signer",
-      /"CN=test-no-certsign" may not sign certificates \(key usage lacks keyCertSign\)/,
-      today,
-    );
-  } finally {
-    pki.dispose();
-  }
-});
-
-Deno.test("certificate chains: validity is checked at `now`", async () => {
-  const bundle = bundleOf("v1.0.1-certificate");
-  const trust = { certificateAuthorities: [CA] };
-  assert.ok((await verify(bundle, trust, new Date("2035-04-30T00:00:00Z"))).ok);
-  await assertVerdict(
-    bundle,
-    trust,
-    "untrusted-signer",
-    /certificate "CN=intermediate-ca" on the chain is not valid on 2036-01-01 \(valid from 2025-05-02 to 2035-04-30\)/,
-    new Date("2036-01-01T00:00:00Z"),
-  );
-  await assertVerdict(
-    bundle,
-    trust,
-    "untrusted-signer",
-    /not valid on 2025-01-01/,
-    new Date("2025-01-01"),
-  );
-  // The conformance intermediate, given as the only anchor, ends the path (partial chain).
-  assert.ok((await verify(bundle, { certificateAuthorities: [INTERMEDIATE] })).ok);
 });

@@ -8,7 +8,12 @@ import {
   verifyCertificatePath,
 } from "../../verify/_oms_x509.ts";
 import { der } from "../_der_testing.ts";
-import { CA_EXTENSIONS, chainBundle, type MintedCertificate, OpensslPki } from "../_x509_testing.ts";
+import {
+  CA_EXTENSIONS,
+  chainBundle,
+  type MintedCertificate,
+  OpensslPki,
+} from "../_x509_testing.ts";
 
 // Freshly minted certificates are valid from the real current time: judge them a day later.
 const TOMORROW = new Date(Date.now() + 86_400_000);

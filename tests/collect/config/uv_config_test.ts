@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseUvPyprojectTool, parseUvToml, uvTomlReader } from "../../../collect/config/uv_config.ts";
+import {
+  parseUvPyprojectTool,
+  parseUvToml,
+  uvTomlReader,
+} from "../../../collect/config/uv_config.ts";
 import { redactUrl } from "../../../packaging/mod.ts";
 import type { ReaderResult } from "../../../collect/_reader.ts";
 import {

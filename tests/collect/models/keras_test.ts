@@ -1,141 +1,20 @@
-// Keras models: `.keras` archives written by python3's zipfile (config.json, metadata.json,
-// model.weights.h5) and legacy HDF5 files, read by readModelFile and judged by
-// artifact.no-embedded-code (Lambda layers, modules outside Keras).
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { hdf5ConfigItems, kerasConfigItems } from "../../../collect/models/_keras.ts";
-
-const hdf5HasLambda = (bytes: Uint8Array) =>
-  hdf5ConfigItems(bytes).some((item) => item.kind === "keras-lambda");
+import { kerasConfigItems } from "../../../collect/models/_keras.ts";
 import { readModelFile } from "../../../collect/models/model_files.ts";
-import { collect } from "../../../collect/mod.ts";
-import { noEmbeddedCode } from "../../../checks/artifact/mod.ts";
 import { Artifact } from "../../../core/snapshot_models.ts";
-import { runCheck, snapshotOf } from "../../../testing.ts";
-
-const enc = new TextEncoder();
-const HDF5_MAGIC = new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** Stands for base64 marshal of a lambda's code object; the Python builder fills it in. */
-const LAMBDA_CODE = "@LAMBDA_CODE@";
-
-/** A member: text, or bytes. */
-type Member = string | Uint8Array;
-
-/**
- * Write `.keras` archives with Python's zipfile, as Keras does, into `dir`. `@LAMBDA_CODE@` in a
- * text member becomes real base64 marshal of `lambda x: x`'s code, as Keras 3 stores it.
- */
-async function writeArchives(
-  dir: string,
-  archives: Record<string, { members: Record<string, Member>; deflate?: boolean }>,
-): Promise<void> {
-  const spec = Object.fromEntries(
-    Object.entries(archives).map(([name, { members, deflate }]) => [name, {
-      deflate: deflate ?? false,
-      members: Object.fromEntries(
-        Object.entries(members).map((
-          [member, data],
-        ) => [member, typeof data === "string" ? { text: data } : { hex: toHex(data) }]),
-      ),
-    }]),
-  );
-  const script = `
-import base64, json, marshal, sys, zipfile
-code = base64.b64encode(marshal.dumps((lambda x: x).__code__)).decode("ascii")
-spec = json.loads(sys.argv[2])
-for name, archive in spec.items():
-    method = zipfile.ZIP_DEFLATED if archive["deflate"] else zipfile.ZIP_STORED
-    with zipfile.ZipFile(sys.argv[1] + "/" + name, "w", method) as z:
-        for member, data in archive["members"].items():
-            if "text" in data:
-                z.writestr(member, data["text"].replace("${LAMBDA_CODE}", code))
-            else:
-                z.writestr(member, bytes.fromhex(data["hex"]))
-`;
-  const output = await new Deno.Command("python3", {
-    args: ["-c", script, dir, JSON.stringify(spec)],
-  }).output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-}
-
-const toHex = (data: Uint8Array) => [...data].map((b) => b.toString(16).padStart(2, "0")).join("");
-
-/** A Keras 3 serialised object: module, class_name, config, registered_name. */
-function obj(module: string, className: string, config: unknown = {}): Record<string, unknown> {
-  return { module, class_name: className, config, registered_name: null };
-}
-
-const DTYPE = obj("keras", "DTypePolicy", { name: "float32" });
-
-function dense(name: string, units: number, activation: unknown = "relu") {
-  return {
-    ...obj("keras.layers", "Dense", {
-      name,
-      trainable: true,
-      dtype: DTYPE,
-      units,
-      activation,
-      use_bias: true,
-      kernel_initializer: obj("keras.initializers", "GlorotUniform", { seed: null }),
-      bias_initializer: obj("keras.initializers", "Zeros"),
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
-    }),
-    build_config: { input_shape: [null, 4] },
-  };
-}
-
-/** A Sequential model's config.json around its layers. */
-function sequential(...layers: unknown[]): string {
-  return JSON.stringify({
-    ...obj("keras", "Sequential", {
-      name: "sequential",
-      trainable: true,
-      dtype: DTYPE,
-      layers: [
-        obj("keras.layers", "InputLayer", {
-          batch_shape: [null, 4],
-          dtype: "float32",
-          sparse: false,
-          name: "input_layer",
-        }),
-        ...layers,
-      ],
-      build_input_shape: [null, 4],
-    }),
-    build_config: { input_shape: [null, 4] },
-    compile_config: {
-      optimizer: obj("keras.optimizers", "Adam", { name: "adam", learning_rate: 0.001 }),
-      loss: "mse",
-      metrics: null,
-    },
-  });
-}
-
-const METADATA = JSON.stringify({ keras_version: "3.4.1", date_saved: "2024-07-01@12:00:00" });
-/** What model.weights.h5 starts with; the rest is not looked at. */
-const WEIGHTS = new Uint8Array([...HDF5_MAGIC, ...new Uint8Array(248)]);
-
-const LAMBDA_LAYER = obj("keras.layers", "Lambda", {
-  name: "evil",
-  trainable: true,
-  dtype: DTYPE,
-  function: {
-    class_name: "__lambda__",
-    config: { code: LAMBDA_CODE, defaults: null, closure: null },
-  },
-  arguments: {},
-});
-
-/** The archive members of a model with this config.json. */
-const members = (config: Member): Record<string, Member> => ({
-  "metadata.json": METADATA,
-  "config.json": config,
-  "model.weights.h5": WEIGHTS,
-});
+import {
+  dense,
+  enc,
+  judge,
+  LAMBDA_CODE,
+  LAMBDA_LAYER,
+  Member,
+  members,
+  obj,
+  sequential,
+  writeArchives,
+} from "./_keras.ts";
 
 /** Build archives in a temporary directory and read each with readModelFile. */
 async function readArchives(
@@ -166,9 +45,6 @@ async function readArchives(
     await Deno.remove(dir, { recursive: true });
   }
 }
-
-const judge = (artifact: Artifact, kerasModules: string[] = []) =>
-  runCheck(noEmbeddedCode({ kerasModules }), snapshotOf({ artifacts: [artifact] }));
 
 Deno.test("a plain Dense model: keras, every module reference Keras's own, no finding", async () => {
   const config = sequential(dense("dense", 8), dense("dense_1", 2, "softmax"));
@@ -286,84 +162,6 @@ Deno.test("a config.json that is not JSON is an issue", async () => {
   }
 });
 
-/** A legacy HDF5 file: the magic, some structure, and the JSON attribute somewhere after. */
-function hdf5(json: string): Uint8Array {
-  return new Uint8Array([
-    ...HDF5_MAGIC,
-    ...new Uint8Array(504),
-    ...enc.encode("model_config"),
-    0,
-    ...enc.encode(json),
-    ...new Uint8Array(512),
-  ]);
-}
-
-const LEGACY_LAMBDA = JSON.stringify(
-  {
-    class_name: "Sequential",
-    config: {
-      name: "sequential",
-      layers: [
-        { class_name: "Dense", config: { name: "dense", units: 8, activation: "relu" } },
-        {
-          class_name: "Lambda",
-          config: {
-            name: "evil",
-            function: [
-              "4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMEAAAAfABTACkBTqkAKQHaAXhyAQAAAHIBAAAA",
-              null,
-              null,
-            ],
-            function_type: "lambda",
-          },
-        },
-      ],
-    },
-  },
-  null,
-  1,
-);
-
-Deno.test("a legacy HDF5 file with a Lambda layer is an error", async () => {
-  const artifact = await readModelFile(hdf5(LEGACY_LAMBDA), { path: "models/legacy.h5" });
-  Artifact.parse(artifact);
-  assert.equal(artifact.format, "keras");
-  assert.deepEqual(artifact.issues, []);
-  assert.deepEqual(artifact.embedded, [{
-    kind: "keras-lambda",
-    value: "evil",
-    where: "model_config",
-  }]);
-  const findings = await judge(artifact);
-  assert.equal(findings.length, 1);
-  assert.equal(findings[0].severity, "error");
-  assert.match(findings[0].message, /^models\/legacy\.h5 \(keras\): Keras Lambda layer/);
-  // Compact JSON too.
-  const compact = await readModelFile(hdf5(LEGACY_LAMBDA.replaceAll(/\s+/g, "")), {
-    path: "m.h5",
-  });
-  assert.equal(compact.embedded.length, 1);
-  // Whatever the extension: the magic decides.
-  assert.equal(
-    (await readModelFile(hdf5(LEGACY_LAMBDA), { path: "weights.bin" })).embedded.length,
-    1,
-  );
-});
-
-Deno.test("an HDF5 file without a Lambda layer embeds nothing", async () => {
-  const plain = LEGACY_LAMBDA.replace('"Lambda"', '"Dropout"');
-  for (const bytes of [hdf5(plain), HDF5_MAGIC, WEIGHTS]) {
-    const artifact = await readModelFile(bytes, { path: "models/plain.h5" });
-    assert.deepEqual(
-      [artifact.format, artifact.embedded, artifact.issues, artifact.globals],
-      ["keras", [], [], []],
-    );
-    assert.deepEqual(await judge(artifact), []);
-  }
-  // The word alone, or a layer named Lambda, is not a Lambda layer.
-  assert.equal(hdf5HasLambda(enc.encode('{"class_name": "Dense", "name": "Lambda"}')), false);
-});
-
 Deno.test("kerasConfigItems: names, nesting and limits", () => {
   const items = kerasConfigItems(
     enc.encode(JSON.stringify([
@@ -396,32 +194,6 @@ Deno.test("kerasConfigItems: names, nesting and limits", () => {
   assert.equal(kerasConfigItems(enc.encode("[".repeat(1000)), "c").problem, "c is not UTF-8 JSON");
 });
 
-Deno.test("collected from a project: the Lambda archive and the Lambda HDF5 file fail", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "tollgate-keras-" });
-  try {
-    await Deno.mkdir(path.join(dir, "models"));
-    await writeArchives(path.join(dir, "models"), {
-      "ok.keras": { members: members(sequential(dense("dense", 8))) },
-      "evil.keras": { members: members(sequential(LAMBDA_LAYER)) },
-    });
-    await Deno.writeFile(path.join(dir, "models", "legacy.h5"), hdf5(LEGACY_LAMBDA));
-    const snapshot = await collect({ root: dir, env: {} });
-    const formats = Object.fromEntries(snapshot.artifacts.map((a) => [a.path, a.format]));
-    assert.deepEqual(formats, {
-      "models/evil.keras": "keras",
-      "models/legacy.h5": "keras",
-      "models/ok.keras": "keras",
-    });
-    const findings = await runCheck(noEmbeddedCode(), snapshot);
-    assert.deepEqual(findings.map((f) => f.subject).sort(), [
-      "models/evil.keras",
-      "models/legacy.h5",
-    ]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
 // Keras 3's deserialiser turns any {"class_name": "__lambda__"} object into a function from its
 // bytecode (python_utils.func_load) when safe_mode is off, wherever it sits: a Dense layer's
 // activation runs it as surely as a Lambda layer does.
@@ -433,20 +205,4 @@ Deno.test("a serialised lambda outside a Lambda layer is reported", async () => 
   assert.equal(artifact.format, "keras");
   const findings = await judge(artifact);
   assert.equal(findings.length, 1, "no finding for a __lambda__ activation");
-});
-
-// json.loads reads all of these as {"class_name": "Lambda"}; the legacy loader builds the layer.
-Deno.test("Lambda layers in HDF5 configurations are found however the JSON is spaced or escaped", () => {
-  const spellings = [
-    '{"class_name" : "Lambda", "config": {"name": "evil"}}',
-    '{"class_name":  "Lambda", "config": {"name": "evil"}}',
-    '{"class_name":\n"Lambda", "config": {"name": "evil"}}',
-    '{"class_name": "\\u004cambda", "config": {"name": "evil"}}',
-    '{"\\u0063lass_name": "Lambda", "config": {"name": "evil"}}',
-  ];
-  for (const json of spellings) {
-    assert.equal(JSON.parse(json).class_name, "Lambda");
-  }
-  const missed = spellings.filter((json) => !hdf5HasLambda(hdf5(json)));
-  assert.deepEqual(missed, [], "Lambda layers hdf5HasLambda did not see");
 });

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { readModelFile, readModelFileAt, readModelSource } from "../../../collect/models/model_files.ts";
+import {
+  readModelFile,
+  readModelFileAt,
+  readModelSource,
+} from "../../../collect/models/model_files.ts";
 import { Artifact } from "../../../core/snapshot_models.ts";
 
 const models = new URL("../../../../shared/fixtures/models/", import.meta.url);

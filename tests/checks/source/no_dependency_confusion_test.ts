@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { checks } from "../../../checks/mod.ts";
 import { index, pkg, runCheck, snapshotOf } from "../../../testing.ts";
+import { at } from "./_source.ts";
 
-const at = (file: string, line: number) => ({ file, line });
 const INTERNAL = "https://pypi.acme.example/simple";
 
 Deno.test("no-dependency-confusion (a): every way several indexes serve one name, named by tool", async () => {
@@ -145,106 +145,6 @@ Deno.test("no-dependency-confusion (c): internal names resolve only from interna
   assert.deepEqual(routed, []);
 });
 
-Deno.test("vcs-pinned: branches, tags, missing revisions and unhashed URLs; commits and hashes pass", async () => {
-  const commit = "0123456789abcdef0123456789abcdef01234567";
-  const findings = await runCheck(
-    checks.source.vcsPinned(),
-    snapshotOf({
-      packages: [
-        pkg("a", {
-          source: { kind: "vcs", vcs: "git", url: "https://github.com/o/a", ref: "main" },
-          locations: [at("r.txt", 1)],
-        }),
-        pkg("b", {
-          source: { kind: "vcs", vcs: "git", url: "https://github.com/o/b" },
-          locations: [at("r.txt", 2)],
-        }),
-        pkg("c", {
-          source: { kind: "vcs", vcs: "git", url: "https://github.com/o/c", ref: commit },
-          locations: [at("r.txt", 3)],
-        }),
-        pkg("d", {
-          layer: "lock",
-          source: { kind: "vcs", vcs: "git", url: "https://github.com/o/d", ref: "v1", commit },
-          locations: [at("uv.lock", 4)],
-        }),
-        pkg("e", {
-          source: { kind: "url", url: "https://x.example/e-1.0.tar.gz" },
-          locations: [at("r.txt", 5)],
-        }),
-        pkg("f", {
-          source: { kind: "url", url: "https://x.example/f-1.0.tar.gz" },
-          hashes: ["sha256:" + "f".repeat(64)],
-          locations: [at("r.txt", 6)],
-        }),
-        pkg("g", {
-          source: { kind: "url", url: "file:///opt/wheels/g-1.0.whl" },
-          locations: [at("r.txt", 7)],
-        }),
-      ],
-    }),
-  );
-  assert.deepEqual(findings.map((f) => f.subject), ["pkg:pypi/a", "pkg:pypi/b", "pkg:pypi/e"]);
-  assert.match(findings[0].message, /at "main", a branch or tag that can move/);
-  assert.match(findings[1].message, /with no revision/);
-  assert.match(findings[0].fix!, /git\+https:\/\/github\.com\/o\/a@<full commit id>/);
-});
-
-Deno.test("allowed-indexes: conda channel names and URLs compare equal", async () => {
-  const findings = await runCheck(
-    checks.source.allowedIndexes(),
-    snapshotOf({
-      indexes: [
-        index("conda-forge", { role: "conda-channel" }),
-        index("https://conda.anaconda.org/conda-forge/", { role: "conda-channel" }),
-        index("defaults", { role: "conda-channel" }),
-        index("pytorch", { role: "conda-channel" }),
-      ],
-    }),
-  );
-  assert.deepEqual(findings.map((f) => f.subject), ["index:defaults", "index:pytorch"]);
-});
-
-Deno.test("hash-pinned covers conda: environment.yml specs need a conda-lock with sha256", async () => {
-  const sha = "sha256:" + "e".repeat(64);
-  const findings = await runCheck(
-    checks.signature.hashPinned(),
-    snapshotOf({
-      packages: [
-        pkg("numpy", {
-          ecosystem: "conda",
-          specifier: "=1.26",
-          layer: "manifest",
-          locations: [at("environment.yml", 5)],
-        }),
-        pkg("python", {
-          ecosystem: "conda",
-          specifier: ">=3.10",
-          layer: "manifest",
-          locations: [at("environment.yml", 6)],
-        }),
-        pkg("numpy==1.26.4", {
-          ecosystem: "conda",
-          layer: "lock",
-          hashes: [sha, "md5:" + "0".repeat(32)],
-          locations: [at("conda-lock.yml", 9)],
-        }),
-        pkg("libzlib==1.3", {
-          ecosystem: "conda",
-          layer: "lock",
-          hashes: ["md5:" + "1".repeat(32)],
-          locations: [at("conda-lock.yml", 20)],
-        }),
-      ],
-    }),
-  );
-  assert.deepEqual(findings.map((f) => `${f.location?.file}:${f.location?.line} ${f.subject}`), [
-    "conda-lock.yml:20 pkg:conda/libzlib@1.3",
-    "environment.yml:6 pkg:conda/python",
-  ]);
-  assert.match(findings[1].fix!, /conda-lock/);
-});
-
 Deno.test("no-dependency-confusion (b): several routes per name (extras, markers) are all allowed", async () => {
   const cpu = "https://download.pytorch.org/whl/cpu", cu = "https://download.pytorch.org/whl/cu128";
   const findings = await runCheck(
@@ -323,81 +223,4 @@ Deno.test("no-dependency-confusion: pipenv searching all sources, and one findin
     "Pipfile.lock:20",
   ]);
   assert.match(findings[0].fix!, /install_search_all_sources.*index = "acme"/);
-});
-
-Deno.test("https-only: the fix names each installer's own TLS switch", async () => {
-  const findings = await runCheck(
-    checks.source.httpsOnly(),
-    snapshotOf({
-      settings: [
-        { name: "trusted-host", value: "a.example", location: at("requirements.txt", 1) },
-        { name: "trusted-host", value: "b.example", location: at("Pipfile", 3) },
-        { name: "trusted-host", value: "c.example", location: { file: "env:UV_INSECURE_HOST" } },
-        { name: "trusted-host", value: "d.example", location: { file: "env:PIP_TRUSTED_HOST" } },
-      ],
-    }),
-  );
-  const fixes = Object.fromEntries(findings.map((f) => [f.subject, f.fix]));
-  assert.match(fixes["host:a.example"]!, /^Remove --trusted-host from requirements\.txt/);
-  assert.match(fixes["host:b.example"]!, /^Set verify_ssl = true on the source in Pipfile/);
-  assert.match(fixes["host:c.example"]!, /^Unset UV_INSECURE_HOST/);
-  assert.match(fixes["host:d.example"]!, /^Unset PIP_TRUSTED_HOST/);
-});
-
-Deno.test("vcs-pinned: a manifest tag passes when the lock beside it records the commit; md5 is no hash", async () => {
-  const commit = "0123456789abcdef0123456789abcdef01234567";
-  const findings = await runCheck(
-    checks.source.vcsPinned(),
-    snapshotOf({
-      packages: [
-        pkg("mylib", {
-          layer: "manifest",
-          source: { kind: "vcs", vcs: "git", url: "https://github.com/o/mylib", ref: "v1.0" },
-          locations: [at("pyproject.toml", 4)],
-        }),
-        pkg("mylib==1.0", {
-          layer: "lock",
-          source: {
-            kind: "vcs",
-            vcs: "git",
-            url: "https://github.com/o/mylib",
-            ref: "v1.0",
-            commit,
-          },
-          locations: [at("uv.lock", 8)],
-        }),
-        pkg("other", {
-          layer: "manifest",
-          source: { kind: "vcs", vcs: "git", url: "https://github.com/o/other", ref: "main" },
-          locations: [at("pyproject.toml", 5)],
-        }),
-        pkg("arch", {
-          source: { kind: "url", url: "https://x.example/arch-1.0.tar.gz" },
-          hashes: ["md5:" + "0".repeat(32)],
-          locations: [at("r.txt", 1)],
-        }),
-      ],
-    }),
-  );
-  assert.deepEqual(findings.map((f) => f.subject), ["pkg:pypi/other", "pkg:pypi/arch"]);
-  assert.match(
-    findings[0].fix!,
-    /\[tool\.uv\.sources\] other = \{ git = .*rev = "<full commit id>"/,
-  );
-});
-
-Deno.test("allowed-indexes: a bare find-links directory is a path, not a conda channel", async () => {
-  const findings = await runCheck(
-    checks.source.allowedIndexes({
-      indexes: ["https://pypi.org/simple", "https://conda.anaconda.org/*"],
-    }),
-    snapshotOf({
-      indexes: [
-        index("wheels", { role: "find-links" }),
-        index("bioconda", { role: "conda-channel" }),
-      ],
-    }),
-  );
-  assert.deepEqual(findings.map((f) => f.subject), ["index:wheels"]);
-  assert.match(findings[0].fix!, /add "wheels"/);
 });

@@ -26,31 +26,6 @@ Deno.test("trusted-publishers: the bundled list by default, a team's own list wh
   ]);
 });
 
-Deno.test("lookalike-publishers: confusable letters, digits and separators of known publishers", async () => {
-  const findings = await runCheck(
-    checks.hub.lookalikePublishers({ publishers: ["acme-ml"] }),
-    snapshotOf({
-      models: [
-        model("meta-lIama/Llama-3-8B"),
-        model("faceb00k/opt-1.3b"),
-        model("mistral-ai/Mistral-7B-v0.1"),
-        model("acme-m1/ranker"),
-        model("meta-llama/Llama-3-8B"),
-        model("randomuser123/llama-3-finetune"),
-        model("bert-base-uncased"),
-      ],
-    }),
-  );
-  assert.deepEqual(findings.map((f) => [f.subject, f.evidence?.nearest]), [
-    ["hf:acme-m1/ranker", "acme-ml"],
-    ["hf:faceb00k/opt-1.3b", "facebook"],
-    ["hf:meta-lIama/Llama-3-8B", "meta-llama"],
-    ["hf:mistral-ai/Mistral-7B-v0.1", "mistralai"],
-  ]);
-  assert.ok(findings.every((f) => f.severity === "error"));
-  assert.match(findings[2].fix!, /load meta-llama\/Llama-3-8B/);
-});
-
 Deno.test("a model id computed at run time is recorded and judged, as a warning", async () => {
   const { findModelReferences } = await import("../../../collect/models/model_refs.ts");
   const { models } = findModelReferences(
@@ -71,25 +46,4 @@ Deno.test("a model id computed at run time is recorded and judged, as a warning"
   const remote = await runCheck(checks.hub.noRemoteCode(), snapshotOf({ models }));
   assert.equal(remote[0].severity, "error");
   assert.deepEqual(await runCheck(checks.hub.trustedPublishers(), snapshotOf({ models })), []);
-});
-
-Deno.test("no-remote-code: a diffusers custom_pipeline is remote code, named as such", async () => {
-  const findings = await runCheck(
-    checks.hub.noRemoteCode(),
-    snapshotOf({
-      models: [
-        model("org/sd", { trustRemoteCode: true, customPipeline: "evil-org/pipe" }),
-        model("org/partial", { unresolved: 'f"evil-org/{x}"', publisher: "evil-org" }),
-      ],
-    }),
-  );
-  assert.equal(findings.length, 1);
-  assert.equal(findings[0].severity, "error");
-  assert.match(findings[0].message, /custom_pipeline="evil-org\/pipe"/);
-  // A partly known id keeps its publisher, so publisher checks still judge it.
-  const publishers = await runCheck(
-    checks.hub.trustedPublishers(),
-    snapshotOf({ models: [model("?", { unresolved: 'f"evil-org/{x}"', publisher: "evil-org" })] }),
-  );
-  assert.match(publishers[0].message, /evil-org, which is not a trusted publisher/);
 });

@@ -1,0 +1,1 @@
+export const at = (file: string, line: number) => ({ file, line });

@@ -1,0 +1,1 @@
+export const SHA = "a".repeat(64);
