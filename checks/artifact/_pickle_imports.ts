@@ -174,7 +174,7 @@ export const DANGEROUS_PICKLE_GLOBALS: readonly string[] = [
 
 /**
  * Python 2 module names the unpickler renames (CPython's `_compat_pickle.IMPORT_MAPPING`).
- * tests/pickle_imports_test.ts compares this table with the interpreter's own.
+ * tests/checks/artifact/pickle_imports_test.ts compares this table with the interpreter's own.
  *
  * @example
  * ```ts

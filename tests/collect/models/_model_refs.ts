@@ -8,7 +8,7 @@ export function scan(text: string, file = "train.py") {
   const result = findModelReferences(text, { file });
   for (const model of result.models) ModelReference.parse(model);
   for (const problem of result.problems) Problem.parse(problem);
-  // Loader calls are tested in tests/loader_calls_test.ts; these tests are about models.
+  // Loader calls are tested in tests/checks/artifact/safe_loaders_test.ts; these tests are about models.
   assert.deepEqual(result.loaderCalls, []);
   return { models: result.models, problems: result.problems };
 }
