@@ -133,3 +133,23 @@ Deno.test("the layer rules catch each kind of violation", () => {
   );
   assert.deepEqual(violations([{ from: "cli.ts", to: "cli/_options.ts", line: 1 }]), []);
 });
+
+Deno.test("tests mirror the source tree: every test folder is a source folder", async () => {
+  const strays: string[] = [];
+  const queue = ["tests"];
+  while (queue.length > 0) {
+    const dir = queue.shift()!;
+    for await (const entry of Deno.readDir(path.join(REPO, dir))) {
+      if (!entry.isDirectory || entry.name === "fixtures") continue;
+      const relative = `${dir}/${entry.name}`;
+      const source = relative.slice("tests/".length);
+      const exists = await Deno.stat(path.join(REPO, source)).then(
+        (s) => s.isDirectory,
+        () => false,
+      );
+      if (!exists) strays.push(`${relative} (no folder ${source}/)`);
+      queue.push(relative);
+    }
+  }
+  assert.deepEqual(strays, []);
+});
