@@ -69,10 +69,12 @@ export function escapeProperty(text: string): string {
 export function formatGithub(report: Report): string {
   const lines: string[] = [];
   for (const result of report.results) {
+    // Escaped once per check: every finding of the check carries the same title.
+    const title = new Escaped(`${result.check}: ${result.title}`);
     for (const finding of result.findings) {
       lines.push(command(COMMAND[finding.severity], {
         ...fileProperties(finding.location),
-        title: `${result.check}: ${result.title}`,
+        title,
       }, findingMessage(finding)));
     }
     if (result.status === "error") {
@@ -106,14 +108,24 @@ export function formatGithub(report: Report): string {
   return lines.join("\n") + "\n";
 }
 
+/** A property value escaped once, for many commands. */
+class Escaped {
+  readonly text: string;
+  constructor(value: string) {
+    this.text = escapeProperty(printable(value));
+  }
+}
+
 function command(
   name: "error" | "warning" | "notice",
-  properties: Record<string, string | number | undefined>,
+  properties: Record<string, string | number | Escaped | undefined>,
   message: string,
 ): string {
   const props = Object.entries(properties)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${escapeProperty(printable(String(value)))}`)
+    .map(([key, value]) =>
+      `${key}=${value instanceof Escaped ? value.text : escapeProperty(printable(String(value)))}`
+    )
     .join(",");
   return `::${name}${props ? ` ${props}` : ""}::${escapeData(printable(message))}`;
 }

@@ -110,7 +110,9 @@ function testcasesOf(result: CheckResult, report: Report): Testcase[] {
 
   const bySubject = new Map<string, Finding[]>();
   for (const finding of failing) {
-    bySubject.set(finding.subject, [...(bySubject.get(finding.subject) ?? []), finding]);
+    const same = bySubject.get(finding.subject);
+    if (same) same.push(finding);
+    else bySubject.set(finding.subject, [finding]);
   }
   const subjects: Testcase[] = [...bySubject].map(([subject, findings]) => ({
     classname: result.check,

@@ -102,14 +102,17 @@ export function formatMarkdown(report: Report, options: MarkdownOptions = {}): s
 
 /** A check's findings in a collapsed block; returns how many did not fit. */
 function detailsBlock(result: CheckResult, out: Budget): number {
-  const entries: string[] = [];
+  const total = result.findings.length + result.waived.length;
+  if (total === 0 && !result.reason) return 0;
   const sharedFix = new Set(result.findings.map((f) => f.fix)).size === 1 &&
       result.findings.length > 1
     ? result.findings[0].fix
     : undefined;
-  for (const finding of result.findings) entries.push(findingItem(finding, sharedFix));
-  for (const finding of result.waived) entries.push(waivedItem(finding));
-  if (entries.length === 0 && !result.reason) return 0;
+  // Rendered one at a time, so that a report far over the limit costs only what is shown.
+  const entry = (i: number) =>
+    i < result.findings.length
+      ? findingItem(result.findings[i], sharedFix)
+      : waivedItem(result.waived[i - result.findings.length]);
 
   const count = result.findings.length === 0 ? "" : ` (${result.findings.length})`;
   const open = `<details>\n<summary>${ICON[result.status]} ${htmlText(result.check)} — ` +
@@ -117,17 +120,18 @@ function detailsBlock(result: CheckResult, out: Budget): number {
     (result.reason ? `*Reason:* ${markdownText(result.reason)}\n\n` : "") +
     (result.rationale ? `*Why:* ${markdownText(result.rationale)}\n\n` : "");
   const close = (sharedFix ? `\n**Fix (all of the above):** ${markdownText(sharedFix)}\n` : "") +
-    (entries.length > 0 ? "\n" : "") + "</details>\n\n";
-  if (!out.fits(open + (entries[0] ?? "") + close)) return entries.length;
+    (total > 0 ? "\n" : "") + "</details>\n\n";
+  if (!out.fits(open + (total > 0 ? entry(0) : "") + close)) return total;
   out.push(open);
   let shown = 0;
-  for (const entry of entries) {
-    if (!out.fits(entry + close)) break;
-    out.push(entry);
+  while (shown < total) {
+    const next = entry(shown);
+    if (!out.fits(next + close)) break;
+    out.push(next);
     shown++;
   }
   out.push(close);
-  return entries.length - shown;
+  return total - shown;
 }
 
 function findingItem(finding: Finding, sharedFix: string | undefined): string {
