@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Assert, Same } from "./_same_type.ts";
 
 /**
  * A place: `file` relative to the project root with `/` separators, 1-based `line` and `column`.
@@ -13,9 +14,22 @@ import { z } from "zod";
  * @example
  * ```ts
  * import { Location } from "./snapshot.ts";
- * Location.parse({ file: "requirements.txt", line: 3 });
+ * const at: Location = Location.parse({ file: "requirements.txt", line: 3 });
  * ```
  */
+export interface Location {
+  /**
+   * Path relative to the project root, '/'-separated; '~/…' or '/…' for configuration outside
+   * the project; 'env:NAME' for an environment variable. Never empty.
+   */
+  file: string;
+  /** 1-based line. */
+  line?: number;
+  /** 1-based column. */
+  column?: number;
+}
+
+/** @ignore The zod schema of {@linkcode Location}. */
 export const Location = z.object({
   file: z.string().min(1).describe(
     "Path relative to the project root, '/'-separated; '~/…' or '/…' for configuration outside " +
@@ -24,8 +38,7 @@ export const Location = z.object({
   line: z.number().int().min(1).optional(),
   column: z.number().int().min(1).optional(),
 });
-/** A place in the project. */
-export type Location = z.infer<typeof Location>;
+type _Location = Assert<Same<z.output<typeof Location>, Location>>;
 
 /**
  * Input that could not be read or understood. Problems are never dropped: they appear in the
@@ -34,13 +47,26 @@ export type Location = z.infer<typeof Location>;
  * @example
  * ```ts
  * import { Problem } from "./snapshot.ts";
- * Problem.parse({ file: "requirements.txt", line: 4, message: "expected a version after '=='" });
+ * const problem: Problem = Problem.parse({
+ *   file: "requirements.txt",
+ *   line: 4,
+ *   message: "expected a version after '=='",
+ * });
  * ```
  */
+export interface Problem {
+  /** The file, as in {@linkcode Location}. Never empty. */
+  file: string;
+  /** 1-based line, when known. */
+  line?: number;
+  /** What was wrong, and what was expected. Never empty. */
+  message: string;
+}
+
+/** @ignore The zod schema of {@linkcode Problem}. */
 export const Problem = z.object({
   file: z.string().min(1),
   line: z.number().int().min(1).optional(),
   message: z.string().min(1),
 });
-/** Input that could not be read or understood. */
-export type Problem = z.infer<typeof Problem>;
+type _Problem = Assert<Same<z.output<typeof Problem>, Problem>>;

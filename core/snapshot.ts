@@ -3,6 +3,10 @@
  * collecting half and the judging half. Defined once here with zod; the JSON Schema printed by
  * `tollgate schema snapshot` is generated from these definitions.
  *
+ * Each part is an interface, documented field by field, and a zod schema of the same name that
+ * validates it: `Snapshot.parse(json)` returns a {@linkcode Snapshot}. The schemas are hidden
+ * from these docs (their types are zod's); the build fails when a schema and its interface drift.
+ *
  * Sections that later readers fill (environments' installed distributions, model files,
  * signatures, registry data) are defined now so the contract does not move under users who store
  * snapshots as audit evidence.
@@ -10,23 +14,21 @@
  * @module
  */
 import { z } from "zod";
+import type { Assert, Same } from "./_same_type.ts";
 import { Problem } from "./location.ts";
 import { Index, InstallerSetting, Package } from "./snapshot_packages.ts";
 import { Environment } from "./snapshot_environments.ts";
-import {
-  Artifact,
-  LoaderCall,
-  ModelReference,
-  OwnerRule,
-  Service,
-  Signature,
-} from "./snapshot_models.ts";
+import { Artifact, LoaderCall, ModelReference } from "./snapshot_models.ts";
+import { Signature } from "./snapshot_signatures.ts";
+import { OwnerRule, Service } from "./snapshot_infra.ts";
 import { DataSource, RegistryData } from "./snapshot_registry.ts";
 
 export * from "./location.ts";
 export * from "./snapshot_packages.ts";
 export * from "./snapshot_environments.ts";
 export * from "./snapshot_models.ts";
+export * from "./snapshot_signatures.ts";
+export * from "./snapshot_infra.ts";
 export * from "./snapshot_registry.ts";
 
 /**
@@ -47,9 +49,27 @@ export const SNAPSHOT_SCHEMA = "tollgate.snapshot/v1" as const;
  * @example
  * ```ts
  * import { Section } from "./snapshot.ts";
- * Section.parse("registry.pypi");
+ * const section: Section = Section.parse("registry.pypi");
+ * Section.options.length; // 14
  * ```
  */
+export type Section =
+  | "packages"
+  | "indexes"
+  | "settings"
+  | "environments"
+  | "records"
+  | "models"
+  | "artifacts"
+  | "signatures"
+  | "services"
+  | "codeowners"
+  | "registry.pypi"
+  | "registry.advisories"
+  | "registry.hub"
+  | "registry.provenance";
+
+/** @ignore The zod schema of {@linkcode Section}. */
 export const Section = z.enum([
   "packages",
   "indexes",
@@ -66,8 +86,7 @@ export const Section = z.enum([
   "registry.hub",
   "registry.provenance",
 ]);
-/** A snapshot section name. */
-export type Section = z.infer<typeof Section>;
+type _Section = Assert<Same<z.output<typeof Section>, Section>>;
 
 /**
  * A section a producer tried to fill and could not: checks that need it error with the reason.
@@ -75,12 +94,22 @@ export type Section = z.infer<typeof Section>;
  * @example
  * ```ts
  * import { MissingSection } from "./snapshot.ts";
- * MissingSection.parse({ section: "registry.pypi", reason: "pypi.org answered 503" });
+ * const missing: MissingSection = MissingSection.parse({
+ *   section: "registry.pypi",
+ *   reason: "pypi.org answered 503",
+ * });
  * ```
  */
+export interface MissingSection {
+  /** The section. */
+  section: Section;
+  /** Why it could not be filled. */
+  reason: string;
+}
+
+/** @ignore The zod schema of {@linkcode MissingSection}. */
 export const MissingSection = z.object({ section: Section, reason: z.string() });
-/** A section that could not be filled, and why. */
-export type MissingSection = z.infer<typeof MissingSection>;
+type _MissingSection = Assert<Same<z.output<typeof MissingSection>, MissingSection>>;
 
 /**
  * The whole snapshot. `collected` lists the sections the producer actually filled: an empty
@@ -90,9 +119,70 @@ export type MissingSection = z.infer<typeof MissingSection>;
  * @example
  * ```ts
  * import { emptySnapshot, Snapshot } from "./snapshot.ts";
- * Snapshot.parse(emptySnapshot({ root: "demo", collectedAt: "2026-01-01T00:00:00.000Z" }));
+ * const stored = JSON.stringify(
+ *   emptySnapshot({ root: "demo", collectedAt: "2026-01-01T00:00:00.000Z" }),
+ * );
+ * const snapshot: Snapshot = Snapshot.parse(JSON.parse(stored));
+ * snapshot.collected; // []
  * ```
  */
+export interface Snapshot {
+  /** Always {@linkcode SNAPSHOT_SCHEMA}. */
+  schema: "tollgate.snapshot/v1";
+  /** The tool that collected it. */
+  tool: {
+    /** Its name. */
+    name: string;
+    /** Its version. */
+    version: string;
+  };
+  /** Name of the project directory (never an absolute path). */
+  root: string;
+  /** ISO 8601 time of collection. */
+  collectedAt: string;
+  /** The sections the producer filled. */
+  collected: Section[];
+  /** Files read, with the reader that read them. */
+  inputs: {
+    /** The file, relative to the root. */
+    file: string;
+    /** The reader's format name. */
+    format: string;
+  }[];
+  /** Dependency declarations. */
+  packages: Package[];
+  /** Configured package indexes. */
+  indexes: Index[];
+  /** Installer settings. */
+  settings: InstallerSetting[];
+  /** Python environments. */
+  environments: Environment[];
+  /** Models loaded from hubs. */
+  models: ModelReference[];
+  /** Deserialising calls in code (default empty: absent in snapshots from before this field). */
+  loaderCalls: LoaderCall[];
+  /** Model files on disk. */
+  artifacts: Artifact[];
+  /** Model signatures and the files they cover. */
+  signatures: Signature[];
+  /** MLOps service definitions. */
+  services: Service[];
+  /** CODEOWNERS rules. */
+  codeowners: OwnerRule[];
+  /** Registry facts added by enrichment. */
+  registry: RegistryData;
+  /** Where external data came from. */
+  data: DataSource[];
+  /** Input that could not be read or understood. */
+  problems: Problem[];
+  /**
+   * Sections a producer tried to fill and could not, with the reason (a failing registry
+   * source); default empty.
+   */
+  missing: MissingSection[];
+}
+
+/** @ignore The zod schema of {@linkcode Snapshot}. */
 export const Snapshot = z.object({
   schema: z.literal(SNAPSHOT_SCHEMA),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -119,8 +209,7 @@ export const Snapshot = z.object({
     "Sections a producer tried to fill and could not, with the reason (a failing registry source)",
   ),
 });
-/** The whole snapshot. */
-export type Snapshot = z.infer<typeof Snapshot>;
+type _Snapshot = Assert<Same<z.output<typeof Snapshot>, Snapshot>>;
 
 /**
  * The tool identity written into snapshots and reports.

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Assert, Same } from "./_same_type.ts";
 import { Location } from "./location.ts";
 
 /**
@@ -12,9 +13,39 @@ import { Location } from "./location.ts";
  * @example
  * ```ts
  * import { RecordDiscrepancy } from "./snapshot_environments.ts";
- * RecordDiscrepancy.parse({ path: "torch/__init__.py", kind: "hash-mismatch" });
+ * const changed: RecordDiscrepancy = RecordDiscrepancy.parse({
+ *   path: "torch/__init__.py",
+ *   kind: "hash-mismatch",
+ * });
  * ```
  */
+export interface RecordDiscrepancy {
+  /** As written in RECORD (or found on disk, for unrecorded files). */
+  path: string;
+  /**
+   * unrecorded: a .py file or executable inside the distribution's directories that RECORD does
+   * not list; unhashed: listed without a hash (RECORD itself and __pycache__ are expected and not
+   * reported); escapes-environment: a path that leaves the environment, refused and never read.
+   */
+  kind:
+    | "hash-mismatch"
+    | "size-mismatch"
+    | "missing"
+    | "unrecorded"
+    | "unhashed"
+    | "unknown-algorithm"
+    | "escapes-environment"
+    | "unreadable"
+    | "malformed-entry";
+  /** sha256=<urlsafe-b64> or size, from RECORD. */
+  expected?: string;
+  /** What the file on disk has instead. */
+  actual?: string;
+  /** Line of the RECORD entry. */
+  line?: number;
+}
+
+/** @ignore The zod schema of {@linkcode RecordDiscrepancy}. */
 export const RecordDiscrepancy = z.object({
   path: z.string().describe("As written in RECORD (or found on disk, for unrecorded files)"),
   kind: z.enum([
@@ -37,8 +68,7 @@ export const RecordDiscrepancy = z.object({
   actual: z.string().optional(),
   line: z.number().int().min(1).optional().describe("Line of the RECORD entry"),
 });
-/** One file of an installed distribution whose state differs from its RECORD. */
-export type RecordDiscrepancy = z.infer<typeof RecordDiscrepancy>;
+type _RecordDiscrepancy = Assert<Same<z.output<typeof RecordDiscrepancy>, RecordDiscrepancy>>;
 
 /**
  * A distribution installed in an environment (one `*.dist-info`).
@@ -46,9 +76,38 @@ export type RecordDiscrepancy = z.infer<typeof RecordDiscrepancy>;
  * @example
  * ```ts
  * import { Distribution } from "./snapshot_environments.ts";
- * Distribution.parse({ name: "numpy", version: "1.26.4", location: { file: ".venv/lib/python3.11/site-packages/numpy-1.26.4.dist-info/METADATA" } });
+ * const numpy: Distribution = Distribution.parse({
+ *   name: "numpy",
+ *   version: "1.26.4",
+ *   location: { file: ".venv/lib/python3.11/site-packages/numpy-1.26.4.dist-info/METADATA" },
+ * });
  * ```
  */
+export interface Distribution {
+  /** The name, as METADATA writes it. Never empty. */
+  name: string;
+  /** The version, as METADATA writes it. */
+  version: string;
+  /** The INSTALLER file's content (pip, uv…). */
+  installer?: string;
+  /** A REQUESTED file is present: installed by name, not as a dependency. */
+  requested?: boolean;
+  /** PEP 610 direct_url.json. */
+  directUrl?: Record<string, unknown>;
+  /** Absent when RECORD was not verified (or the distribution has none). */
+  record?: {
+    /** Rows in RECORD. */
+    entries: number;
+    /** Files whose hash and size matched. */
+    verifiedFiles: number;
+    /** Files that differ from RECORD. */
+    discrepancies: RecordDiscrepancy[];
+  };
+  /** The .dist-info directory's METADATA. */
+  location: Location;
+}
+
+/** @ignore The zod schema of {@linkcode Distribution}. */
 export const Distribution = z.object({
   name: z.string().min(1),
   version: z.string(),
@@ -62,8 +121,7 @@ export const Distribution = z.object({
   }).optional().describe("Absent when RECORD was not verified (or the distribution has none)"),
   location: Location.describe("The .dist-info directory's METADATA"),
 });
-/** A distribution installed in an environment. */
-export type Distribution = z.infer<typeof Distribution>;
+type _Distribution = Assert<Same<z.output<typeof Distribution>, Distribution>>;
 
 /**
  * A `.pth` file in site-packages: Python runs its `import` lines at every interpreter start.
@@ -71,17 +129,31 @@ export type Distribution = z.infer<typeof Distribution>;
  * @example
  * ```ts
  * import { StartupFile } from "./snapshot_environments.ts";
- * StartupFile.parse({ path: ".venv/lib/python3.11/site-packages/x.pth", executesCode: true });
+ * const pth: StartupFile = StartupFile.parse({
+ *   path: ".venv/lib/python3.11/site-packages/x.pth",
+ *   executesCode: true,
+ * });
  * ```
  */
+export interface StartupFile {
+  /** The file's path. */
+  path: string;
+  /** Has lines starting with `import`, which Python executes. */
+  executesCode: boolean;
+  /** The distribution whose RECORD lists it. */
+  owner?: string;
+  /** First executing line. */
+  line?: number;
+}
+
+/** @ignore The zod schema of {@linkcode StartupFile}. */
 export const StartupFile = z.object({
   path: z.string(),
   executesCode: z.boolean().describe("Has lines starting with `import`, which Python executes"),
   owner: z.string().optional().describe("The distribution whose RECORD lists it"),
   line: z.number().int().min(1).optional().describe("First executing line"),
 });
-/** A `.pth` file in site-packages. */
-export type StartupFile = z.infer<typeof StartupFile>;
+type _StartupFile = Assert<Same<z.output<typeof StartupFile>, StartupFile>>;
 
 /**
  * A Python environment found in or for the project.
@@ -89,12 +161,38 @@ export type StartupFile = z.infer<typeof StartupFile>;
  * @example
  * ```ts
  * import { Environment } from "./snapshot.ts";
- * Environment.parse({
+ * const venv: Environment = Environment.parse({
  *   path: ".venv", kind: "venv", includeSystemSitePackages: false, distributions: [],
  *   location: { file: ".venv/pyvenv.cfg" },
  * });
  * ```
  */
+export interface Environment {
+  /** Directory relative to the project root, or '~/…' / absolute. */
+  path: string;
+  /** What kind of environment it is. */
+  kind: "venv" | "conda" | "system";
+  /** venv, virtualenv, uv, conda… as the environment says. */
+  creator?: string;
+  /** The environment also sees the base interpreter's site-packages. */
+  includeSystemSitePackages: boolean;
+  /** The Python version it was created with. */
+  pythonVersion?: string;
+  /** The base interpreter's directory (pyvenv.cfg `home`). */
+  home?: string;
+  /** The base interpreter carries a PEP 668 EXTERNALLY-MANAGED marker. */
+  externallyManaged?: boolean;
+  /** Site-packages directories read. */
+  sitePackages?: string[];
+  /** .pth files in site-packages. */
+  startupFiles?: StartupFile[];
+  /** The distributions installed in it. */
+  distributions: Distribution[];
+  /** Where the environment is described (pyvenv.cfg). */
+  location: Location;
+}
+
+/** @ignore The zod schema of {@linkcode Environment}. */
 export const Environment = z.object({
   path: z.string().describe("Directory relative to the project root, or '~/…' / absolute"),
   kind: z.enum(["venv", "conda", "system"]),
@@ -109,5 +207,4 @@ export const Environment = z.object({
   distributions: z.array(Distribution),
   location: Location.describe("Where the environment is described (pyvenv.cfg)"),
 });
-/** A Python environment. */
-export type Environment = z.infer<typeof Environment>;
+type _Environment = Assert<Same<z.output<typeof Environment>, Environment>>;

@@ -1,9 +1,11 @@
 /**
- * Snapshot facts about models (references in code, files on disk, signatures) and MLOps services.
+ * Snapshot facts about models: references in code and config, deserialising calls, and model
+ * files on disk.
  *
  * @module
  */
 import { z } from "zod";
+import type { Assert, Same } from "./_same_type.ts";
 import { Location } from "./location.ts";
 
 /**
@@ -12,12 +14,40 @@ import { Location } from "./location.ts";
  * @example
  * ```ts
  * import { ModelReference } from "./snapshot.ts";
- * ModelReference.parse({
+ * const bert: ModelReference = ModelReference.parse({
  *   hub: "huggingface", repoId: "bert-base-uncased", loader: "from_pretrained",
  *   location: { file: "train.py", line: 3 },
  * });
  * ```
  */
+export interface ModelReference {
+  /** The hub it is loaded from. */
+  hub: "huggingface" | "torch-hub";
+  /** 'publisher/name', or 'name' for legacy canonical models. Never empty. */
+  repoId: string;
+  /** The publisher part of `repoId`. */
+  publisher?: string;
+  /** revision= as written, absent when not given. */
+  revision?: string;
+  /** revision= given but not a literal. */
+  revisionDynamic?: boolean;
+  /** trust_remote_code= as written: a literal boolean, or 'dynamic' when computed. */
+  trustRemoteCode?: boolean | "dynamic";
+  /** use_safetensors= as written: a literal boolean, or 'dynamic' when computed. */
+  useSafetensors?: boolean | "dynamic";
+  /** When the model id is computed at run time: the expression as written (repoId is then '?'). */
+  unresolved?: string;
+  /** An environment variable that replaces this id at run time (the id is its default). */
+  overridable?: string;
+  /** diffusers custom_pipeline= : pipeline code fetched from the Hub or GitHub and run. */
+  customPipeline?: string;
+  /** The call, e.g. 'AutoModel.from_pretrained', or 'config:<key>'. */
+  loader: string;
+  /** Where it is loaded. */
+  location: Location;
+}
+
+/** @ignore The zod schema of {@linkcode ModelReference}. */
 export const ModelReference = z.object({
   hub: z.enum(["huggingface", "torch-hub"]),
   repoId: z.string().min(1).describe("'publisher/name', or 'name' for legacy canonical models"),
@@ -38,8 +68,7 @@ export const ModelReference = z.object({
   loader: z.string().describe("The call, e.g. 'AutoModel.from_pretrained', or 'config:<key>'"),
   location: Location,
 });
-/** A model the project loads from a hub. */
-export type ModelReference = z.infer<typeof ModelReference>;
+type _ModelReference = Assert<Same<z.output<typeof ModelReference>, ModelReference>>;
 
 /**
  * A call in the project's code that deserialises a model or data file, with the options that
@@ -48,9 +77,25 @@ export type ModelReference = z.infer<typeof ModelReference>;
  * @example
  * ```ts
  * import { LoaderCall } from "./snapshot_models.ts";
- * LoaderCall.parse({ call: "torch.load", options: {}, location: { file: "serve.py", line: 4 } });
+ * const call: LoaderCall = LoaderCall.parse({
+ *   call: "torch.load",
+ *   options: { weights_only: true },
+ *   location: { file: "serve.py", line: 4 },
+ * });
  * ```
  */
+export interface LoaderCall {
+  /** Canonical name: torch.load, pickle.load, numpy.load, joblib.load… */
+  call: string;
+  /** The callee as written, when it differs (np.load). */
+  written?: string;
+  /** Keyword options that matter, as literal booleans or 'dynamic'; absent = not given. */
+  options: Record<string, boolean | "dynamic">;
+  /** Where the call is. */
+  location: Location;
+}
+
+/** @ignore The zod schema of {@linkcode LoaderCall}. */
 export const LoaderCall = z.object({
   call: z.string().describe("Canonical name: torch.load, pickle.load, numpy.load, joblib.load…"),
   written: z.string().optional().describe("The callee as written, when it differs (np.load)"),
@@ -58,8 +103,7 @@ export const LoaderCall = z.object({
     .describe("Keyword options that matter, as literal booleans or 'dynamic'; absent = not given"),
   location: Location,
 });
-/** A call that deserialises a file. */
-export type LoaderCall = z.infer<typeof LoaderCall>;
+type _LoaderCall = Assert<Same<z.output<typeof LoaderCall>, LoaderCall>>;
 
 /**
  * A Python global a pickle imports (module + qualified name).
@@ -67,12 +111,19 @@ export type LoaderCall = z.infer<typeof LoaderCall>;
  * @example
  * ```ts
  * import { PickleGlobal } from "./snapshot_models.ts";
- * PickleGlobal.parse({ module: "builtins", name: "eval" });
+ * const imported: PickleGlobal = PickleGlobal.parse({ module: "builtins", name: "eval" });
  * ```
  */
+export interface PickleGlobal {
+  /** The module, e.g. `builtins`. */
+  module: string;
+  /** The qualified name inside it, e.g. `eval`. */
+  name: string;
+}
+
+/** @ignore The zod schema of {@linkcode PickleGlobal}. */
 export const PickleGlobal = z.object({ module: z.string(), name: z.string() });
-/** A Python global a pickle imports. */
-export type PickleGlobal = z.infer<typeof PickleGlobal>;
+type _PickleGlobal = Assert<Same<z.output<typeof PickleGlobal>, PickleGlobal>>;
 
 /**
  * Something inside a model file that the loading stack follows besides pickle imports: a Keras
@@ -82,9 +133,23 @@ export type PickleGlobal = z.infer<typeof PickleGlobal>;
  * @example
  * ```ts
  * import { EmbeddedItem } from "./snapshot_models.ts";
- * EmbeddedItem.parse({ kind: "external-data", value: "../../etc/passwd", where: "weight" });
+ * const item: EmbeddedItem = EmbeddedItem.parse({
+ *   kind: "external-data",
+ *   value: "../../etc/passwd",
+ *   where: "weight",
+ * });
  * ```
  */
+export interface EmbeddedItem {
+  /** What it is. */
+  kind: "keras-lambda" | "keras-module" | "chat-template" | "external-data";
+  /** Layer name (lambda), module.class (module), template text, or the external path. */
+  value: string;
+  /** Member, metadata key or tensor it was found in. */
+  where?: string;
+}
+
+/** @ignore The zod schema of {@linkcode EmbeddedItem}. */
 export const EmbeddedItem = z.object({
   kind: z.enum(["keras-lambda", "keras-module", "chat-template", "external-data"]),
   value: z.string().describe(
@@ -92,8 +157,7 @@ export const EmbeddedItem = z.object({
   ),
   where: z.string().optional().describe("Member, metadata key or tensor it was found in"),
 });
-/** Something a model file's loader follows besides pickle imports. */
-export type EmbeddedItem = z.infer<typeof EmbeddedItem>;
+type _EmbeddedItem = Assert<Same<z.output<typeof EmbeddedItem>, EmbeddedItem>>;
 
 /**
  * A model file on disk, identified by content.
@@ -101,9 +165,50 @@ export type EmbeddedItem = z.infer<typeof EmbeddedItem>;
  * @example
  * ```ts
  * import { Artifact } from "./snapshot.ts";
- * Artifact.parse({ path: "models/clf.pkl", format: "pickle", size: 120, globals: [], issues: [] });
+ * const file: Artifact = Artifact.parse({
+ *   path: "models/clf.pkl",
+ *   format: "pickle",
+ *   size: 120,
+ *   globals: [],
+ *   issues: [],
+ * });
  * ```
  */
+export interface Artifact {
+  /** Path relative to the project root. Never empty. */
+  path: string;
+  /** The format its content was recognised as. */
+  format:
+    | "pickle"
+    | "pytorch-zip"
+    | "pytorch-legacy"
+    | "joblib"
+    | "npy"
+    | "npy-pickle"
+    | "npz"
+    | "safetensors"
+    | "onnx"
+    | "gguf"
+    | "keras"
+    | "unknown";
+  /** Size in bytes. */
+  size: number;
+  /** Hex sha256 of the content, when hashed. */
+  sha256?: string;
+  /** Globals imported by embedded pickles. */
+  globals: PickleGlobal[];
+  /** Code and references the loader follows besides pickle imports (default empty). */
+  embedded: EmbeddedItem[];
+  /**
+   * Why the file could not be read completely (damage, limits, unsupported encodings); a
+   * non-empty list means the file was not fully scanned.
+   */
+  issues: string[];
+  /** 'content' when the project walk recognised the file by sniffing its first bytes. */
+  foundBy?: "name" | "content";
+}
+
+/** @ignore The zod schema of {@linkcode Artifact}. */
 export const Artifact = z.object({
   path: z.string().min(1),
   format: z.enum([
@@ -134,109 +239,4 @@ export const Artifact = z.object({
     "'content' when the project walk recognised the file by sniffing its first bytes",
   ),
 });
-/** A model file on disk. */
-export type Artifact = z.infer<typeof Artifact>;
-
-/**
- * One file found under a signed model path, with the digests the signature's serialization needs,
- * computed at collect time. Nothing here is taken from the (unverified) signature itself.
- *
- * @example
- * ```ts
- * import { SignedFile } from "./snapshot_models.ts";
- * SignedFile.parse({ path: "weights/model.safetensors", kind: "file", size: 4, sha256: "ab" });
- * ```
- */
-export const SignedFile = z.object({
-  path: z.string().min(1).describe(
-    "POSIX path relative to the model path ('.' when the model is one file)",
-  ),
-  kind: z.enum(["file", "symlink", "other"]).describe(
-    "'symlink': a symbolic link (its target's content is hashed when it is a regular file " +
-      "inside the project root); 'other': a FIFO, device or socket, never opened",
-  ),
-  size: z.number().int().min(0).optional(),
-  sha256: z.string().optional().describe("Hex digest of the whole content"),
-  shards: z.array(z.object({
-    start: z.number().int().min(0),
-    end: z.number().int().min(0),
-    sha256: z.string(),
-  })).optional().describe("Digests of [start, end) ranges, for the 'shards' serialization"),
-  error: z.string().optional().describe("Why the file could not be hashed"),
-});
-/** One file under a signed model path. */
-export type SignedFile = z.infer<typeof SignedFile>;
-
-/**
- * A model signature (OpenSSF Model Signing `model.sig`, a Sigstore bundle) and the files on disk
- * under the model path it covers, hashed at collect time. The bundle is recorded as parsed and is
- * not trusted: checks verify it cryptographically (pure computation) before reading its claims.
- *
- * @example
- * ```ts
- * import { Signature } from "./snapshot_models.ts";
- * Signature.parse({
- *   path: "models/bert/model.sig",
- *   format: "application/vnd.dev.sigstore.bundle.v0.3+json",
- *   modelPath: "models/bert",
- *   bundle: {},
- *   files: [],
- * });
- * ```
- */
-export const Signature = z.object({
-  path: z.string().min(1).describe("The signature file, relative to the project root"),
-  format: z.string().describe(
-    "The bundle's mediaType, or 'unknown' when the file is not a Sigstore bundle",
-  ),
-  modelPath: z.string().describe(
-    "Directory or file the signature covers, relative to the project root ('.' for the root)",
-  ),
-  modelKind: z.enum(["directory", "file"]).default("directory"),
-  bundle: z.unknown().describe("The bundle as parsed JSON (undefined when unreadable)"),
-  files: z.array(SignedFile).describe("Every entry under modelPath, sorted by path"),
-  truncated: z.boolean().default(false).describe(
-    "True when the file walk stopped at a limit, so `files` is incomplete",
-  ),
-  issues: z.array(z.string()).default([]).describe(
-    "Why the signature or the model path could not be read completely",
-  ),
-});
-/** A model signature bundle and the files it may cover. */
-export type Signature = z.infer<typeof Signature>;
-
-/**
- * An MLOps service definition (compose service, Kubernetes container, Dockerfile CMD…).
- *
- * @example
- * ```ts
- * import { Service } from "./snapshot_models.ts";
- * Service.parse({ kind: "mlflow", bind: "0.0.0.0:5000", secrets: [], location: { file: "compose.yaml", line: 4 } });
- * ```
- */
-export const Service = z.object({
-  kind: z.string().describe("e.g. 'mlflow', 'jupyter', 'tensorboard'"),
-  bind: z.string().optional(),
-  authentication: z.boolean().optional(),
-  secrets: z.array(z.object({ name: z.string(), location: Location })),
-  location: Location,
-});
-/** An MLOps service definition. */
-export type Service = z.infer<typeof Service>;
-
-/**
- * One CODEOWNERS rule.
- *
- * @example
- * ```ts
- * import { OwnerRule } from "./snapshot_models.ts";
- * OwnerRule.parse({ pattern: "requirements*.txt", owners: ["@ml-platform"], location: { file: "CODEOWNERS", line: 1 } });
- * ```
- */
-export const OwnerRule = z.object({
-  pattern: z.string(),
-  owners: z.array(z.string()),
-  location: Location,
-});
-/** One CODEOWNERS rule. */
-export type OwnerRule = z.infer<typeof OwnerRule>;
+type _Artifact = Assert<Same<z.output<typeof Artifact>, Artifact>>;

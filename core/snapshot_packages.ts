@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Assert, Same } from "./_same_type.ts";
 import { Location } from "./location.ts";
 
 /**
@@ -12,12 +13,14 @@ import { Location } from "./location.ts";
  * @example
  * ```ts
  * import { Ecosystem } from "./snapshot_packages.ts";
- * Ecosystem.parse("conda");
+ * const ecosystem: Ecosystem = Ecosystem.parse("conda");
  * ```
  */
+export type Ecosystem = "pypi" | "conda";
+
+/** @ignore The zod schema of {@linkcode Ecosystem}. */
 export const Ecosystem = z.enum(["pypi", "conda"]);
-/** Package ecosystem. */
-export type Ecosystem = z.infer<typeof Ecosystem>;
+type _Ecosystem = Assert<Same<z.output<typeof Ecosystem>, Ecosystem>>;
 
 /**
  * Where a package comes from. `index` means "resolved through the configured indexes"; `url` is
@@ -26,9 +29,49 @@ export type Ecosystem = z.infer<typeof Ecosystem>;
  * @example
  * ```ts
  * import { PackageSource } from "./snapshot.ts";
- * PackageSource.parse({ kind: "vcs", vcs: "git", url: "https://github.com/org/repo", ref: "v1" });
+ * const source: PackageSource = PackageSource.parse({
+ *   kind: "vcs",
+ *   vcs: "git",
+ *   url: "https://github.com/org/repo",
+ *   ref: "v1",
+ * });
  * ```
  */
+export type PackageSource =
+  | {
+    /** Resolved through the configured indexes. */
+    kind: "index";
+    /** The index it resolves from, when known (redacted). */
+    url?: string;
+    /** The named index it is routed to (uv, Poetry, Pipfile). */
+    name?: string;
+  }
+  | {
+    /** Fetched from a version-control repository. */
+    kind: "vcs";
+    /** The version-control system. */
+    vcs: "git" | "hg" | "svn" | "bzr";
+    /** The repository URL (redacted). */
+    url: string;
+    /** Branch, tag or commit as written. */
+    ref?: string;
+    /** Resolved full commit id, when a lock records it. */
+    commit?: string;
+  }
+  | {
+    /** A direct URL to an archive or wheel. */
+    kind: "url";
+    /** The URL (redacted). */
+    url: string;
+  }
+  | {
+    /** A local directory or file. */
+    kind: "path";
+    /** The path as written. */
+    path: string;
+  };
+
+/** @ignore The zod schema of {@linkcode PackageSource}. */
 export const PackageSource = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("index"),
@@ -45,8 +88,7 @@ export const PackageSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("url"), url: z.string() }),
   z.object({ kind: z.literal("path"), path: z.string() }),
 ]);
-/** Where a package comes from. */
-export type PackageSource = z.infer<typeof PackageSource>;
+type _PackageSource = Assert<Same<z.output<typeof PackageSource>, PackageSource>>;
 
 /**
  * What kind of declaration a package entry is: `manifest` is an abstract requirement (pyproject,
@@ -56,12 +98,14 @@ export type PackageSource = z.infer<typeof PackageSource>;
  * @example
  * ```ts
  * import { DeclarationLayer } from "./snapshot.ts";
- * DeclarationLayer.parse("lock");
+ * const layer: DeclarationLayer = DeclarationLayer.parse("lock");
  * ```
  */
+export type DeclarationLayer = "manifest" | "requirements" | "constraint" | "lock";
+
+/** @ignore The zod schema of {@linkcode DeclarationLayer}. */
 export const DeclarationLayer = z.enum(["manifest", "requirements", "constraint", "lock"]);
-/** What kind of declaration a package entry is. */
-export type DeclarationLayer = z.infer<typeof DeclarationLayer>;
+type _DeclarationLayer = Assert<Same<z.output<typeof DeclarationLayer>, DeclarationLayer>>;
 
 /**
  * One dependency declaration: a requirements line, a pyproject entry or a lock entry.
@@ -69,7 +113,7 @@ export type DeclarationLayer = z.infer<typeof DeclarationLayer>;
  * @example
  * ```ts
  * import { Package } from "./snapshot.ts";
- * Package.parse({
+ * const torch: Package = Package.parse({
  *   ecosystem: "pypi", name: "torch", version: "2.3.1", specifier: "==2.3.1",
  *   extras: [], hashes: ["sha256:" + "a".repeat(64)], source: { kind: "index" },
  *   layer: "requirements", direct: true, editable: false, groups: [],
@@ -77,6 +121,40 @@ export type DeclarationLayer = z.infer<typeof DeclarationLayer>;
  * });
  * ```
  */
+export interface Package {
+  /** The ecosystem it belongs to. */
+  ecosystem: Ecosystem;
+  /** PEP 503-normalised name. Never empty. */
+  name: string;
+  /** Name as written, when it differs. */
+  displayName?: string;
+  /** Exact version when pinned with == (no wildcard) or ===. */
+  version?: string;
+  /** Version specifier as written, '' when none. */
+  specifier: string;
+  /** Extras asked for (`torch[cuda]`). */
+  extras: string[];
+  /** PEP 508 environment markers, as written. */
+  markers?: string;
+  /** 'algorithm:hexdigest' entries. */
+  hashes: string[];
+  /** Where it comes from. */
+  source: PackageSource;
+  /** What kind of declaration this is. */
+  layer: DeclarationLayer;
+  /** Declared by the project rather than pulled in transitively. */
+  direct: boolean;
+  /** An editable install (`-e`). */
+  editable: boolean;
+  /** Optional-dependency extras or dependency groups. */
+  groups: string[];
+  /** Conda platforms a lock entry is for. */
+  platforms?: string[];
+  /** Where it is declared; at least one. */
+  locations: Location[];
+}
+
+/** @ignore The zod schema of {@linkcode Package}. */
 export const Package = z.object({
   ecosystem: Ecosystem,
   name: z.string().min(1).describe("PEP 503-normalised name"),
@@ -94,8 +172,7 @@ export const Package = z.object({
   platforms: z.array(z.string()).optional().describe("Conda platforms a lock entry is for"),
   locations: z.array(Location).min(1),
 });
-/** One dependency declaration. */
-export type Package = z.infer<typeof Package>;
+type _Package = Assert<Same<z.output<typeof Package>, Package>>;
 
 /**
  * How an index is used.
@@ -103,9 +180,18 @@ export type Package = z.infer<typeof Package>;
  * @example
  * ```ts
  * import { IndexRole } from "./snapshot_packages.ts";
- * IndexRole.parse("extra");
+ * const role: IndexRole = IndexRole.parse("extra");
  * ```
  */
+export type IndexRole =
+  | "primary"
+  | "extra"
+  | "find-links"
+  | "explicit"
+  | "supplemental"
+  | "conda-channel";
+
+/** @ignore The zod schema of {@linkcode IndexRole}. */
 export const IndexRole = z.enum([
   "primary",
   "extra",
@@ -114,8 +200,7 @@ export const IndexRole = z.enum([
   "supplemental",
   "conda-channel",
 ]);
-/** How an index is used. */
-export type IndexRole = z.infer<typeof IndexRole>;
+type _IndexRole = Assert<Same<z.output<typeof IndexRole>, IndexRole>>;
 
 /**
  * The installer a piece of configuration belongs to: it decides how several indexes combine.
@@ -123,12 +208,14 @@ export type IndexRole = z.infer<typeof IndexRole>;
  * @example
  * ```ts
  * import { InstallerTool } from "./snapshot_packages.ts";
- * InstallerTool.parse("uv");
+ * const tool: InstallerTool = InstallerTool.parse("uv");
  * ```
  */
+export type InstallerTool = "pip" | "uv" | "poetry" | "pdm" | "pipenv" | "conda";
+
+/** @ignore The zod schema of {@linkcode InstallerTool}. */
 export const InstallerTool = z.enum(["pip", "uv", "poetry", "pdm", "pipenv", "conda"]);
-/** The installer a piece of configuration belongs to. */
-export type InstallerTool = z.infer<typeof InstallerTool>;
+type _InstallerTool = Assert<Same<z.output<typeof InstallerTool>, InstallerTool>>;
 
 /**
  * A package index, find-links location or conda channel the project configures. Credentials in
@@ -137,9 +224,29 @@ export type InstallerTool = z.infer<typeof InstallerTool>;
  * @example
  * ```ts
  * import { Index } from "./snapshot.ts";
- * Index.parse({ url: "https://pypi.org/simple", role: "primary", location: { file: "pip.conf" } });
+ * const index: Index = Index.parse({
+ *   url: "https://pypi.org/simple",
+ *   role: "primary",
+ *   location: { file: "pip.conf" },
+ * });
  * ```
  */
+export interface Index {
+  /** The URL, redacted. Never empty. */
+  url: string;
+  /** How it is used. */
+  role: IndexRole;
+  /** Its name, where the configuration names indexes (uv, Poetry, Pipfile). */
+  name?: string;
+  /** The URL carried credentials (shown redacted). */
+  credentials?: boolean;
+  /** The installer whose configuration names this index. */
+  tool?: InstallerTool;
+  /** Where it is configured. */
+  location: Location;
+}
+
+/** @ignore The zod schema of {@linkcode Index}. */
 export const Index = z.object({
   url: z.string().min(1),
   role: IndexRole,
@@ -148,8 +255,7 @@ export const Index = z.object({
   tool: InstallerTool.optional().describe("The installer whose configuration names this index"),
   location: Location,
 });
-/** A configured package index. */
-export type Index = z.infer<typeof Index>;
+type _Index = Assert<Same<z.output<typeof Index>, Index>>;
 
 /**
  * An installer setting that bears on supply-chain safety. Readers use one canonical `name` for the
@@ -161,13 +267,26 @@ export type Index = z.infer<typeof Index>;
  * @example
  * ```ts
  * import { InstallerSetting } from "./snapshot.ts";
- * InstallerSetting.parse({ name: "trusted-host", value: "pypi.internal", location: { file: "r.txt", line: 2 } });
+ * const setting: InstallerSetting = InstallerSetting.parse({
+ *   name: "trusted-host",
+ *   value: "pypi.internal",
+ *   location: { file: "r.txt", line: 2 },
+ * });
  * ```
  */
+export interface InstallerSetting {
+  /** Option name without dashes, e.g. 'trusted-host'. Never empty. */
+  name: string;
+  /** Its value, for options that take one. */
+  value?: string;
+  /** Where it is set. */
+  location: Location;
+}
+
+/** @ignore The zod schema of {@linkcode InstallerSetting}. */
 export const InstallerSetting = z.object({
   name: z.string().min(1).describe("Option name without dashes, e.g. 'trusted-host'"),
   value: z.string().optional(),
   location: Location,
 });
-/** An installer setting. */
-export type InstallerSetting = z.infer<typeof InstallerSetting>;
+type _InstallerSetting = Assert<Same<z.output<typeof InstallerSetting>, InstallerSetting>>;

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Assert, Same } from "./_same_type.ts";
 
 /**
  * One release of a package as an index reports it.
@@ -11,9 +12,40 @@ import { z } from "zod";
  * @example
  * ```ts
  * import { Release } from "./snapshot_registry.ts";
- * Release.parse({ version: "2.3.1", uploadedAt: "2024-06-05T00:00:00Z", yanked: false });
+ * const release: Release = Release.parse({
+ *   version: "2.3.1",
+ *   uploadedAt: "2024-06-05T00:00:00Z",
+ *   yanked: false,
+ * });
  * ```
  */
+export interface Release {
+  /** The version. */
+  version: string;
+  /** Upload time of its first file (ISO 8601). */
+  uploadedAt?: string;
+  /** Yanked (PEP 592). */
+  yanked: boolean;
+  /** Why it was yanked, when the index says. */
+  yankedReason?: string;
+  /** Its files carry PEP 740 attestations. */
+  attested?: boolean;
+  /** Trusted-publisher repository of the attestation. */
+  publisher?: string;
+  /** The release's distribution files, when the index lists them. */
+  files?: {
+    /** The file name (`torch-2.3.1-cp311-…whl`). */
+    filename: string;
+    /** Its sha256, as the index reports it. */
+    sha256?: string;
+    /** Upload time (ISO 8601). */
+    uploadedAt?: string;
+    /** This file is yanked. */
+    yanked?: boolean;
+  }[];
+}
+
+/** @ignore The zod schema of {@linkcode Release}. */
 export const Release = z.object({
   version: z.string(),
   uploadedAt: z.string().optional().describe("ISO 8601"),
@@ -28,8 +60,7 @@ export const Release = z.object({
     yanked: z.boolean().optional(),
   })).optional().describe("The release's distribution files, when the index lists them"),
 });
-/** One release of a package. */
-export type Release = z.infer<typeof Release>;
+type _Release = Assert<Same<z.output<typeof Release>, Release>>;
 
 /**
  * A known vulnerability affecting a package version (OSV).
@@ -37,9 +68,46 @@ export type Release = z.infer<typeof Release>;
  * @example
  * ```ts
  * import { Advisory } from "./snapshot_registry.ts";
- * Advisory.parse({ id: "PYSEC-2024-1", aliases: [], package: "torch", version: "2.3.1", severity: "high", fixed: ["2.4.0"] });
+ * const advisory: Advisory = Advisory.parse({
+ *   id: "PYSEC-2024-1", aliases: [], package: "torch", version: "2.3.1", severity: "high",
+ *   fixed: ["2.4.0"],
+ * });
  * ```
  */
+export interface Advisory {
+  /** The advisory id (`PYSEC-…`, `GHSA-…`). */
+  id: string;
+  /** Other ids of the same vulnerability (CVE…). */
+  aliases: string[];
+  /** The affected package (PEP 503-normalised). */
+  package: string;
+  /** The affected version the project uses. */
+  version: string;
+  /** One-line summary. */
+  summary?: string;
+  /** Severity, from the CVSS score or the database. */
+  severity: "low" | "moderate" | "high" | "critical" | "unknown";
+  /** Versions that fix it. */
+  fixed: string[];
+  /** CVSS score behind the severity (0 to 10). */
+  score?: number;
+  /** CVSS vector behind the severity. */
+  vector?: string;
+  /** What the severity was taken from. */
+  severitySource?: "cvss_v3" | "cvss_v4" | "database_specific";
+  /** Why the severity is unknown. */
+  severityReason?: string;
+  /** Publication time (ISO 8601). */
+  published?: string;
+  /** Last modification time (ISO 8601). */
+  modified?: string;
+  /** Links to read. */
+  references?: string[];
+  /** Where the record came from: the OSV API base URL, or the offline database's path and digest. */
+  database?: string;
+}
+
+/** @ignore The zod schema of {@linkcode Advisory}. */
 export const Advisory = z.object({
   id: z.string(),
   aliases: z.array(z.string()),
@@ -59,8 +127,94 @@ export const Advisory = z.object({
     "Where the record came from: the OSV API base URL, or the offline database's path and digest",
   ),
 });
-/** A known vulnerability affecting a package version. */
-export type Advisory = z.infer<typeof Advisory>;
+type _Advisory = Assert<Same<z.output<typeof Advisory>, Advisory>>;
+
+/**
+ * What a Python package index says about one package name.
+ *
+ * @example
+ * ```ts
+ * import type { PypiProject } from "./snapshot_registry.ts";
+ * const torch: PypiProject = { name: "torch", found: true, latest: "2.3.1", releases: [] };
+ * ```
+ */
+export interface PypiProject {
+  /** PEP 503-normalised name. */
+  name: string;
+  /** Base URL the facts came from (redacted). */
+  index?: string;
+  /** False when the index does not know the name (default true). */
+  found: boolean;
+  /** Newest stable (non-pre-release, not yanked) version. */
+  latest?: string;
+  /** Its releases. */
+  releases: Release[];
+}
+
+/**
+ * What the Hugging Face Hub says about one model repository at one revision.
+ *
+ * @example
+ * ```ts
+ * import type { HubRepository } from "./snapshot_registry.ts";
+ * const bert: HubRepository = { repoId: "google-bert/bert-base-uncased", found: true, sha: "86b5e09" };
+ * ```
+ */
+export interface HubRepository {
+  /** `publisher/name`, or `name` for legacy canonical models. */
+  repoId: string;
+  /** The revision asked for (default: main). */
+  revision?: string;
+  /** False when the Hub answers 404 (default true). */
+  found: boolean;
+  /** The repository's owner. */
+  author?: string;
+  /** Commit the revision resolved to. */
+  sha?: string;
+  /** Last modification time (ISO 8601). */
+  lastModified?: string;
+  /** false, 'auto' or 'manual'. */
+  gated?: boolean | string;
+  /** A private repository. */
+  private?: boolean;
+  /** Disabled by the Hub. */
+  disabled?: boolean;
+  /** File names at that revision. */
+  files?: string[];
+}
+
+/**
+ * The PEP 740 provenance PyPI's Integrity API serves for one locked file.
+ *
+ * @example
+ * ```ts
+ * import type { FileProvenance } from "./snapshot_registry.ts";
+ * const none: FileProvenance = {
+ *   name: "torch",
+ *   version: "2.3.1",
+ *   filename: "torch-2.3.1-cp311-cp311-manylinux1_x86_64.whl",
+ *   url: "https://pypi.org/integrity/torch/2.3.1/torch-2.3.1-cp311-cp311-manylinux1_x86_64.whl/provenance",
+ *   provenance: null,
+ * };
+ * ```
+ */
+export interface FileProvenance {
+  /** PEP 503-normalised package name. */
+  name: string;
+  /** The version. */
+  version: string;
+  /** The distribution file. */
+  filename: string;
+  /** Digest the project pins for this file. */
+  sha256?: string;
+  /** Integrity API URL asked (redacted). */
+  url: string;
+  /**
+   * The PEP 740 provenance object as served (null: the index has none). Not trusted: checks
+   * verify its attestation bundles.
+   */
+  provenance: unknown;
+}
 
 /**
  * Registry facts added by enrichment (online, cached), each list keyed by its own fields.
@@ -68,9 +222,21 @@ export type Advisory = z.infer<typeof Advisory>;
  * @example
  * ```ts
  * import { RegistryData } from "./snapshot_registry.ts";
- * RegistryData.parse({ pypi: [], advisories: [], hub: [], provenance: [] });
+ * const none: RegistryData = RegistryData.parse({ pypi: [], advisories: [], hub: [], provenance: [] });
  * ```
  */
+export interface RegistryData {
+  /** Package facts from Python package indexes. */
+  pypi: PypiProject[];
+  /** Known vulnerabilities of the versions used. */
+  advisories: Advisory[];
+  /** Model repositories on the Hugging Face Hub. */
+  hub: HubRepository[];
+  /** PEP 740 provenance of locked files (PyPI Integrity API); default empty. */
+  provenance: FileProvenance[];
+}
+
+/** @ignore The zod schema of {@linkcode RegistryData}. */
 export const RegistryData = z.object({
   pypi: z.array(
     z.object({
@@ -110,8 +276,7 @@ export const RegistryData = z.object({
     }),
   ).default([]).describe("PEP 740 provenance of locked files (PyPI Integrity API)"),
 });
-/** Registry facts added by enrichment. */
-export type RegistryData = z.infer<typeof RegistryData>;
+type _RegistryData = Assert<Same<z.output<typeof RegistryData>, RegistryData>>;
 
 /**
  * Where a piece of external data came from, and as of when.
@@ -119,9 +284,35 @@ export type RegistryData = z.infer<typeof RegistryData>;
  * @example
  * ```ts
  * import { DataSource } from "./snapshot_registry.ts";
- * DataSource.parse({ name: "osv", url: "https://api.osv.dev", retrievedAt: "2026-01-01T00:00:00Z" });
+ * const osv: DataSource = DataSource.parse({
+ *   name: "osv",
+ *   url: "https://api.osv.dev",
+ *   retrievedAt: "2026-01-01T00:00:00Z",
+ * });
  * ```
  */
+export interface DataSource {
+  /** pypi, osv, osv-db, huggingface, pypi-integrity… */
+  name: string;
+  /** Base URL or database path (redacted). */
+  url?: string;
+  /** Newest fetch time among the data used (ISO 8601). */
+  retrievedAt?: string;
+  /** Network requests made. */
+  requests?: number;
+  /** Answers served from the disk cache. */
+  fromCache?: number;
+  /** Expired cached answers used because the server could not be reached. */
+  stale?: number;
+  /** Oldest fetch time among the data used. */
+  oldestRetrievedAt?: string;
+  /** ETag of a single-document source. */
+  etag?: string;
+  /** Version of a local database (e.g. newest modified time, record count and digest). */
+  version?: string;
+}
+
+/** @ignore The zod schema of {@linkcode DataSource}. */
 export const DataSource = z.object({
   name: z.string().describe("pypi, osv, osv-db, huggingface, pypi-integrity…"),
   url: z.string().optional().describe("Base URL or database path (redacted)"),
@@ -137,5 +328,4 @@ export const DataSource = z.object({
     "Version of a local database (e.g. newest modified time, record count and digest)",
   ),
 });
-/** Where a piece of external data came from. */
-export type DataSource = z.infer<typeof DataSource>;
+type _DataSource = Assert<Same<z.output<typeof DataSource>, DataSource>>;
