@@ -5,104 +5,22 @@
  * @module
  */
 import { z } from "zod";
-import type { Location, Section, Snapshot } from "./snapshot.ts";
+import type { Section, Snapshot } from "./snapshot.ts";
+import { type Family, type FindingDraft, Severity } from "./finding.ts";
+import { zodIssues } from "./issues.ts";
+
+export { atLeast, Family, Finding, type FindingDraft, Severity } from "./finding.ts";
+export { cleanZodMessage, formatKeyPath, zodIssues } from "./issues.ts";
 
 /**
- * How bad a finding is. `error` fails a policy by default.
+ * What a check receives besides the snapshot and its params.
  *
  * @example
  * ```ts
- * import { Severity } from "./check.ts";
- * Severity.parse("warning");
+ * import type { CheckContext } from "./check.ts";
+ * const context: CheckContext = { now: new Date("2026-01-01T00:00:00Z"), offline: true };
  * ```
  */
-export const Severity = z.enum(["info", "warning", "error"]);
-/** How bad a finding is. */
-export type Severity = z.infer<typeof Severity>;
-
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
-/**
- * Whether `severity` is at least `threshold`.
- *
- * @example
- * ```ts
- * import { atLeast } from "./check.ts";
- * atLeast("error", "warning"); // true
- * ```
- */
-export function atLeast(severity: Severity, threshold: Severity): boolean {
-  return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
-}
-
-/**
- * Check families, one per kind of ML06 prevention.
- *
- * @example
- * ```ts
- * import { Family } from "./check.ts";
- * Family.options.includes("hub"); // true
- * ```
- */
-export const Family = z.enum([
-  "signature",
-  "freshness",
-  "source",
-  "venv",
-  "hub",
-  "artifact",
-  "infra",
-  "review",
-  "custom",
-]);
-/** A check family. */
-export type Family = z.infer<typeof Family>;
-
-/** A finding as a check reports it; the runtime adds `check` and resolves `severity`. */
-export interface FindingDraft {
-  /** What it is about: `pkg:pypi/torch@2.3.1`, `hf:org/model`, `index:https://…`, a path. */
-  subject: string;
-  /** One sentence a person can act on. */
-  message: string;
-  /** Where in the project. */
-  location?: Location;
-  /** Facts behind the finding, for machines. */
-  evidence?: Record<string, unknown>;
-  /** How to remedy it, concretely. */
-  fix?: string;
-  /** Overrides the check's default severity for this one finding. */
-  severity?: Severity;
-}
-
-/**
- * A finding, as reported.
- *
- * @example
- * ```ts
- * import { Finding } from "./check.ts";
- * Finding.parse({ check: "venv.isolated", severity: "error", subject: "env:.venv", message: "m" });
- * ```
- */
-export const Finding = z.object({
-  check: z.string(),
-  severity: Severity,
-  subject: z.string(),
-  message: z.string(),
-  location: z.object({
-    file: z.string(),
-    line: z.number().int().min(1).optional(),
-    column: z.number().int().min(1).optional(),
-  }).optional(),
-  evidence: z.record(z.string(), z.unknown()).optional(),
-  fix: z.string().optional(),
-  fingerprint: z.string().optional().describe(
-    "Stable identity (check, subject, file, rank) for baselines and SARIF; set by the runtime",
-  ),
-});
-/** A finding, as reported. */
-export type Finding = z.infer<typeof Finding>;
-
-/** What a check receives besides the snapshot and its params. */
 export interface CheckContext {
   /** The evaluation time; checks never read the clock. */
   now: Date;
@@ -110,7 +28,18 @@ export interface CheckContext {
   offline: boolean;
 }
 
-/** A reference a check cites: a standard, an advisory, a guide. */
+/**
+ * A reference a check cites: a standard, an advisory, a guide.
+ *
+ * @example
+ * ```ts
+ * import type { Reference } from "./check.ts";
+ * const pep740: Reference = {
+ *   title: "PEP 740 – Index support for digital attestations",
+ *   url: "https://peps.python.org/pep-0740/",
+ * };
+ * ```
+ */
 export interface Reference {
   /** Title of the reference. */
   title: string;
@@ -121,6 +50,15 @@ export interface Reference {
 /**
  * What a configured check asks collection and enrichment for, beyond its `needs`: planning reads
  * these from the policy, so no pipeline code names a particular check.
+ *
+ * @example
+ * ```ts
+ * import type { CheckWants } from "./check.ts";
+ * const wants: CheckWants = {
+ *   signatures: [{ signature: "release/model.sig", model: "models/bert" }],
+ *   attestedPackages: ["torch"],
+ * };
+ * ```
  */
 export interface CheckWants {
   /** Signature files to collect and hash besides every `model.sig` (paths relative to the root). */
@@ -150,8 +88,94 @@ export function policyWants(checks: readonly ConfiguredCheck[]): Required<CheckW
   };
 }
 
-/** Everything that defines a check. */
-export interface CheckDefinition<P extends z.ZodType = z.ZodType> {
+/**
+ * A check's params schema: any zod schema fits. Tollgate validates raw params with `safeParse`
+ * (which applies defaults), and takes the params' types from the schema's Standard Schema
+ * `~standard.types` (see {@linkcode CheckParams}).
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import type { ParamsSchema } from "./check.ts";
+ * const params: ParamsSchema = z.object({ maxDays: z.number().default(30) });
+ * params.safeParse({}); // { success: true, data: { maxDays: 30 } }
+ * ```
+ */
+export interface ParamsSchema {
+  /**
+   * Validate raw params, applying defaults.
+   *
+   * @param data The params as given (from a policy file, or a factory call).
+   * @returns The params, or the issues: each with the key path and what was expected.
+   */
+  safeParse(data: unknown):
+    | { success: true; data: unknown }
+    | {
+      success: false;
+      error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> };
+    };
+  /** The Standard Schema properties (https://standardschema.dev): `types` carries the params' types. */
+  readonly "~standard": {
+    /** The input and output types; only ever read at the type level. */
+    readonly types?: { readonly input: unknown; readonly output: unknown } | undefined;
+  };
+}
+
+/**
+ * The params a check's `run` receives: the output of its params schema, defaults applied.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import type { CheckParams } from "./check.ts";
+ * const Params = z.object({ maxDays: z.number().default(30) });
+ * const params: CheckParams<typeof Params> = { maxDays: 30 };
+ * ```
+ */
+export type CheckParams<P extends ParamsSchema> = P extends
+  { readonly "~standard": { readonly types?: { readonly output: infer Output } } } ? Output
+  : unknown;
+
+/**
+ * The params a check factory accepts: the input of its params schema (fields with defaults may be
+ * left out).
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import type { CheckParamsInput } from "./check.ts";
+ * const Params = z.object({ maxDays: z.number().default(30) });
+ * const given: CheckParamsInput<typeof Params> = {};
+ * ```
+ */
+export type CheckParamsInput<P extends ParamsSchema> = P extends
+  { readonly "~standard": { readonly types?: { readonly input: infer Input } } } ? Input
+  : unknown;
+
+/**
+ * Everything that defines a check; {@linkcode defineCheck} takes one.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import type { CheckDefinition } from "./check.ts";
+ * const Params = z.object({});
+ * const definition: CheckDefinition<typeof Params> = {
+ *   id: "custom.no-packages",
+ *   title: "No packages",
+ *   description: "This project must declare no dependencies.",
+ *   family: "custom",
+ *   severity: "warning",
+ *   references: [],
+ *   params: Params,
+ *   needs: ["packages"],
+ *   remedy: "Remove them.",
+ *   run: (snapshot) =>
+ *     snapshot.packages.map((p) => ({ subject: `pkg:pypi/${p.name}`, message: "declared" })),
+ * };
+ * ```
+ */
+export interface CheckDefinition<P extends ParamsSchema = ParamsSchema> {
   /** Stable id, `family.kebab-name`. */
   id: string;
   /** A short title. */
@@ -168,19 +192,41 @@ export interface CheckDefinition<P extends z.ZodType = z.ZodType> {
   params: P;
   /** Snapshot sections it reads; missing ones make the result `error` (or `skipped` offline). */
   needs: Section[];
-  /** What it asks collection and enrichment for besides its `needs`, given its params. */
-  wants?(params: z.output<P>): CheckWants;
+  /**
+   * What it asks collection and enrichment for besides its `needs`, given its params.
+   *
+   * @param params The validated params.
+   * @returns Signature files to hash and packages whose attestations to fetch.
+   */
+  wants?(params: CheckParams<P>): CheckWants;
   /** General remedy, shown by `tollgate explain`. */
   remedy: string;
-  /** The judgement: a pure function of the snapshot. */
+  /**
+   * The judgement: a pure function of the snapshot.
+   *
+   * @param snapshot The facts (frozen).
+   * @param params The validated params.
+   * @param context The evaluation time and whether the network is off.
+   * @returns The findings.
+   */
   run(
     snapshot: Snapshot,
-    params: z.output<P>,
+    params: CheckParams<P>,
     context: CheckContext,
   ): FindingDraft[] | Promise<FindingDraft[]>;
 }
 
-/** Options set per check in a policy. */
+/**
+ * Options set per check in a policy.
+ *
+ * @example
+ * ```ts
+ * import { checks } from "../checks/mod.ts";
+ * import type { CheckOptions } from "./check.ts";
+ * const options: CheckOptions = { severity: "warning", rationale: "ML06: pin what you install" };
+ * checks.signature.hashPinned({}, options);
+ * ```
+ */
 export interface CheckOptions {
   /** Replace the severity of every finding. */
   severity?: Severity;
@@ -188,7 +234,17 @@ export interface CheckOptions {
   rationale?: string;
 }
 
-/** A check with its params resolved, ready to put in a policy. */
+/**
+ * A check with its params resolved, ready to put in a policy.
+ *
+ * @example
+ * ```ts
+ * import { checks } from "../checks/mod.ts";
+ * import type { ConfiguredCheck } from "./check.ts";
+ * const configured: ConfiguredCheck = checks.venv.isolated();
+ * configured.id; // "venv.isolated"
+ * ```
+ */
 export interface ConfiguredCheck {
   /** The check's id. */
   id: string;
@@ -200,9 +256,27 @@ export interface ConfiguredCheck {
   options: CheckOptions;
 }
 
-/** A check factory: call it with params to configure the check. */
-export interface CheckFactory<P extends z.ZodType> {
-  (params?: z.input<P>, options?: CheckOptions): ConfiguredCheck;
+/**
+ * A check factory: call it with params to configure the check.
+ *
+ * @example
+ * ```ts
+ * import { checks } from "../checks/mod.ts";
+ * import type { CheckFactory } from "./check.ts";
+ * const factory: CheckFactory = checks.source.httpsOnly;
+ * factory({}, { severity: "warning" }).options.severity; // "warning"
+ * ```
+ */
+export interface CheckFactory<P extends ParamsSchema = ParamsSchema> {
+  /**
+   * Configure the check.
+   *
+   * @param params Its params; left-out fields take their defaults.
+   * @param options Per-policy options.
+   * @returns The configured check.
+   * @throws {CheckParamsError} naming each bad key and what was expected.
+   */
+  (params?: CheckParamsInput<P>, options?: CheckOptions): ConfiguredCheck;
   /** The check's id. */
   readonly id: string;
   /** Its definition. */
@@ -224,6 +298,8 @@ export class CheckParamsError extends Error {
   /** Issues, each with a key path and what was expected. */
   readonly issues: Array<{ path: string; message: string }>;
   /**
+   * Name the check and list what was wrong with its params.
+   *
    * @param check The check id.
    * @param issues What was wrong and where.
    */
@@ -270,13 +346,15 @@ const CHECK_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*$
  * const configured = noTorch({ name: "torch" });
  * ```
  */
-export function defineCheck<P extends z.ZodType>(definition: CheckDefinition<P>): CheckFactory<P> {
+export function defineCheck<P extends ParamsSchema>(
+  definition: CheckDefinition<P>,
+): CheckFactory<P> {
   if (!CHECK_ID.test(definition.id)) {
     throw new Error(
       `check id "${definition.id}" must be "family.name" in lower-case kebab-case, e.g. "source.https-only"`,
     );
   }
-  const factory = (params?: z.input<P>, options: CheckOptions = {}): ConfiguredCheck => ({
+  const factory = (params?: CheckParamsInput<P>, options: CheckOptions = {}): ConfiguredCheck => ({
     id: definition.id,
     definition: definition as unknown as CheckDefinition,
     params: parseParams(definition, params ?? {}),
@@ -318,56 +396,4 @@ function parseOptions(check: string, options: unknown): CheckOptions {
   const result = CheckOptionsSchema.safeParse(options);
   if (result.success) return result.data;
   throw new CheckParamsError(check, zodIssues(result.error));
-}
-
-/**
- * Flatten a zod error into `{ path, message }` pairs with dotted key paths (`a.b[2]`).
- *
- * @example
- * ```ts
- * import { z } from "zod";
- * import { zodIssues } from "./check.ts";
- * const r = z.object({ a: z.number() }).safeParse({ a: "x" });
- * if (!r.success) zodIssues(r.error); // [{ path: "a", message: "expected number, received string" }]
- * ```
- */
-export function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
-  return error.issues.map((issue) => ({
-    path: formatKeyPath(issue.path),
-    message: cleanZodMessage(issue.message),
-  }));
-}
-
-/**
- * Strip zod's generic lead-ins ("Invalid input: ", "Invalid option: ") so that messages read as
- * what was expected.
- *
- * @example
- * ```ts
- * import { cleanZodMessage } from "./check.ts";
- * cleanZodMessage("Invalid input: expected string, received number"); // "expected string, received number"
- * ```
- */
-export function cleanZodMessage(message: string): string {
-  return message.replace(/^Invalid (?:input|option|value): /, "");
-}
-
-/**
- * Format a key path as `a.b[2].c`; keys that are not identifiers are quoted (`checks["x.y"]`).
- *
- * @example
- * ```ts
- * import { formatKeyPath } from "./check.ts";
- * formatKeyPath(["checks", "source.https-only", "hosts", 0]); // 'checks["source.https-only"].hosts[0]'
- * ```
- */
-export function formatKeyPath(keys: ReadonlyArray<PropertyKey>): string {
-  let out = "";
-  for (const key of keys) {
-    if (typeof key === "number") out += `[${key}]`;
-    else if (typeof key === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      out += out ? `.${key}` : key;
-    } else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
 }

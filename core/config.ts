@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Assert, Same } from "./_same_type.ts";
 import { LineCounter, parseDocument } from "yaml";
 import { parse as parseToml, TomlError } from "smol-toml";
 import {
@@ -22,7 +23,7 @@ import { definePolicy, disable, type Policy, Waiver } from "./policy.ts";
  * @example
  * ```ts
  * import { PolicyConfig } from "./config.ts";
- * PolicyConfig.parse({
+ * const config: PolicyConfig = PolicyConfig.parse({
  *   extends: ["recommended"],
  *   checks: { "source.allowed-indexes": { indexes: ["https://pypi.org/simple"] }, "venv.isolated": false },
  *   severity: { "hub.revision-pinned": "warning" },
@@ -30,6 +31,22 @@ import { definePolicy, disable, type Policy, Waiver } from "./policy.ts";
  * });
  * ```
  */
+export interface PolicyConfig {
+  /** The policy's name (default: the file's). Never empty. */
+  name?: string;
+  /** Built-in policy names ('recommended', 'strict') or paths relative to this file. */
+  extends?: string[];
+  /** Check id → params object; true enables with defaults; false disables. */
+  checks?: Record<string, boolean | Record<string, unknown>>;
+  /** Check id → severity that replaces the check's own. */
+  severity?: Record<string, Severity>;
+  /** Accepted risks. */
+  waivers?: Waiver[];
+  /** The lowest severity that fails. */
+  failOn?: Severity;
+}
+
+/** @ignore The zod schema of {@linkcode PolicyConfig}; unknown keys are refused. */
 export const PolicyConfig = z.object({
   name: z.string().min(1).optional(),
   extends: z.array(z.string().min(1)).optional()
@@ -43,10 +60,18 @@ export const PolicyConfig = z.object({
   waivers: z.array(Waiver).optional(),
   failOn: Severity.optional(),
 }).strict();
-/** The fields of a policy file. */
-export type PolicyConfig = z.infer<typeof PolicyConfig>;
+type _PolicyConfig = Assert<Same<z.output<typeof PolicyConfig>, PolicyConfig>>;
 
-/** The syntaxes a policy file can be written in. */
+/**
+ * The syntaxes a policy file can be written in.
+ *
+ * @example
+ * ```ts
+ * import { type ConfigFormat, parsePolicyConfig } from "./config.ts";
+ * const format: ConfigFormat = "toml";
+ * parsePolicyConfig({ text: 'failOn = "warning"\n', file: "tollgate.toml", format })?.failOn; // "warning"
+ * ```
+ */
 export type ConfigFormat = "yaml" | "toml" | "pyproject";
 
 /**
@@ -66,7 +91,11 @@ export class ConfigError extends Error {
   readonly line?: number;
   /** Key path inside the file, when known. */
   readonly keyPath?: string;
-  /** @param options The file, line, key path and what was expected. */
+  /**
+   * Name the file and, where known, the line and key path of what was wrong.
+   *
+   * @param options The file, line, key path and what was expected.
+   */
   constructor(options: { file: string; line?: number; keyPath?: string; message: string }) {
     const where = options.line ? `${options.file}:${options.line}` : options.file;
     super(`${where}: ${options.keyPath ? `${options.keyPath}: ` : ""}${options.message}`);
@@ -209,7 +238,7 @@ function valueAt(raw: unknown, keys: PropertyKey[]): unknown {
 export function resolvePolicyConfig(options: {
   config: PolicyConfig;
   file: string;
-  catalogue: ReadonlyMap<string, CheckFactory<z.ZodType>>;
+  catalogue: ReadonlyMap<string, CheckFactory>;
   parents: Policy[];
 }): Policy {
   const { config, file, catalogue, parents } = options;

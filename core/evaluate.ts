@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Assert, Same } from "./_same_type.ts";
 import {
   atLeast,
   cleanZodMessage,
@@ -27,7 +28,23 @@ import {
 } from "./report.ts";
 import { type Section, Snapshot, TOOL } from "./snapshot.ts";
 
-/** What `evaluate` takes. */
+/**
+ * What `evaluate` takes.
+ *
+ * @example
+ * ```ts
+ * import { evaluate, type EvaluateOptions } from "./evaluate.ts";
+ * import { definePolicy } from "./policy.ts";
+ * import { emptySnapshot } from "./snapshot.ts";
+ * const options: EvaluateOptions = {
+ *   snapshot: emptySnapshot({ root: "demo", collectedAt: "2026-01-01T00:00:00.000Z" }),
+ *   policy: definePolicy({ name: "empty", checks: [] }),
+ *   now: new Date("2026-01-02T00:00:00Z"),
+ *   offline: true,
+ * };
+ * (await evaluate(options)).verdict; // "pass"
+ * ```
+ */
 export interface EvaluateOptions {
   /** The facts. */
   snapshot: Snapshot;
@@ -255,6 +272,7 @@ const FindingDrafts = z.array(
     message: z.string().min(1),
   }).strict(),
 );
+type _FindingDrafts = Assert<Same<z.output<typeof FindingDrafts>[number], FindingDraft>>;
 
 function statusOf(findings: Finding[], failOn: Severity): CheckResult["status"] {
   if (findings.some((f) => atLeast(f.severity, failOn))) return "fail";

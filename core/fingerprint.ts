@@ -10,10 +10,32 @@
  * @module
  */
 
-/** The version prefix of fingerprints; a change of scheme changes it, so old baselines never match by accident. */
+/**
+ * The version prefix of fingerprints; a change of scheme changes it, so old baselines never match
+ * by accident.
+ *
+ * @example
+ * ```ts
+ * import { FINGERPRINT_SCHEME } from "./fingerprint.ts";
+ * FINGERPRINT_SCHEME; // "tollgate/v1"
+ * ```
+ */
 export const FINGERPRINT_SCHEME = "tollgate/v1" as const;
 
-/** The parts of a finding its fingerprint is made of. */
+/**
+ * The parts of a finding its fingerprint is made of.
+ *
+ * @example
+ * ```ts
+ * import { fingerprintAll, type FingerprintParts } from "./fingerprint.ts";
+ * const parts: FingerprintParts = {
+ *   check: "signature.hash-pinned",
+ *   subject: "pkg:pypi/torch",
+ *   location: { file: "requirements.txt" },
+ * };
+ * (await fingerprintAll([parts]))[0].length; // 32
+ * ```
+ */
 export interface FingerprintParts {
   /** The check id. */
   check: string;

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Assert, Same } from "./_same_type.ts";
 import { type ConfiguredCheck, Severity } from "./check.ts";
 
 /**
@@ -14,12 +15,28 @@ import { type ConfiguredCheck, Severity } from "./check.ts";
  * @example
  * ```ts
  * import { Waiver } from "./policy.ts";
- * Waiver.parse({
+ * const waiver: Waiver = Waiver.parse({
  *   check: "signature.hash-pinned", subject: "pkg:pypi/internal-*",
  *   reason: "internal wheels are built in-house", owner: "@ml-platform", expires: "2026-12-31",
  * });
  * ```
  */
+export interface Waiver {
+  /** Check id, or '*' for any check. Never empty. */
+  check: string;
+  /** Glob over finding subjects: '*' any run, '?' one character. Never empty. */
+  subject: string;
+  /** Path glob over the finding's file: '*' within a folder, '**' across folders. */
+  file?: string;
+  /** Why the risk is accepted. Never empty. */
+  reason: string;
+  /** Who answers for it. */
+  owner?: string;
+  /** The last day it applies, `YYYY-MM-DD` (UTC, inclusive). */
+  expires: string;
+}
+
+/** @ignore The zod schema of {@linkcode Waiver}; unknown keys are refused. */
 export const Waiver = z.object({
   check: z.string().min(1).describe("Check id, or '*' for any check"),
   subject: z.string().min(1).describe("Glob over finding subjects: '*' any run, '?' one character"),
@@ -33,8 +50,7 @@ export const Waiver = z.object({
     "expected a real calendar date",
   ),
 }).strict();
-/** An accepted risk. */
-export type Waiver = z.infer<typeof Waiver>;
+type _Waiver = Assert<Same<z.output<typeof Waiver>, Waiver>>;
 
 /**
  * Whether a waiver has expired at `now`: it applies through the whole `expires` day (UTC).
@@ -50,7 +66,15 @@ export function waiverExpired(waiver: Waiver, now: Date): boolean {
   return now.getTime() >= Date.parse(`${waiver.expires}T00:00:00Z`) + 24 * 60 * 60 * 1000;
 }
 
-/** Marks a check id as switched off in a policy (overrides an enabled one from `extends`). */
+/**
+ * Marks a check id as switched off in a policy (overrides an enabled one from `extends`).
+ *
+ * @example
+ * ```ts
+ * import { disable, type DisabledCheck } from "./policy.ts";
+ * const off: DisabledCheck = disable("venv.isolated");
+ * ```
+ */
 export interface DisabledCheck {
   /** The check id. */
   id: string;
@@ -72,7 +96,16 @@ export function disable(id: string): DisabledCheck {
   return { id, disabled: true };
 }
 
-/** A resolved policy: what `evaluate` runs. */
+/**
+ * A resolved policy: what `evaluate` runs.
+ *
+ * @example
+ * ```ts
+ * import { definePolicy, type Policy } from "./policy.ts";
+ * const policy: Policy = definePolicy({ name: "team", checks: [] });
+ * policy.failOn; // "error"
+ * ```
+ */
 export interface Policy {
   /** Its name, shown in reports. */
   name: string;
@@ -86,7 +119,21 @@ export interface Policy {
   failOn: Severity;
 }
 
-/** What `definePolicy` takes. */
+/**
+ * What `definePolicy` takes.
+ *
+ * @example
+ * ```ts
+ * import { checks } from "../checks/mod.ts";
+ * import { definePolicy, disable, type PolicyInput } from "./policy.ts";
+ * const input: PolicyInput = {
+ *   name: "team",
+ *   checks: [checks.source.httpsOnly(), disable("venv.isolated")],
+ *   failOn: "warning",
+ * };
+ * definePolicy(input).checks.length; // 1
+ * ```
+ */
 export interface PolicyInput {
   /** The policy's name. */
   name: string;

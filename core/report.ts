@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Assert, Same } from "./_same_type.ts";
 import { Finding, Severity } from "./check.ts";
 import { Waiver } from "./policy.ts";
 import { DataSource, Problem } from "./snapshot.ts";
@@ -37,12 +38,14 @@ export const WAIVERS_CHECK_ID = "policy.waivers";
  * @example
  * ```ts
  * import { CheckStatus } from "./report.ts";
- * CheckStatus.parse("skipped");
+ * const status: CheckStatus = CheckStatus.parse("skipped");
  * ```
  */
+export type CheckStatus = "pass" | "warn" | "fail" | "error" | "skipped";
+
+/** @ignore The zod schema of {@linkcode CheckStatus}. */
 export const CheckStatus = z.enum(["pass", "warn", "fail", "error", "skipped"]);
-/** Outcome of one check. */
-export type CheckStatus = z.infer<typeof CheckStatus>;
+type _CheckStatus = Assert<Same<z.output<typeof CheckStatus>, CheckStatus>>;
 
 /**
  * A finding a waiver accepted, with the waiver.
@@ -51,11 +54,28 @@ export type CheckStatus = z.infer<typeof CheckStatus>;
  * ```ts
  * import { WaivedFinding } from "./report.ts";
  * WaivedFinding.shape.waiver;
+ * const accepted: WaivedFinding = WaivedFinding.parse({
+ *   check: "signature.hash-pinned",
+ *   severity: "error",
+ *   subject: "pkg:pypi/internal-utils",
+ *   message: "internal-utils is not hash-pinned",
+ *   waiver: {
+ *     check: "signature.hash-pinned",
+ *     subject: "pkg:pypi/internal-*",
+ *     reason: "built in-house",
+ *     expires: "2026-12-31",
+ *   },
+ * });
  * ```
  */
+export interface WaivedFinding extends Finding {
+  /** The waiver that accepted it. */
+  waiver: Waiver;
+}
+
+/** @ignore The zod schema of {@linkcode WaivedFinding}. */
 export const WaivedFinding = Finding.extend({ waiver: Waiver });
-/** A finding a waiver accepted. */
-export type WaivedFinding = z.infer<typeof WaivedFinding>;
+type _WaivedFinding = Assert<Same<z.output<typeof WaivedFinding>, WaivedFinding>>;
 
 /**
  * The result of one check: `fail` when an unwaived finding is at or above the policy's `failOn`,
@@ -66,11 +86,31 @@ export type WaivedFinding = z.infer<typeof WaivedFinding>;
  * @example
  * ```ts
  * import { CheckResult } from "./report.ts";
- * CheckResult.parse({
+ * const result: CheckResult = CheckResult.parse({
  *   check: "venv.isolated", title: "t", family: "venv", status: "pass", findings: [], waived: [],
  * });
  * ```
  */
+export interface CheckResult {
+  /** The check id. */
+  check: string;
+  /** The check's title. */
+  title: string;
+  /** The check's family. */
+  family: string;
+  /** The outcome. */
+  status: CheckStatus;
+  /** Findings no waiver accepted. */
+  findings: Finding[];
+  /** Findings a waiver accepted. */
+  waived: WaivedFinding[];
+  /** Why the check errored or was skipped. */
+  reason?: string;
+  /** Why the policy enables the check. */
+  rationale?: string;
+}
+
+/** @ignore The zod schema of {@linkcode CheckResult}. */
 export const CheckResult = z.object({
   check: z.string(),
   title: z.string(),
@@ -81,8 +121,7 @@ export const CheckResult = z.object({
   reason: z.string().optional(),
   rationale: z.string().optional(),
 });
-/** The result of one check. */
-export type CheckResult = z.infer<typeof CheckResult>;
+type _CheckResult = Assert<Same<z.output<typeof CheckResult>, CheckResult>>;
 
 /**
  * The verdict: `fail` when an unwaived finding is at or above `failOn`; otherwise `incomplete`
@@ -92,21 +131,113 @@ export type CheckResult = z.infer<typeof CheckResult>;
  * ```ts
  * import { Verdict } from "./report.ts";
  * Verdict.options; // ["pass", "fail", "incomplete"]
+ * const verdict: Verdict = Verdict.parse("incomplete");
  * ```
  */
+export type Verdict = "pass" | "fail" | "incomplete";
+
+/** @ignore The zod schema of {@linkcode Verdict}. */
 export const Verdict = z.enum(["pass", "fail", "incomplete"]);
-/** The verdict. */
-export type Verdict = z.infer<typeof Verdict>;
+type _Verdict = Assert<Same<z.output<typeof Verdict>, Verdict>>;
 
 /**
  * The whole report.
  *
  * @example
  * ```ts
+ * import { definePolicy } from "./policy.ts";
  * import { Report } from "./report.ts";
- * const schema = Report; // validate stored reports with Report.parse(json)
+ * import { evaluate } from "./evaluate.ts";
+ * import { emptySnapshot } from "./snapshot.ts";
+ * const made = await evaluate({
+ *   snapshot: emptySnapshot({ root: "demo", collectedAt: "2026-01-01T00:00:00.000Z" }),
+ *   policy: definePolicy({ name: "empty", checks: [] }),
+ *   now: new Date("2026-01-02T00:00:00Z"),
+ * });
+ * // Validate a stored report with Report.parse(json).
+ * const report: Report = Report.parse(JSON.parse(JSON.stringify(made)));
+ * report.verdict; // "pass"
  * ```
  */
+export interface Report {
+  /** Always {@linkcode REPORT_SCHEMA}. */
+  schema: "tollgate.report/v1";
+  /** The tool that evaluated. */
+  tool: {
+    /** Its name. */
+    name: string;
+    /** Its version. */
+    version: string;
+  };
+  /** The project's name (the snapshot's `root`). */
+  project: string;
+  /** The policy's name. */
+  policy: string;
+  /** The evaluation time (ISO 8601). */
+  evaluatedAt: string;
+  /** The lowest severity that fails. */
+  failOn: Severity;
+  /** Waivers were ignored. */
+  strict: boolean;
+  /** The verdict. */
+  verdict: Verdict;
+  /** The snapshot evaluated. */
+  snapshot: {
+    /** When it was collected. */
+    collectedAt: string;
+    /** sha256 of the snapshot's JSON, to tie the report to its evidence. */
+    digest: string;
+  };
+  /** Counts of results by status, and of findings by severity. */
+  summary: {
+    /** Checks that passed. */
+    pass: number;
+    /** Checks that warned. */
+    warn: number;
+    /** Checks that failed. */
+    fail: number;
+    /** Checks that errored. */
+    error: number;
+    /** Checks that were skipped. */
+    skipped: number;
+    /** Unwaived findings by severity. */
+    findings: {
+      /** At severity error. */
+      error: number;
+      /** At severity warning. */
+      warning: number;
+      /** At severity info. */
+      info: number;
+    };
+    /** Waived findings. */
+    waived: number;
+  };
+  /** One result per check, ordered by check id. */
+  results: CheckResult[];
+  /** What the evaluation could and could not see. */
+  coverage: {
+    /** Files read, with the reader that read them. */
+    inputs: {
+      /** The file, relative to the root. */
+      file: string;
+      /** The reader's format name. */
+      format: string;
+    }[];
+    /** Input that could not be read or understood. */
+    problems: Problem[];
+    /** Snapshot sections that could not be filled, and why (default empty). */
+    missing: {
+      /** The section. */
+      section: string;
+      /** Why. */
+      reason: string;
+    }[];
+  };
+  /** Where external data came from. */
+  data: DataSource[];
+}
+
+/** @ignore The zod schema of {@linkcode Report}. */
 export const Report = z.object({
   schema: z.literal(REPORT_SCHEMA),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -142,5 +273,4 @@ export const Report = z.object({
   }),
   data: z.array(DataSource),
 });
-/** The whole report. */
-export type Report = z.infer<typeof Report>;
+type _Report = Assert<Same<z.output<typeof Report>, Report>>;
