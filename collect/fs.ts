@@ -31,6 +31,8 @@ export class ReadError extends Error {
   /** Path relative to the project root. */
   readonly file: string;
   /**
+   * Name the file and say what went wrong reading it.
+   *
    * @param file Relative path of the file.
    * @param message What went wrong.
    */

@@ -36,13 +36,27 @@ export {
 export { parsePyproject } from "./pyproject/pyproject.ts";
 export { findModelReferences } from "./models/model_refs.ts";
 export { hasCredentials, redactUrl } from "../packaging/mod.ts";
-export { exactVersion, parsePep508, Pep508Error } from "./_pep508.ts";
+export { exactVersion, parsePep508, Pep508Error, type Pep508Requirement } from "./_pep508.ts";
 export { normaliseName } from "../packaging/mod.ts";
 export { ReadError } from "./fs.ts";
 export type { FileReader, ReaderContext, ReaderResult } from "./_reader.ts";
 export type { SignatureSpec } from "./signatures/signatures.ts";
 
-/** What `collect` takes. */
+/**
+ * What `collect` takes.
+ *
+ * @example
+ * ```ts
+ * import { collect, type CollectOptions } from "./mod.ts";
+ * const options: CollectOptions = {
+ *   root: "examples/ml-app",
+ *   now: new Date("2026-01-01T00:00:00Z"),
+ *   signatures: [{ signature: "models/model.sig" }],
+ * };
+ * const snapshot = await collect(options);
+ * snapshot.root; // "ml-app"
+ * ```
+ */
 export interface CollectOptions {
   /** The project directory. */
   root: string;

@@ -39,13 +39,29 @@ export const HTTP_DEFAULTS = {
   deadlineMs: 5 * 60 * 1000,
 } as const;
 
-/** Where a result came from: what the snapshot records so a verdict can be audited. */
+/**
+ * Where a result came from: what the snapshot records so a verdict can be audited.
+ *
+ * @example
+ * ```ts
+ * import type { FetchSource } from "./_http_types.ts";
+ * const source: FetchSource = {
+ *   url: "https://pypi.org/pypi/torch/json",
+ *   fetchedAt: "2026-01-01T00:00:00.000Z",
+ *   etag: '"abc"',
+ *   fromCache: true,
+ *   status: 200,
+ * };
+ * ```
+ */
 export interface FetchSource {
   /** The URL asked, credentials redacted. */
   url: string;
   /** When the answer was fetched, or last confirmed unchanged by the server (ISO 8601). */
   fetchedAt: string;
+  /** The answer's ETag, for revalidation. */
   etag?: string;
+  /** The answer's Last-Modified, for revalidation. */
   lastModified?: string;
   /** Whether the body came from the disk cache (fresh enough, revalidated by a 304, or stale). */
   fromCache: boolean;
@@ -55,13 +71,41 @@ export interface FetchSource {
   stale?: true;
 }
 
-/** A parsed JSON answer and its provenance. */
+/**
+ * A parsed JSON answer and its provenance.
+ *
+ * @example
+ * ```ts
+ * import type { JsonResult } from "./_http_types.ts";
+ * const result: JsonResult<{ info: { version: string } }> = {
+ *   data: { info: { version: "2.3.1" } },
+ *   source: {
+ *     url: "https://pypi.org/pypi/torch/json",
+ *     fetchedAt: "2026-01-01T00:00:00.000Z",
+ *     fromCache: false,
+ *     status: 200,
+ *   },
+ * };
+ * ```
+ */
 export interface JsonResult<T> {
+  /** The parsed body (`null` for a 404 or 410 when `allowMissing` was given). */
   data: T;
+  /** Where it came from. */
   source: FetchSource;
 }
 
-/** Progress of a client's requests, for a progress line the CLI draws (on a TTY only). */
+/**
+ * Progress of a client's requests, for a progress line the CLI draws (on a TTY only).
+ *
+ * @example
+ * ```ts
+ * import { HttpClient, type HttpProgress } from "../enrich/http.ts";
+ * const client = new HttpClient({
+ *   onProgress: (progress: HttpProgress) => console.error(`${progress.done}/${progress.started}`),
+ * });
+ * ```
+ */
 export interface HttpProgress {
   /** Requests begun (each counted once, however many attempts it takes). */
   started: number;
@@ -69,7 +113,16 @@ export interface HttpProgress {
   done: number;
 }
 
-/** How a client behaves; every field has a default in {@linkcode HTTP_DEFAULTS}. */
+/**
+ * How a client behaves; every field has a default in {@linkcode HTTP_DEFAULTS}.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient, type HttpOptions } from "../enrich/http.ts";
+ * const options: HttpOptions = { offline: true, retries: 2, timeoutMs: 10_000 };
+ * const client = new HttpClient(options);
+ * ```
+ */
 export interface HttpOptions {
   /** Cache directory; without one nothing is cached (see {@linkcode defaultCacheDir}). */
   cacheDir?: string;
@@ -116,7 +169,16 @@ export interface HttpOptions {
   fetch?: typeof fetch;
 }
 
-/** Options of one request. */
+/**
+ * Options of one request.
+ *
+ * @example
+ * ```ts ignore
+ * import { HttpClient, type RequestOptions } from "../enrich/http.ts";
+ * const options: RequestOptions = { maxAgeMs: 0, allowMissing: true };
+ * await new HttpClient().getJson("https://pypi.org/pypi/numpy/json", options);
+ * ```
+ */
 export interface RequestOptions {
   /** The Accept header (default `application/json`). Part of the cache key. */
   accept?: string;
@@ -131,7 +193,16 @@ export interface RequestOptions {
   allowMissing?: boolean;
 }
 
-/** What a client did, to prove "one call per package cold, none warm". */
+/**
+ * What a client did, to prove "one call per package cold, none warm".
+ *
+ * @example
+ * ```ts
+ * import { HttpClient, type HttpStats } from "../enrich/http.ts";
+ * const stats: HttpStats = new HttpClient({ offline: true }).stats();
+ * stats.requests; // 0
+ * ```
+ */
 export interface HttpStats {
   /** HTTP requests sent, retries included. */
   requests: number;

@@ -67,7 +67,11 @@ export class HttpClient {
   readonly #hostFailures = new Map<string, number>();
   readonly #createdAt = performance.now();
 
-  /** @param options Cache, offline mode, retry, time and size limits (see {@linkcode HttpOptions}). */
+  /**
+   * Make a client; nothing is fetched until asked.
+   *
+   * @param options Cache, offline mode, retry, time and size limits (see {@linkcode HttpOptions}).
+   */
   constructor(options: HttpOptions = {}) {
     this.#settings = {
       ...HTTP_DEFAULTS,
@@ -101,6 +105,14 @@ export class HttpClient {
     url: string,
     options: RequestOptions & { allowMissing: true },
   ): Promise<JsonResult<T | null>>;
+  /**
+   * GET a URL and parse its JSON body; without `allowMissing`, a 404 or 410 throws.
+   *
+   * @param url An http(s) URL (user-info is sent as Basic authentication, and redacted).
+   * @param options Accept header, maximum cache age, extra headers.
+   * @returns The parsed body and its provenance.
+   * @throws {HttpError} When no answer could be had (see {@linkcode HttpErrorKind}).
+   */
   getJson<T = unknown>(url: string, options?: RequestOptions): Promise<JsonResult<T>>;
   getJson<T = unknown>(url: string, options: RequestOptions = {}): Promise<JsonResult<T | null>> {
     return this.#requestJson<T>("GET", url, undefined, options);

@@ -22,14 +22,34 @@ import { fetchPypiFacts } from "./pypi.ts";
 import { findAdvisories, loadOsvDatabase, queryOsv } from "./osv.ts";
 import { fetchProjectProvenance } from "./integrity.ts";
 
-/** Default base URLs of the public services. */
+/**
+ * Default base URLs of the public services.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_URLS } from "./mod.ts";
+ * DEFAULT_URLS.osv; // "https://api.osv.dev"
+ * ```
+ */
 export const DEFAULT_URLS = {
   pypi: "https://pypi.org",
   osv: "https://api.osv.dev",
   huggingface: "https://huggingface.co",
 } as const;
 
-/** What one source adds: its slice of registry data, and where it came from. */
+/**
+ * What one source adds: its slice of registry data, and where it came from.
+ *
+ * @example
+ * ```ts
+ * import type { SourceResult } from "./mod.ts";
+ * const result: SourceResult = {
+ *   registry: { advisories: [] },
+ *   sections: ["registry.advisories"],
+ *   source: { name: "osv-db", url: "advisories.zip" },
+ * };
+ * ```
+ */
 export interface SourceResult {
   /** Registry fields to set. */
   registry: Partial<RegistryData>;
@@ -41,10 +61,34 @@ export interface SourceResult {
   problems?: Problem[];
 }
 
-/** A source of registry facts, run against a snapshot. */
+/**
+ * A source of registry facts, run against a snapshot.
+ *
+ * @example
+ * ```ts
+ * import type { EnrichSource } from "./mod.ts";
+ * // A source that knows no advisories, e.g. for a test.
+ * const noAdvisories: EnrichSource = () =>
+ *   Promise.resolve({
+ *     registry: { advisories: [] },
+ *     sections: ["registry.advisories"],
+ *     source: { name: "none" },
+ *   });
+ * ```
+ */
 export type EnrichSource = (snapshot: Snapshot) => Promise<SourceResult>;
 
-/** What {@linkcode enrich} takes. */
+/**
+ * What {@linkcode enrich} takes.
+ *
+ * @example
+ * ```ts
+ * import { type EnrichOptions, osvDatabaseSource } from "./mod.ts";
+ * const options: EnrichOptions = {
+ *   sources: { "registry.advisories": osvDatabaseSource({ path: "advisories.zip" }) },
+ * };
+ * ```
+ */
 export interface EnrichOptions {
   /**
    * The sources to run (see {@linkcode pypiSource}, {@linkcode hubSource}, …), by the section

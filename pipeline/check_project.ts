@@ -14,7 +14,16 @@ import { collect, scanModelPaths } from "../collect/mod.ts";
 import { enrichForPolicy, type RegistrySources } from "./enrich.ts";
 import { choosePolicy } from "./policy_file.ts";
 
-/** Progress of a long stage, for a progress line. */
+/**
+ * Progress of a long stage, for a progress line.
+ *
+ * @example
+ * ```ts
+ * import type { PipelineProgress } from "./check_project.ts";
+ * const show = (p: PipelineProgress) => console.error(`${p.stage} ${p.done}/${p.total}`);
+ * show({ stage: "hashing", done: 3, total: 10 });
+ * ```
+ */
 export interface PipelineProgress {
   /** `hashing`: signed model files and installed files; `fetching`: registry data. */
   stage: "hashing" | "fetching";
@@ -24,7 +33,20 @@ export interface PipelineProgress {
   total: number;
 }
 
-/** What {@linkcode collectProject} takes. */
+/**
+ * What {@linkcode collectProject} takes.
+ *
+ * @example
+ * ```ts
+ * import { collectProject, type CollectProjectOptions } from "./check_project.ts";
+ * const options: CollectProjectOptions = {
+ *   root: "examples/ml-app",
+ *   now: new Date("2026-01-01T00:00:00Z"),
+ *   verifyInstalled: false,
+ * };
+ * (await collectProject(options)).collectedAt; // "2026-01-01T00:00:00.000Z"
+ * ```
+ */
 export interface CollectProjectOptions {
   /** The project directory. */
   root: string;
@@ -69,7 +91,21 @@ export async function collectProject(options: CollectProjectOptions): Promise<Sn
   });
 }
 
-/** What {@linkcode enrichProject} takes. */
+/**
+ * What {@linkcode enrichProject} takes.
+ *
+ * @example
+ * ```ts
+ * import { emptySnapshot } from "../core/snapshot.ts";
+ * import { recommended } from "../policies/mod.ts";
+ * import type { EnrichProjectOptions } from "./check_project.ts";
+ * const options: EnrichProjectOptions = {
+ *   snapshot: emptySnapshot({ root: "demo", collectedAt: "2026-01-01T00:00:00.000Z" }),
+ *   policy: recommended,
+ *   sources: { offline: true, osvDb: "advisories.zip" },
+ * };
+ * ```
+ */
 export interface EnrichProjectOptions {
   /** A collected snapshot (not modified). */
   snapshot: Snapshot;
@@ -104,7 +140,21 @@ export async function enrichProject(
   });
 }
 
-/** What {@linkcode checkProject} takes. */
+/**
+ * What {@linkcode checkProject} takes.
+ *
+ * @example
+ * ```ts
+ * import { strict } from "../policies/mod.ts";
+ * import type { CheckProjectOptions } from "./check_project.ts";
+ * const options: CheckProjectOptions = {
+ *   root: "examples/ml-app",
+ *   policy: strict,
+ *   sources: { offline: true },
+ *   strict: true,
+ * };
+ * ```
+ */
 export interface CheckProjectOptions extends Omit<CollectProjectOptions, "policy"> {
   /** The policy. Default: the one the project names (`tollgate.yaml`, …), else `recommended`. */
   policy?: Policy;
@@ -114,7 +164,19 @@ export interface CheckProjectOptions extends Omit<CollectProjectOptions, "policy
   strict?: boolean;
 }
 
-/** What {@linkcode checkProject} returns. */
+/**
+ * What {@linkcode checkProject} returns.
+ *
+ * @example
+ * ```ts ignore
+ * import { checkProject, type CheckProjectResult } from "./check_project.ts";
+ * const result: CheckProjectResult = await checkProject({
+ *   root: "examples/ml-app",
+ *   sources: { offline: true },
+ * });
+ * for (const warning of result.warnings) console.error(warning);
+ * ```
+ */
 export interface CheckProjectResult {
   /** The verdict, results and coverage. */
   report: Report;

@@ -23,7 +23,19 @@ import {
 import { isSimpleIndex } from "../enrich/pypi.ts";
 import { OptionError } from "./errors.ts";
 
-/** Where registry data comes from; every field has a default. */
+/**
+ * Where registry data comes from; every field has a default.
+ *
+ * @example
+ * ```ts
+ * import type { RegistrySources } from "./enrich.ts";
+ * const mirror: RegistrySources = {
+ *   pypiUrl: "https://pypi.internal.example/simple",
+ *   osvDb: "advisories.zip",
+ *   cacheDir: "/tmp/tollgate-cache",
+ * };
+ * ```
+ */
 export interface RegistrySources {
   /** Cache and local databases only, no network. */
   offline?: boolean;

@@ -17,6 +17,8 @@ export class OptionError extends Error {
   /** The option's name, as the library spells it (`pypiUrl`). */
   readonly option: string;
   /**
+   * Name the option and say what was wrong with its value.
+   *
    * @param option The option's name.
    * @param message What was wrong, and what was expected.
    */

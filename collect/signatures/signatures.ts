@@ -37,7 +37,15 @@ export { hashSignedFiles, type SignedFileJob } from "./_hash.ts";
 /** The file name `model_signing` writes by default, found anywhere in the project tree. */
 export const SIGNATURE_FILE_NAME = "model.sig";
 
-/** A signature to collect beside those found by name. Paths are relative to the project root. */
+/**
+ * A signature to collect beside those found by name. Paths are relative to the project root.
+ *
+ * @example
+ * ```ts
+ * import type { SignatureSpec } from "./signatures.ts";
+ * const spec: SignatureSpec = { signature: "release/bert.sig", model: "models/bert" };
+ * ```
+ */
 export interface SignatureSpec {
   /** The signature bundle. */
   signature: string;
