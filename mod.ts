@@ -4,6 +4,12 @@
  * Collect a snapshot of a Python ML project, evaluate a typed policy of reusable checks against
  * it, and render the report.
  *
+ * The data types (`Snapshot` and its parts, `Report`, `Finding`, `Waiver`, `PolicyConfig`…) are
+ * interfaces documented field by field. Each is also a zod schema of the same name, the runtime
+ * validator: `Report.parse(JSON.parse(text))` checks a stored report and returns a `Report`. The
+ * schemas are left out of these docs because their types are zod's; `tollgate schema` prints
+ * them as JSON Schema.
+ *
  * @example
  * ```ts ignore
  * import { checkProject, checks, definePolicy, formatText, policies } from "./mod.ts";
@@ -20,6 +26,9 @@
  *
  * @module
  */
+import type { CheckFactory } from "./core/check.ts";
+import { catalogue as builtinCatalogue } from "./checks/mod.ts";
+
 export * from "./core/snapshot.ts";
 export {
   atLeast,
@@ -27,18 +36,28 @@ export {
   type CheckDefinition,
   type CheckFactory,
   type CheckOptions,
+  type CheckParams,
   CheckParamsError,
+  type CheckParamsInput,
   type CheckWants,
   type ConfiguredCheck,
   defineCheck,
   Family,
   Finding,
   type FindingDraft,
+  type ParamsSchema,
   policyWants,
   type Reference,
   Severity,
 } from "./core/check.ts";
-export { definePolicy, disable, type Policy, type PolicyInput, Waiver } from "./core/policy.ts";
+export {
+  definePolicy,
+  disable,
+  type DisabledCheck,
+  type Policy,
+  type PolicyInput,
+  Waiver,
+} from "./core/policy.ts";
 export { evaluate, type EvaluateOptions } from "./core/evaluate.ts";
 export { FINGERPRINT_SCHEME, fingerprintAll, type FingerprintParts } from "./core/fingerprint.ts";
 export {
@@ -47,10 +66,12 @@ export {
   Report,
   REPORT_SCHEMA,
   Verdict,
+  WaivedFinding,
   WAIVERS_CHECK_ID,
 } from "./core/report.ts";
 export {
   ConfigError,
+  type ConfigFormat,
   parsePolicyConfig,
   PolicyConfig,
   resolvePolicyConfig,
@@ -61,8 +82,10 @@ export {
   exactVersion,
   normaliseName,
   parsePep508,
+  type Pep508Requirement,
   ReadError,
   redactUrl,
+  type SignatureSpec,
 } from "./collect/mod.ts";
 export {
   checkProject,
@@ -92,8 +115,37 @@ export {
   pypiSource,
   type SourceResult,
 } from "./enrich/mod.ts";
-export { HttpClient } from "./enrich/http.ts";
+export {
+  type FetchSource,
+  HttpClient,
+  type HttpOptions,
+  type HttpProgress,
+  type HttpStats,
+  type JsonResult,
+  type RequestOptions,
+} from "./enrich/http.ts";
 export { globMatch } from "./core/glob.ts";
-export { catalogue, checks } from "./checks/mod.ts";
+export { checks } from "./checks/mod.ts";
 export { ML06_PREVENTION, policies, PREVENTION_BY_CHECK } from "./policies/mod.ts";
-export { formatJson, formatters, formatText } from "./report/mod.ts";
+export {
+  formatJson,
+  type FormatOptions,
+  type Formatter,
+  formatters,
+  formatText,
+  type RuleInfo,
+  type TextOptions,
+} from "./report/mod.ts";
+
+/**
+ * Every built-in check factory keyed by check id, sorted by id: what a policy file's `checks`
+ * keys name.
+ *
+ * @example
+ * ```ts
+ * import { catalogue } from "./mod.ts";
+ * catalogue.has("source.https-only"); // true
+ * catalogue.get("venv.isolated")?.definition.title;
+ * ```
+ */
+export const catalogue: ReadonlyMap<string, CheckFactory> = builtinCatalogue;

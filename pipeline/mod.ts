@@ -26,3 +26,22 @@ export {
 export type { RegistrySources } from "./enrich.ts";
 export { OptionError } from "./errors.ts";
 export { choosePolicy, DISCOVERED_POLICY_FILES, loadPolicy } from "./policy_file.ts";
+
+// The core types the functions above take and return, so that this entry point documents itself.
+export type * from "../core/snapshot.ts";
+export type {
+  CheckContext,
+  CheckDefinition,
+  CheckOptions,
+  CheckParams,
+  CheckWants,
+  ConfiguredCheck,
+  Family,
+  Finding,
+  FindingDraft,
+  ParamsSchema,
+  Reference,
+  Severity,
+} from "../core/check.ts";
+export type { DisabledCheck, Policy, Waiver } from "../core/policy.ts";
+export type { CheckResult, CheckStatus, Report, Verdict, WaivedFinding } from "../core/report.ts";
