@@ -5,7 +5,10 @@
  * @module
  */
 import { createHash, type Hash } from "node:crypto";
+import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { open, realpath, stat } from "node:fs/promises";
 import * as path from "node:path";
+import { hasErrorCode, readAt } from "./node_fs.ts";
 
 /**
  * Bytes read per chunk (1 MiB).
@@ -181,23 +184,27 @@ export async function hashFileStreaming(
 
 async function digestFile(file: string, options: HashOptions): Promise<HashOutcome> {
   const buffer = options.buffer ?? new Uint8Array(HASH_CHUNK_BYTES);
-  using handle = await Deno.open(file, { read: true });
-  const length = options.shardSize === undefined && options.beforeRead === undefined
-    ? 0
-    : rangeLength(options, (await handle.stat()).size);
-  options.beforeRead?.(length);
-  const digest = new RangeDigest(options.algorithm ?? "sha256", { ...options, length });
-  if (options.start) await handle.seek(options.start, Deno.SeekMode.Start);
-  let remaining = options.end === undefined ? Infinity : options.end - (options.start ?? 0);
-  while (remaining > 0) {
-    const read = await handle.read(
-      remaining < buffer.length ? buffer.subarray(0, remaining) : buffer,
-    );
-    if (read === null) break;
-    digest.update(buffer.subarray(0, read));
-    remaining -= read;
+  const handle = await open(file, "r");
+  try {
+    const length = options.shardSize === undefined && options.beforeRead === undefined
+      ? 0
+      : rangeLength(options, (await handle.stat()).size);
+    options.beforeRead?.(length);
+    const digest = new RangeDigest(options.algorithm ?? "sha256", { ...options, length });
+    let position = options.start ?? 0;
+    let remaining = options.end === undefined ? Infinity : options.end - position;
+    while (remaining > 0) {
+      const want = Math.min(remaining, buffer.length);
+      const { bytesRead } = await handle.read(buffer, 0, want, position);
+      if (bytesRead === 0) break;
+      digest.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+      remaining -= bytesRead;
+    }
+    return digest.finish();
+  } finally {
+    await handle.close();
   }
-  return digest.finish();
 }
 
 /**
@@ -221,7 +228,7 @@ export async function hashConfined(
 ): Promise<HashOutcome> {
   let real: string;
   try {
-    real = await Deno.realPath(file);
+    real = await realpath(file);
   } catch (error) {
     return failure(error);
   }
@@ -231,8 +238,8 @@ export async function hashConfined(
   }
   try {
     // stat before open: opening a FIFO or device could block or never end.
-    const info = await Deno.stat(real);
-    if (!info.isFile) return { ok: false, reason: "not-file", message: "not a regular file" };
+    const info = await stat(real);
+    if (!info.isFile()) return { ok: false, reason: "not-file", message: "not a regular file" };
     checkHashRange(options);
     return await digestFile(real, options);
   } catch (error) {
@@ -256,45 +263,46 @@ export function hashConfinedSync(
 ): HashOutcome {
   try {
     checkHashRange(options);
-    const real = Deno.realPathSync(file);
+    const real = realpathSync(file);
     const root = options.confineTo;
     if (root !== undefined && real !== root && !real.startsWith(root + path.sep)) {
       return { ok: false, reason: "escapes", message: "resolves outside the environment" };
     }
-    const info = Deno.statSync(real);
-    if (!info.isFile) return { ok: false, reason: "not-file", message: "not a regular file" };
+    const info = statSync(real);
+    if (!info.isFile()) return { ok: false, reason: "not-file", message: "not a regular file" };
     const buffer = options.buffer ?? new Uint8Array(HASH_CHUNK_BYTES);
     const length = rangeLength(options, info.size);
     options.beforeRead?.(length);
-    using handle = Deno.openSync(real, { read: true });
-    const digest = new RangeDigest(options.algorithm ?? "sha256", { ...options, length });
-    if (options.start) handle.seekSync(options.start, Deno.SeekMode.Start);
-    let remaining = options.end === undefined ? Infinity : options.end - (options.start ?? 0);
-    while (remaining > 0) {
-      const read = handle.readSync(
-        remaining < buffer.length ? buffer.subarray(0, remaining) : buffer,
-      );
-      if (read === null) break;
-      digest.update(buffer.subarray(0, read));
-      remaining -= read;
+    const fd = openSync(real, "r");
+    try {
+      const digest = new RangeDigest(options.algorithm ?? "sha256", { ...options, length });
+      let position = options.start ?? 0;
+      let remaining = options.end === undefined ? Infinity : options.end - position;
+      while (remaining > 0) {
+        const read = readSync(fd, buffer, 0, Math.min(remaining, buffer.length), position);
+        if (read === 0) break;
+        digest.update(buffer.subarray(0, read));
+        position += read;
+        remaining -= read;
+      }
+      return digest.finish();
+    } finally {
+      closeSync(fd);
     }
-    return digest.finish();
   } catch (error) {
     return failure(error);
   }
 }
 
 function failure(error: unknown): HashOutcome {
-  if (error instanceof Deno.errors.NotFound) {
+  if (hasErrorCode(error, "ENOENT")) {
     return { ok: false, reason: "missing", message: "file not found" };
   }
   const message = error instanceof Error ? error.message : String(error);
-  if (
-    error instanceof Deno.errors.FilesystemLoop || /ELOOP|too many (levels|links)/i.test(message)
-  ) {
+  if (hasErrorCode(error, "ELOOP") || /ELOOP|too many (levels|links)/i.test(message)) {
     return { ok: false, reason: "loop", message: "symlink loop" };
   }
-  if (error instanceof Deno.errors.PermissionDenied) {
+  if (hasErrorCode(error, "EACCES", "EPERM")) {
     return { ok: false, reason: "unreadable", message: "permission denied" };
   }
   return { ok: false, reason: "unreadable", message };
@@ -341,7 +349,7 @@ export async function readConfinedText(
 ): Promise<{ text: string; truncated: boolean } | { error: string; missing: boolean }> {
   let real: string;
   try {
-    real = await Deno.realPath(path.join(rootReal, relative));
+    real = await realpath(path.join(rootReal, relative));
   } catch (error) {
     const outcome = failure(error);
     return {
@@ -353,15 +361,15 @@ export async function readConfinedText(
     return { error: "resolves outside the environment; not read", missing: false };
   }
   try {
-    const info = await Deno.stat(real);
-    if (!info.isFile) return { error: "not a regular file", missing: false };
-    using handle = await Deno.open(real, { read: true });
+    const info = await stat(real);
+    if (!info.isFile()) return { error: "not a regular file", missing: false };
+    const handle = await open(real, "r");
+    let filled: number;
     const buffer = new Uint8Array(Math.min(maxBytes, info.size + 1));
-    let filled = 0;
-    while (filled < buffer.length) {
-      const read = await handle.read(buffer.subarray(filled));
-      if (read === null) break;
-      filled += read;
+    try {
+      filled = await readAt(handle, buffer, 0);
+    } finally {
+      await handle.close();
     }
     const text = new TextDecoder().decode(buffer.subarray(0, filled));
     return {

@@ -4,9 +4,10 @@
  *
  * @module
  */
+import { stat } from "node:fs/promises";
 import * as path from "node:path";
 import type { Problem } from "../core/snapshot.ts";
-import { describeFsError } from "./fs.ts";
+import { describeFsError, type DirEntry, readDirectory } from "./node_fs.ts";
 
 /**
  * Directories never descended into when looking for manifests, code and model files.
@@ -65,9 +66,9 @@ export async function walkProject(
   while (queue.length > 0) {
     const { dir, depth } = queue.shift()!;
     const absolute = path.join(options.root, dir);
-    let entries: Deno.DirEntry[];
+    let entries: DirEntry[];
     try {
-      entries = await Array.fromAsync(Deno.readDir(absolute));
+      entries = await readDirectory(absolute);
     } catch (error) {
       result.problems.push({
         file: dir,
@@ -113,7 +114,7 @@ export async function walkProject(
 
 async function isSymlinkToDirectory(absolute: string): Promise<boolean> {
   try {
-    return (await Deno.stat(absolute)).isDirectory;
+    return (await stat(absolute)).isDirectory();
   } catch {
     return false; // dangling: listed, and the reader reports it if it matters
   }

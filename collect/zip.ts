@@ -6,6 +6,8 @@
  *
  * @module
  */
+import type { FileHandle } from "node:fs/promises";
+import { readAt } from "./node_fs.ts";
 
 /** Random access to a file's bytes (a buffer in memory, or an open file). */
 export interface ByteSource {
@@ -40,24 +42,19 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
  * @example
  * ```ts ignore
  * import { fileSource } from "./zip.ts";
- * using handle = await Deno.open("model.pt");
+ * import { open } from "node:fs/promises";
+ * const handle = await open("model.pt");
  * const source = fileSource(handle, (await handle.stat()).size);
  * ```
  */
-export function fileSource(handle: Deno.FsFile, size: number): ByteSource {
+export function fileSource(handle: FileHandle, size: number): ByteSource {
   return {
     size,
     read: async (offset, length) => {
-      const wanted = Math.max(0, Math.min(length, size - offset));
-      const out = new Uint8Array(wanted);
-      await handle.seek(offset, Deno.SeekMode.Start);
-      let filled = 0;
-      while (filled < wanted) {
-        const got = await handle.read(out.subarray(filled));
-        if (got === null) break;
-        filled += got;
-      }
-      return out.subarray(0, filled);
+      // As seeking before the start did: an error, never a read from somewhere else.
+      if (offset < 0) throw new RangeError(`cannot read at offset ${offset}`);
+      const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      return out.subarray(0, await readAt(handle, out, offset));
     },
   };
 }

@@ -5,9 +5,13 @@
  *
  * @module
  */
+import { type Stats, statSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import * as path from "node:path";
+import process from "node:process";
 import type { Problem } from "../../core/snapshot.ts";
 import { MAX_TEXT_BYTES } from "../fs.ts";
+import { errorCode, hasErrorCode, isNotPermitted } from "../node_fs.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "../_reader.ts";
 import {
   mergePipSections,
@@ -152,7 +156,8 @@ export function machinePipConfigFiles(options: {
  * @example
  * ```ts ignore
  * import { readMachineConfig } from "./pip_config.ts";
- * const machine = await readMachineConfig({ env: Deno.env.toObject() });
+ * import process from "node:process";
+ * const machine = await readMachineConfig({ env: process.env });
  * ```
  */
 export async function readMachineConfig(options: {
@@ -166,7 +171,7 @@ export async function readMachineConfig(options: {
     ...options,
     isDirectory: (directory) => {
       try {
-        return Deno.statSync(directory).isDirectory;
+        return statSync(directory).isDirectory();
       } catch {
         return false;
       }
@@ -206,7 +211,11 @@ export async function readMachineConfig(options: {
 }
 
 function currentPlatform(): "linux" | "darwin" | "windows" {
-  return Deno.build.os === "windows" ? "windows" : Deno.build.os === "darwin" ? "darwin" : "linux";
+  return process.platform === "win32"
+    ? "windows"
+    : process.platform === "darwin"
+    ? "darwin"
+    : "linux";
 }
 
 function displayPath(file: string, home: string, windows: boolean): string {
@@ -219,9 +228,9 @@ function displayPath(file: string, home: string, windows: boolean): string {
   return shown;
 }
 
-async function statFile(file: string): Promise<Deno.FileInfo | undefined> {
+async function statFile(file: string): Promise<Stats | undefined> {
   try {
-    return await Deno.stat(file);
+    return await stat(file);
   } catch {
     return undefined;
   }
@@ -232,20 +241,20 @@ async function readConfigFile(
   maxBytes: number,
 ): Promise<{ text: string } | { problem: Problem } | undefined> {
   const problem = (message: string) => ({ problem: { file: file.display, message } });
-  let info: Deno.FileInfo;
+  let info: Stats;
   try {
-    info = await Deno.stat(file.path);
+    info = await stat(file.path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
+    if (hasErrorCode(error, "ENOENT")) return undefined;
     return problem(`cannot read pip configuration: ${describe(error)}`);
   }
-  if (!info.isFile) return problem("pip configuration is not a regular file");
+  if (!info.isFile()) return problem("pip configuration is not a regular file");
   if (info.size > maxBytes) {
     return problem(`pip configuration is ${info.size} bytes, over the ${maxBytes}-byte limit`);
   }
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(file.path);
+    bytes = await readFile(file.path);
   } catch (error) {
     return problem(`cannot read pip configuration: ${describe(error)}`);
   }
@@ -261,9 +270,9 @@ async function readConfigFile(
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (error instanceof Deno.errors.NotCapable) return "no read permission for Tollgate";
-  if (error instanceof Deno.errors.IsADirectory) return "is a directory";
+  if (hasErrorCode(error, "EACCES", "EPERM")) return "permission denied";
+  if (isNotPermitted(error)) return "no read permission for Tollgate";
+  if (hasErrorCode(error, "EISDIR")) return "is a directory";
   // Other messages can carry the absolute path (with the user's name): give the kind only.
-  return error instanceof Error ? error.name : "unknown error";
+  return errorCode(error) ?? (error instanceof Error ? error.name : "unknown error");
 }

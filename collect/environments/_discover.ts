@@ -7,10 +7,17 @@
  *
  * @module
  */
+import { lstat, realpath } from "node:fs/promises";
 import * as path from "node:path";
 import type { Problem } from "../../core/snapshot.ts";
 import type { Distribution, Environment } from "../../core/snapshot_environments.ts";
-import { describeFsError } from "../fs.ts";
+import {
+  describeFsError,
+  type DirEntry,
+  hasErrorCode,
+  listDirectory,
+  readDirectory,
+} from "../node_fs.ts";
 import { readConfinedText } from "../_hash.ts";
 import { parseMetadataHeaders } from "./venv.ts";
 import { SKIPPED_DIRECTORIES } from "../walk.ts";
@@ -62,7 +69,7 @@ export async function discoverEnvironments(options: {
   const add = async (absolute: string, kind: Place["kind"], via?: string) => {
     let real: string;
     try {
-      real = await Deno.realPath(absolute);
+      real = await realpath(absolute);
     } catch (error) {
       const shown = via
         ? `${via}: ${displayPath(absolute, rootReal, home)}`
@@ -99,9 +106,9 @@ async function findCondaDirs(rootReal: string, envDirs: readonly string[]): Prom
   let visited = 0;
   while (queue.length > 0 && visited++ < MAX_CONDA_SEARCH_DIRS) {
     const { dir, depth } = queue.shift()!;
-    let names: Deno.DirEntry[];
+    let names: DirEntry[];
     try {
-      names = await Array.fromAsync(Deno.readDir(path.join(rootReal, dir)));
+      names = await readDirectory(path.join(rootReal, dir));
     } catch {
       continue; // the project walk reports unlistable directories
     }
@@ -179,7 +186,7 @@ export async function systemSitePackagesCandidates(home: string | undefined): Pr
   const versioned = async (lib: string, leaves: readonly string[]) => {
     let names: string[];
     try {
-      names = (await Array.fromAsync(Deno.readDir(lib)))
+      names = (await readDirectory(lib))
         .filter((e) => /^python3(\.\d+)?t?$/.test(e.name)).map((e) => e.name).sort();
     } catch {
       return; // absent or unlistable: nothing installed there that we could read
@@ -225,19 +232,17 @@ export async function readSystemEnvironments(options: {
     let real: string;
     let names: string[];
     try {
-      real = await Deno.realPath(directory);
+      real = await realpath(directory);
       if (seen.has(real)) continue;
       seen.add(real);
       names = [];
       let listed = 0;
-      for await (const entry of Deno.readDir(real)) {
+      for await (const entry of listDirectory(real)) {
         if (entry.name.endsWith(".dist-info")) names.push(entry.name);
         if (++listed >= MAX_SYSTEM_ENTRIES) break;
       }
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-        continue;
-      }
+      if (hasErrorCode(error, "ENOENT", "ENOTDIR")) continue;
       const shown = redactHome(directory, options.home);
       options.problems.push({ file: shown, message: `${shown}: ${describeFsError(error)}` });
       continue;
@@ -292,7 +297,7 @@ async function readRequestedInstall(
 
 async function exists(file: string): Promise<boolean> {
   try {
-    await Deno.lstat(file);
+    await lstat(file);
     return true;
   } catch {
     return false;

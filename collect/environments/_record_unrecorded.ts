@@ -5,9 +5,11 @@
  *
  * @module
  */
+import { lstat } from "node:fs/promises";
 import * as path from "node:path";
 import type { Problem } from "../../core/snapshot.ts";
 import type { Distribution } from "../../core/snapshot_environments.ts";
+import { type DirEntry, hasErrorCode, readDirectory } from "../node_fs.ts";
 import { recordTopLevelDirectories } from "./record.ts";
 import type { RecordEntry } from "./record.ts";
 
@@ -58,13 +60,11 @@ export async function findUnrecordedFiles(options: {
   let seen = 0;
   while (queue.length > 0) {
     const dir = queue.shift()!;
-    let names: Deno.DirEntry[];
+    let names: DirEntry[];
     try {
-      names = await Array.fromAsync(Deno.readDir(path.join(base, dir)));
+      names = await readDirectory(path.join(base, dir));
     } catch (error) {
-      if (
-        !(error instanceof Deno.errors.NotFound) && !(error instanceof Deno.errors.NotADirectory)
-      ) {
+      if (!hasErrorCode(error, "ENOENT", "ENOTDIR")) {
         const shown = options.show(`${options.sitePackages}/${dir}`);
         options.problems.push({ file: shown, message: `${shown}: cannot list: ${error}` });
       }
@@ -87,7 +87,7 @@ export async function findUnrecordedFiles(options: {
       if (recorded.has(relative)) continue;
       let suspicious = entry.name.endsWith(".py");
       if (!suspicious && entry.isFile) {
-        const mode = (await Deno.lstat(path.join(base, relative)).catch(() => undefined))?.mode;
+        const mode = (await lstat(path.join(base, relative)).catch(() => undefined))?.mode;
         suspicious = mode != null && (mode & 0o111) !== 0;
       }
       if (!suspicious) continue;
@@ -128,7 +128,13 @@ export async function reportUnrecordedFiles(options: {
   }>;
   problems: Problem[];
 }): Promise<void> {
-  const bySitePackages = Map.groupBy(options.distributions, (d) => d.sitePackages);
+  // Map.groupBy, which Node 20 lacks.
+  const bySitePackages = new Map<string, Array<(typeof options.distributions)[number]>>();
+  for (const d of options.distributions) {
+    const group = bySitePackages.get(d.sitePackages);
+    if (group) group.push(d);
+    else bySitePackages.set(d.sitePackages, [d]);
+  }
   for (const [sitePackages, group] of bySitePackages) {
     const withRecord = group.filter((d) => d.distribution.record);
     const found = await findUnrecordedFiles({

@@ -8,10 +8,11 @@
  *
  * @module
  */
+import { realpath, stat } from "node:fs/promises";
 import * as path from "node:path";
 import type { Problem } from "../../core/snapshot.ts";
 import type { Distribution, Environment } from "../../core/snapshot_environments.ts";
-import { describeFsError } from "../fs.ts";
+import { describeFsError, type DirEntry, readDirectory } from "../node_fs.ts";
 import { hashFiles, HashPool } from "../_hash_pool.ts";
 import { readConfinedText as readConfined } from "../_hash.ts";
 import { isExternallyManaged, parsePyvenvCfg, readDistInfo, readStartupFiles } from "./venv.ts";
@@ -73,9 +74,10 @@ interface DistState {
  * @returns Environments (sorted by path), problems, and the files read as inputs.
  * @example
  * ```ts ignore
+ * import process from "node:process";
  * import { collectEnvironments } from "./environments.ts";
  * const { environments } = await collectEnvironments({
- *   root: "/srv/app", envDirs: [".venv"], env: Deno.env.toObject(), verifyRecords: true,
+ *   root: "/srv/app", envDirs: [".venv"], env: process.env, verifyRecords: true,
  * });
  * ```
  */
@@ -87,7 +89,7 @@ export async function collectEnvironments(options: CollectEnvironmentsOptions): 
   const problems: Problem[] = [];
   const inputs: Array<{ file: string; format: string }> = [];
   const home = options.home ?? options.env.HOME ?? options.env.USERPROFILE;
-  const rootReal = await Deno.realPath(options.root);
+  const rootReal = await realpath(options.root);
   const places = await discoverEnvironments({
     rootReal,
     envDirs: options.envDirs,
@@ -219,9 +221,9 @@ async function readEnvironment(
   const dists: DistState[] = [];
   for (const sp of sitePackages) {
     inputs.push({ file: show(sp), format: "site-packages" });
-    let names: Deno.DirEntry[];
+    let names: DirEntry[];
     try {
-      names = await Array.fromAsync(Deno.readDir(path.join(place.real, sp)));
+      names = await readDirectory(path.join(place.real, sp));
     } catch (error) {
       problems.push({
         file: show(sp),
@@ -309,9 +311,9 @@ async function findSitePackages(envReal: string): Promise<string[]> {
   const found = new Map<string, string>();
   const consider = async (relative: string) => {
     try {
-      const real = await Deno.realPath(path.join(envReal, relative));
+      const real = await realpath(path.join(envReal, relative));
       if (!real.startsWith(envReal + path.sep) || found.has(real)) return;
-      if ((await Deno.stat(real)).isDirectory) found.set(real, relative);
+      if ((await stat(real)).isDirectory()) found.set(real, relative);
     } catch {
       // absent
     }
@@ -319,8 +321,7 @@ async function findSitePackages(envReal: string): Promise<string[]> {
   for (const lib of ["lib", "lib64"]) {
     let names: string[] = [];
     try {
-      names = (await Array.fromAsync(Deno.readDir(path.join(envReal, lib)))).map((e) => e.name)
-        .sort();
+      names = (await readDirectory(path.join(envReal, lib))).map((e) => e.name).sort();
     } catch {
       continue;
     }
@@ -334,7 +335,7 @@ async function findSitePackages(envReal: string): Promise<string[]> {
 
 async function condaPythonVersions(envReal: string): Promise<string[]> {
   try {
-    const names = await Array.fromAsync(Deno.readDir(path.join(envReal, "conda-meta")));
+    const names = await readDirectory(path.join(envReal, "conda-meta"));
     return names.map((e) => /^python-(\d+\.\d+(?:\.\d+)?)-.*\.json$/.exec(e.name)?.[1])
       .filter((v): v is string => v !== undefined).sort();
   } catch {

@@ -4,10 +4,12 @@
  *
  * @module
  */
+import { stat } from "node:fs/promises";
 import * as path from "node:path";
 import type { Environment, Problem } from "../../core/snapshot.ts";
 import type { Distribution, StartupFile } from "../../core/snapshot_environments.ts";
 import { readConfinedText } from "../_hash.ts";
+import { hasErrorCode } from "../node_fs.ts";
 
 const MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
@@ -166,9 +168,9 @@ export async function isExternallyManaged(
   ];
   for (const candidate of candidates) {
     try {
-      if ((await Deno.stat(candidate)).isFile) return true;
+      if ((await stat(candidate)).isFile()) return true;
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) return undefined;
+      if (!hasErrorCode(error, "ENOENT")) return undefined;
     }
   }
   return false;

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { open } from "node:fs/promises";
 import type { FileReader } from "../_reader.ts";
 import { resolveInRoot } from "../fs.ts";
 import { MODEL_FILE } from "./sniff.ts";
@@ -126,10 +127,13 @@ export async function readModelFileAt(
   file: string,
   options: ReadModelFileOptions,
 ): Promise<Artifact> {
-  using handle = await Deno.open(file, { read: true });
-  const size = (await handle.stat()).size;
-  const source = fileSource(handle, size);
-  return await readModelSource(source, options);
+  const handle = await open(file, "r");
+  try {
+    const size = (await handle.stat()).size;
+    return await readModelSource(fileSource(handle, size), options);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

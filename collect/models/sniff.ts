@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { closeSync, lstatSync, openSync, readSync } from "node:fs";
 import * as path from "node:path";
 import { actsOnLoad, PICKLE_OPCODE_BYTES, scanPickle } from "./pickle.ts";
 
@@ -88,17 +89,21 @@ export function readHead(
 ): { head: Uint8Array; size: number } | undefined {
   const absolute = path.join(root, file);
   try {
-    const info = Deno.lstatSync(absolute);
-    if (!info.isFile) return undefined; // symlinks are read by name only, through resolveInRoot
-    using handle = Deno.openSync(absolute, { read: true });
-    const head = new Uint8Array(64);
-    let filled = 0;
-    while (filled < head.length) {
-      const got = handle.readSync(head.subarray(filled));
-      if (got === null || got === 0) break;
-      filled += got;
+    const info = lstatSync(absolute);
+    if (!info.isFile()) return undefined; // symlinks are read by name only, through resolveInRoot
+    const fd = openSync(absolute, "r");
+    try {
+      const head = new Uint8Array(64);
+      let filled = 0;
+      while (filled < head.length) {
+        const got = readSync(fd, head, filled, head.length - filled, filled);
+        if (got === 0) break;
+        filled += got;
+      }
+      return { head: head.subarray(0, filled), size: info.size };
+    } finally {
+      closeSync(fd);
     }
-    return { head: head.subarray(0, filled), size: info.size };
   } catch {
     return undefined;
   }

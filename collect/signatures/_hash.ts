@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { realpath, stat } from "node:fs/promises";
 import * as path from "node:path";
 import type { SignedFile } from "../../core/snapshot.ts";
 import type { HashOutcome } from "../_hash.ts";
@@ -163,10 +164,10 @@ function failureMessage(
 /** The size of what `absolute` resolves to, when that is a regular file inside `rootReal`. */
 async function regularFileSize(absolute: string, rootReal: string): Promise<number | undefined> {
   try {
-    const real = await Deno.realPath(absolute);
+    const real = await realpath(absolute);
     if (real !== rootReal && !real.startsWith(rootReal + path.sep)) return undefined;
-    const info = await Deno.stat(real);
-    return info.isFile ? info.size : undefined;
+    const info = await stat(real);
+    return info.isFile() ? info.size : undefined;
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@
  * @module
  */
 import * as path from "node:path";
-import { describeFsError } from "../fs.ts";
+import { describeFsError, type DirEntry, listDirectory } from "../node_fs.ts";
 
 /** One entry found under a model directory. */
 export interface ModelEntry {
@@ -63,12 +63,12 @@ export async function walkModelDirectory(
   for (let next = 0; next < queue.length; next++) {
     const { relative, depth } = queue[next];
     const shown = relative === "" ? "the model directory" : relative;
-    const listed: Deno.DirEntry[] = [];
+    const listed: DirEntry[] = [];
     let overflow = false;
     try {
       // Read no further than the limit: a directory of millions of entries is never held whole.
       // Which entries a truncated walk keeps then depends on the listing order.
-      for await (const entry of Deno.readDir(path.join(options.directory, relative))) {
+      for await (const entry of listDirectory(path.join(options.directory, relative))) {
         if (seen + listed.length >= maxEntries) {
           overflow = true;
           break;
