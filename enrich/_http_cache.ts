@@ -5,7 +5,9 @@
  *
  * @module
  */
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, posix, win32 } from "node:path";
+import process from "node:process";
 
 /** The header format written into every entry; entries of another format are ignored. */
 export const CACHE_FORMAT = "tollgate.http-cache/v1";
@@ -129,9 +131,9 @@ export class HttpCache {
     const file = this.fileFor(key);
     let bytes: Uint8Array;
     try {
-      const info = await Deno.stat(file);
-      if (!info.isFile || info.size > this.#maxBodyBytes + MAX_HEADER_BYTES) return undefined;
-      bytes = await Deno.readFile(file);
+      const info = await stat(file);
+      if (!info.isFile() || info.size > this.#maxBodyBytes + MAX_HEADER_BYTES) return undefined;
+      bytes = await readFile(file);
     } catch {
       return undefined;
     }
@@ -160,13 +162,13 @@ export class HttpCache {
     bytes.set(head);
     bytes.set(entry.body, head.length);
     const file = this.fileFor(key);
-    await Deno.mkdir(dirname(file), { recursive: true });
+    await mkdir(dirname(file), { recursive: true });
     const temporary = `${file}.${crypto.randomUUID()}.tmp`;
     try {
-      await Deno.writeFile(temporary, bytes, { mode: 0o600 });
-      await Deno.rename(temporary, file);
+      await writeFile(temporary, bytes, { mode: 0o600 });
+      await rename(temporary, file);
     } catch (error) {
-      await Deno.remove(temporary).catch(() => {});
+      await rm(temporary).catch(() => {});
       throw error;
     }
   }
@@ -197,7 +199,7 @@ function parseHeader(bytes: Uint8Array): EntryHeader | undefined {
   return header as unknown as EntryHeader;
 }
 
-/** Reads environment variables (`Deno.env` fits, and so does a `Map`). */
+/** Reads environment variables: a `Map` fits, and so does Deno's `env`. */
 export interface EnvReader {
   get(name: string): string | undefined;
 }
@@ -208,7 +210,8 @@ export interface EnvReader {
  * Windows. A relative `XDG_CACHE_HOME` is ignored, as the XDG specification says.
  *
  * @param env Where to read `XDG_CACHE_HOME`, `HOME`, `LOCALAPPDATA`, `USERPROFILE`.
- * @param os The operating system (`Deno.build.os` by default).
+ * @param os The operating system, as Deno names it (`linux`, `darwin`, `windows`…; by default
+ *   this one's, from `process.platform`).
  * @returns The directory, or `undefined` when the environment names no home.
  * @example
  * ```ts
@@ -219,7 +222,7 @@ export interface EnvReader {
  */
 export function defaultCacheDir(
   env: EnvReader,
-  os: typeof Deno.build.os = Deno.build.os,
+  os: string = process.platform === "win32" ? "windows" : process.platform,
 ): string | undefined {
   const set = (name: string) => {
     const value = env.get(name);

@@ -9,10 +9,12 @@
  */
 import { normaliseName } from "../packaging/mod.ts";
 import { createHash } from "node:crypto";
+import { type FileHandle, open, readFile, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { Problem } from "../core/snapshot.ts";
 import { fileSource, readZipDirectory, readZipMember } from "../collect/zip.ts";
+import { readDirectory } from "../collect/node_fs.ts";
 import { type OsvRecord, readOsvRecord } from "./_osv_record.ts";
 import { rangeProblem } from "./_osv_range.ts";
 
@@ -93,8 +95,7 @@ async function directoryFiles(
       );
       return;
     }
-    const entries: Deno.DirEntry[] = [];
-    for await (const entry of Deno.readDir(path.join(root, relative))) entries.push(entry);
+    const entries = await readDirectory(path.join(root, relative));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const name = relative === "" ? entry.name : `${relative}/${entry.name}`;
@@ -114,11 +115,11 @@ async function directoryFiles(
         found.push({
           name,
           read: async () => {
-            const size = (await Deno.stat(full)).size;
+            const size = (await stat(full)).size;
             if (size > limits.maxRecordBytes) {
               return { problem: `${size} bytes exceeds the ${limits.maxRecordBytes}-byte limit` };
             }
-            return { bytes: await Deno.readFile(full) };
+            return { bytes: await readFile(full) };
           },
         });
       }
@@ -130,7 +131,7 @@ async function directoryFiles(
 }
 
 async function zipFiles(
-  handle: Deno.FsFile,
+  handle: FileHandle,
   size: number,
   limits: Required<OsvDatabaseLimits>,
 ): Promise<{ files: RecordFile[]; problems: string[] }> {
@@ -198,17 +199,17 @@ export async function loadOsvDatabase(
     problems.push(problem);
     options.onProblem?.(problem);
   };
-  const info = await Deno.stat(databasePath).catch((error) => {
+  const info = await stat(databasePath).catch((error) => {
     throw new Error(`OSV database ${databasePath}: ${(error as Error).message}`);
   });
-  let handle: Deno.FsFile | undefined;
+  let handle: FileHandle | undefined;
   let files: RecordFile[];
-  const format = info.isDirectory ? "directory" : "zip";
+  const format = info.isDirectory() ? "directory" : "zip";
   try {
-    if (info.isDirectory) {
+    if (info.isDirectory()) {
       files = await directoryFiles(databasePath, limits, report);
     } else {
-      handle = await Deno.open(databasePath, { read: true });
+      handle = await open(databasePath, "r");
       const zip = await zipFiles(handle, info.size, limits);
       if (zip.files.length === 0 && zip.problems.length > 0) {
         throw new Error(
@@ -222,7 +223,7 @@ export async function loadOsvDatabase(
     }
     return await readRecords(databasePath, format, files, limits, report, problems);
   } finally {
-    handle?.close();
+    await handle?.close();
   }
 }
 
