@@ -1,10 +1,13 @@
 /**
- * A small, bounded pool of Deno Workers that hash files by streaming them. Shared by RECORD
+ * A small, bounded pool of worker threads (`node:worker_threads`, which Deno runs too) that hash
+ * files by streaming them. Shared by RECORD
  * verification and signature work: hand it absolute paths (optionally confined to a directory)
  * and it returns digests, with at most a few files open at any time.
  *
  * @module
  */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import { checkHashRange, hashConfined } from "./_hash.ts";
 import type { HashAlgorithm, HashOutcome, HashRange } from "./_hash.ts";
 
@@ -50,6 +53,12 @@ interface SharedBatch {
 const BATCH_FILES = 32;
 const BATCHES_IN_FLIGHT = 3;
 
+/** The worker's module: beside this one, as source (`.ts`) or as built (`.js`). */
+const WORKER_MODULE = new URL(
+  import.meta.url.endsWith(".ts") ? "./_hash_worker.ts" : "./_hash_worker.js",
+  import.meta.url,
+);
+
 /**
  * Default pool size: two workers, or fewer on a single-core machine.
  *
@@ -60,7 +69,7 @@ const BATCHES_IN_FLIGHT = 3;
  * ```
  */
 export function defaultPoolSize(): number {
-  return Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
+  return Math.max(1, Math.min(2, availableParallelism() || 1));
 }
 
 /**
@@ -132,7 +141,7 @@ export class HashPool {
    */
   close(): void {
     this.#closed = true;
-    for (const slot of this.#slots) slot.worker.terminate();
+    for (const slot of this.#slots) void slot.worker.terminate();
     for (const { pending } of this.#inFlight.values()) pending.resolve(closedOutcome());
     for (const pending of this.#queue) pending.resolve(closedOutcome());
     this.#slots = [];
@@ -207,31 +216,26 @@ export class HashPool {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(new URL("./_hash_worker.ts", import.meta.url).href, {
-      type: "module",
-    });
+    const worker = new Worker(WORKER_MODULE);
     const slot: Slot = { worker, number: this.#nextWorker++ };
-    worker.onmessage = (
-      event: MessageEvent<{ results: Array<{ id: number; outcome: HashOutcome }> }>,
-    ) => {
-      for (const { id, outcome } of event.data.results) this.#settle(id, outcome);
+    worker.on("message", (data: { results: Array<{ id: number; outcome: HashOutcome }> }) => {
+      for (const { id, outcome } of data.results) this.#settle(id, outcome);
       this.#scheduleDispatch();
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
+    });
+    worker.on("error", (error: Error) => {
       // A crashed worker fails the jobs it had claimed and is replaced; the pool keeps going.
-      worker.terminate();
+      void worker.terminate();
       this.#slots = this.#slots.filter((s) => s !== slot);
       for (const [id, held] of [...this.#inFlight]) {
         if (Atomics.load(held.batch.claims, held.index) !== slot.number) continue;
         this.#settle(id, {
           ok: false,
           reason: "unreadable",
-          message: `hashing failed: ${event.message}`,
+          message: `hashing failed: ${error.message}`,
         });
       }
       if (!this.#closed) this.#scheduleDispatch();
-    };
+    });
     return slot;
   }
 }

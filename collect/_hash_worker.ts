@@ -1,4 +1,3 @@
-/// <reference lib="deno.worker" />
 /**
  * Hashing worker: receives shared batches `{ worker, claims, jobs: [{ id, file, confineTo?,
  * algorithm?, start?, end?, shardSize?, maxShards? }, …] }` (every worker gets every batch) and
@@ -12,6 +11,7 @@
  *
  * @module
  */
+import { parentPort } from "node:worker_threads";
 import { HASH_CHUNK_BYTES, hashConfinedSync } from "./_hash.ts";
 import type { HashAlgorithm, HashOutcome, HashRange } from "./_hash.ts";
 
@@ -28,14 +28,15 @@ const RESULT_BATCH_BYTES = 8 * HASH_CHUNK_BYTES;
 
 const buffer = new Uint8Array(HASH_CHUNK_BYTES);
 
-self.onmessage = (
-  event: MessageEvent<{ worker: number; claims: Int32Array; jobs: HashJob[] }>,
-) => {
-  const { worker, claims, jobs } = event.data;
+if (!parentPort) throw new Error("_hash_worker runs only as a worker thread of the hash pool");
+const port = parentPort;
+
+port.on("message", (batch: { worker: number; claims: Int32Array; jobs: HashJob[] }) => {
+  const { worker, claims, jobs } = batch;
   let results: Array<{ id: number; outcome: HashOutcome }> = [];
   let bytes = 0;
   const flush = () => {
-    if (results.length > 0) self.postMessage({ results });
+    if (results.length > 0) port.postMessage({ results });
     results = [];
     bytes = 0;
   };
@@ -59,4 +60,4 @@ self.onmessage = (
     if (results.length >= RESULT_BATCH_FILES || bytes >= RESULT_BATCH_BYTES) flush();
   }
   flush();
-};
+});
