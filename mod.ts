@@ -59,6 +59,14 @@ export {
   Waiver,
 } from "./core/policy.ts";
 export { evaluate, type EvaluateOptions } from "./core/evaluate.ts";
+export {
+  applyBaseline,
+  Baseline,
+  BASELINE_SCHEMA,
+  BaselineEntry,
+  baselineOf,
+  type BaselineOutcome,
+} from "./core/baseline.ts";
 export { FINGERPRINT_SCHEME, fingerprintAll, type FingerprintParts } from "./core/fingerprint.ts";
 export {
   CheckResult,
@@ -96,10 +104,12 @@ export {
   type CollectProjectOptions,
   enrichProject,
   type EnrichProjectOptions,
+  formatBaseline,
   loadPolicy,
   modelFilePolicy,
   OptionError,
   type PipelineProgress,
+  readBaseline,
   type RegistrySources,
   scanModels,
 } from "./pipeline/mod.ts";
@@ -128,13 +138,26 @@ export { globMatch } from "./core/glob.ts";
 export { checks } from "./checks/mod.ts";
 export { ML06_PREVENTION, policies, PREVENTION_BY_CHECK } from "./policies/mod.ts";
 export {
+  escapeData,
+  escapeProperty,
+  FINGERPRINT_KEY,
+  formatGithub,
   formatJson,
+  formatJunit,
+  formatMarkdown,
   type FormatOptions,
+  formatSarif,
   type Formatter,
   formatters,
   formatText,
+  MARKDOWN_LIMIT,
+  type MarkdownOptions,
   type RuleInfo,
+  rulesOf,
+  SARIF_SEVERITY,
+  type SarifOptions,
   type TextOptions,
+  TOLLGATE_URI,
 } from "./report/mod.ts";
 
 /**

@@ -15,6 +15,7 @@ import {
   formatKeyPath,
   Severity,
 } from "./check.ts";
+import { applyBaseline, type Baseline } from "./baseline.ts";
 import { fingerprintAll } from "./fingerprint.ts";
 import { globMatch, globToRegExp } from "./glob.ts";
 import { compareText, type Policy, type Waiver, waiverExpired } from "./policy.ts";
@@ -58,6 +59,8 @@ export interface EvaluateOptions {
   strict?: boolean;
   /** How long one check may run before it is stopped and reported as `error`. Default 120 s. */
   checkTimeoutMs?: number;
+  /** Findings already seen: they are reported as `baselined` and no longer fail. */
+  baseline?: Baseline;
 }
 
 /**
@@ -124,6 +127,14 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
   if (waivers.length > 0) results.push(waiverResult(waivers, usedWaivers, now, policy.failOn));
   results.sort((a, b) => compareText(a.check, b.check));
   for (const result of results) await addFingerprints(result);
+  const baseline = options.baseline ? applyBaseline(results, options.baseline) : undefined;
+  if (baseline) {
+    for (const result of results) {
+      if (result.status !== "error" && result.status !== "skipped") {
+        result.status = statusOf(result.findings, policy.failOn);
+      }
+    }
+  }
 
   const summary = {
     pass: 0,
@@ -160,6 +171,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Report> {
     results,
     coverage: { inputs: snapshot.inputs, problems: snapshot.problems, missing: snapshot.missing },
     data: snapshot.data,
+    ...(baseline ? { baseline } : {}),
   };
 }
 

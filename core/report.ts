@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { BaselineOutcome } from "./baseline.ts";
 import type { Assert, Same } from "./_same_type.ts";
 import { Finding, Severity } from "./check.ts";
 import { Waiver } from "./policy.ts";
@@ -104,6 +105,8 @@ export interface CheckResult {
   findings: Finding[];
   /** Findings a waiver accepted. */
   waived: WaivedFinding[];
+  /** Findings the baseline holds (only when evaluated with one): reported, but not counted. */
+  baselined?: Finding[];
   /** Why the check errored or was skipped. */
   reason?: string;
   /** Why the policy enables the check. */
@@ -118,6 +121,7 @@ export const CheckResult = z.object({
   status: CheckStatus,
   findings: z.array(Finding),
   waived: z.array(WaivedFinding),
+  baselined: z.array(Finding).optional(),
   reason: z.string().optional(),
   rationale: z.string().optional(),
 });
@@ -235,6 +239,8 @@ export interface Report {
   };
   /** Where external data came from. */
   data: DataSource[];
+  /** What the baseline held and what was fixed since (only when evaluated with one). */
+  baseline?: BaselineOutcome;
 }
 
 /** @ignore The zod schema of {@linkcode Report}. */
@@ -272,5 +278,6 @@ export const Report = z.object({
       .describe("Snapshot sections that could not be filled, and why"),
   }),
   data: z.array(DataSource),
+  baseline: BaselineOutcome.optional(),
 });
 type _Report = Assert<Same<z.output<typeof Report>, Report>>;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Baseline } from "../core/baseline.ts";
 import { policyWants } from "../core/check.ts";
 import { evaluate } from "../core/evaluate.ts";
 import type { Policy } from "../core/policy.ts";
@@ -162,6 +163,8 @@ export interface CheckProjectOptions extends Omit<CollectProjectOptions, "policy
   sources?: RegistrySources;
   /** Ignore every waiver. */
   strict?: boolean;
+  /** Findings already seen (see `readBaseline`): reported as `baselined`, and they no longer fail. */
+  baseline?: Baseline;
 }
 
 /**
@@ -213,6 +216,7 @@ export async function checkProject(options: CheckProjectOptions): Promise<CheckP
     now: options.now,
     offline: options.sources?.offline === true,
     strict: options.strict === true,
+    baseline: options.baseline,
   });
   return { report, snapshot, policy, warnings };
 }

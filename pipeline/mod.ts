@@ -23,6 +23,7 @@ export {
   type PipelineProgress,
   scanModels,
 } from "./check_project.ts";
+export { formatBaseline, readBaseline } from "./baseline_file.ts";
 export type { RegistrySources } from "./enrich.ts";
 export { OptionError } from "./errors.ts";
 export { choosePolicy, DISCOVERED_POLICY_FILES, loadPolicy } from "./policy_file.ts";
@@ -43,5 +44,6 @@ export type {
   Reference,
   Severity,
 } from "../core/check.ts";
+export type { Baseline, BaselineEntry, BaselineOutcome } from "../core/baseline.ts";
 export type { DisabledCheck, Policy, Waiver } from "../core/policy.ts";
 export type { CheckResult, CheckStatus, Report, Verdict, WaivedFinding } from "../core/report.ts";
