@@ -5,6 +5,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { policyWants } from "../core/check.ts";
 import type { Policy } from "../core/policy.ts";
 import type { Section, Snapshot } from "../core/snapshot.ts";
@@ -74,10 +75,16 @@ function baseUrl(option: string, value: string | undefined, fallback: string): s
   return url;
 }
 
+/** The part of Deno's permission API asked here, typed here so that it compiles on Node too. */
+interface DenoPermissions {
+  permissions: { query(descriptor: { name: "net"; host: string }): Promise<{ state: string }> };
+}
+
 /**
  * Fails fast, with the fix, when Deno was not given network access to a source's host (instead
  * of retrying a request that can never be sent) — unless the project gives the source nothing
- * to ask (`asks` is false), when it runs without touching the network.
+ * to ask (`asks` is false), when it runs without touching the network. Node has no permissions:
+ * there the source runs as it is.
  */
 function withNetPermission(
   url: string,
@@ -86,7 +93,10 @@ function withNetPermission(
 ): EnrichSource {
   return async (snapshot) => {
     const host = new URL(url).host;
-    const state = asks(snapshot) ? await Deno.permissions.query({ name: "net", host }) : undefined;
+    const permissions = (globalThis as { Deno?: DenoPermissions }).Deno?.permissions;
+    const state = permissions && asks(snapshot)
+      ? await permissions.query({ name: "net", host })
+      : undefined;
     if (state !== undefined && state.state !== "granted") {
       throw new Error(
         `network access to ${host} is not permitted: run with --allow-net (or ` +
@@ -128,7 +138,7 @@ export async function enrichForPolicy(options: {
   );
   if (needed.size === 0) return { snapshot: options.snapshot, warnings: [] };
   const client = new HttpClient({
-    cacheDir: flags.cacheDir ?? defaultCacheDir(Deno.env),
+    cacheDir: flags.cacheDir ?? defaultCacheDir({ get: (name) => process.env[name] }),
     offline: flags.offline === true,
     onProgress: options.onProgress,
   });

@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { readFile, realpath, stat } from "node:fs/promises";
 import * as path from "node:path";
+import process from "node:process";
 import { pathToFileURL } from "node:url";
 import {
   ConfigError,
@@ -17,6 +19,7 @@ import { cleanZodMessage, formatKeyPath, Severity } from "../core/check.ts";
 import { z } from "zod";
 import { parse as parseToml } from "smol-toml";
 import { catalogue } from "../checks/mod.ts";
+import { hasErrorCode } from "../collect/node_fs.ts";
 import { policies, recommended } from "../policies/mod.ts";
 
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -55,7 +58,7 @@ export async function choosePolicy(
   if (!options.projectDir) return recommended;
   // A policy found in the scanned project is as untrusted as the project: it may not pull in
   // code, nor files from outside the project.
-  const confineTo = await Deno.realPath(options.projectDir).catch(() => undefined);
+  const confineTo = await realpath(options.projectDir).catch(() => undefined);
   const trust: Trust = { code: false, confineTo };
   for (const name of DISCOVERED_POLICY_FILES) {
     const file = path.join(options.projectDir, name);
@@ -107,7 +110,7 @@ export async function loadPolicy(options: { file: string }): Promise<Policy> {
 }
 
 async function loadPolicyFile(file: string, chain: string[], trust: Trust): Promise<Policy> {
-  const shown = path.relative(Deno.cwd(), file) || file;
+  const shown = path.relative(process.cwd(), file) || file;
   await enforceTrust(file, shown, chain, trust);
   if (chain.includes(file)) {
     throw new ConfigError({
@@ -205,7 +208,7 @@ async function enforceTrust(file: string, shown: string, chain: string[], trust:
     });
   }
   if (trust.confineTo) {
-    const real = await Deno.realPath(file).catch(() => file);
+    const real = await realpath(file).catch(() => file);
     if (real !== trust.confineTo && !real.startsWith(trust.confineTo + path.sep)) {
       throw new ConfigError({
         file: shown,
@@ -218,22 +221,22 @@ async function enforceTrust(file: string, shown: string, chain: string[], trust:
 }
 
 async function readPolicyText(file: string): Promise<string> {
-  const shown = path.relative(Deno.cwd(), file) || file;
+  const shown = path.relative(process.cwd(), file) || file;
   try {
-    const stat = await Deno.stat(file);
-    if (stat.size > MAX_POLICY_BYTES) {
+    const info = await stat(file);
+    if (info.size > MAX_POLICY_BYTES) {
       throw new ConfigError({ file: shown, message: `is over ${MAX_POLICY_BYTES} bytes` });
     }
-    return await Deno.readTextFile(file);
+    return await readFile(file, "utf8");
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    const reason = error instanceof Deno.errors.NotFound ? "file not found" : String(error);
+    const reason = hasErrorCode(error, "ENOENT") ? "file not found" : String(error);
     throw new ConfigError({ file: shown, message: reason });
   }
 }
 
 async function isFile(file: string): Promise<boolean> {
-  return (await Deno.stat(file).catch(() => undefined))?.isFile ?? false;
+  return (await stat(file).catch(() => undefined))?.isFile() ?? false;
 }
 
 function isToml(text: string): boolean {
