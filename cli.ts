@@ -9,6 +9,11 @@
  *
  * @module
  */
+import { realpathSync } from "node:fs";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import process from "node:process";
+import { isatty } from "node:tty";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError } from "./core/config.ts";
 import { cleanZodMessage, formatKeyPath, Severity } from "./core/check.ts";
@@ -17,6 +22,7 @@ import type { Policy } from "./core/policy.ts";
 import type { Report } from "./core/report.ts";
 import { Snapshot } from "./core/snapshot.ts";
 import { ReadError } from "./collect/mod.ts";
+import { hasErrorCode, isNotPermitted } from "./collect/node_fs.ts";
 import { formatters, rulesOf } from "./report/mod.ts";
 import { EXIT, OutputError, UsageError } from "./cli/_errors.ts";
 import { HELP } from "./cli/_help.ts";
@@ -35,11 +41,10 @@ import { type Io, OPTIONS, type Values } from "./cli/_options.ts";
 import { verifyModel } from "./cli/verify_model.ts";
 import { signModel } from "./cli/sign_model.ts";
 
-const encoder = new TextEncoder();
 const systemIo: Io = {
-  stdout: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
-  stderr: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
-  isTerminal: Deno.stdout.isTerminal(),
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  isTerminal: isatty(1),
 };
 
 /**
@@ -50,8 +55,9 @@ const systemIo: Io = {
  * @returns The exit code.
  * @example
  * ```ts ignore
+ * import process from "node:process";
  * import { main } from "./cli.ts";
- * Deno.exit(await main(["check", "examples/ml-app", "--offline"]));
+ * process.exitCode = await main(["check", "examples/ml-app", "--offline"]);
  * ```
  */
 export async function main(args: string[], io: Io = systemIo): Promise<number> {
@@ -184,8 +190,8 @@ async function commandScan(paths: string[], values: Values, io: Io): Promise<num
     values,
   );
   for (const path of paths) {
-    const stat = await Deno.stat(path).catch(() => undefined);
-    if (!stat) throw new UsageError(`scan: ${path}: no such file or directory`);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) throw new UsageError(`scan: ${path}: no such file or directory`);
   }
   const { report } = await scanModels({ paths, policy, now });
   return await writeReport({ report, policy, values, outputs, io });
@@ -211,7 +217,7 @@ async function writeReport(options: {
   io: Io;
 }): Promise<number> {
   const { values, io, report } = options;
-  const color = io.isTerminal && values["no-color"] !== true && !Deno.env.get("NO_COLOR");
+  const color = io.isTerminal && values["no-color"] !== true && !process.env.NO_COLOR;
   for (const output of options.outputs) {
     const text = formatters[output.format](report, {
       color: output.path === undefined && color,
@@ -302,8 +308,8 @@ function collectFlags(values: Values) {
   return {
     env: expansionEnv(values),
     machine: values["no-machine-config"] === true ? undefined : {
-      env: Deno.env.toObject(),
-      home: Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE"),
+      env: environment(),
+      home: process.env.HOME ?? process.env.USERPROFILE,
     },
     verifyInstalled: values["no-verify-installed"] !== true,
   };
@@ -311,8 +317,7 @@ function collectFlags(values: Values) {
 
 /** Progress on stderr while files are hashed or data fetched: only on a terminal, one line. */
 function progressLine() {
-  if (!Deno.stderr.isTerminal()) return undefined;
-  const encoder = new TextEncoder();
+  if (!isatty(2)) return undefined;
   let last = 0;
   let shown = false;
   return {
@@ -322,10 +327,10 @@ function progressLine() {
       if (now - last < 200 && done !== total) return;
       last = now;
       shown = true;
-      Deno.stderr.writeSync(encoder.encode(`\r${what}: ${done}/${total}\x1b[K`));
+      process.stderr.write(`\r${what}: ${done}/${total}\x1b[K`);
     },
     done: () => {
-      if (shown) Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
+      if (shown) process.stderr.write("\r\x1b[K");
     },
   };
 }
@@ -336,7 +341,16 @@ function progressLine() {
  * (`--extra-index-url https://x/${AWS_SECRET_ACCESS_KEY}/`).
  */
 function expansionEnv(values: Values): Record<string, string> {
-  return values["expand-env"] === true ? Deno.env.toObject() : {};
+  return values["expand-env"] === true ? environment() : {};
+}
+
+/** A copy of the process's environment variables. */
+function environment(): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined) copy[name] = value;
+  }
+  return copy;
 }
 
 function usage(message: string): never {
@@ -344,18 +358,18 @@ function usage(message: string): never {
 }
 
 async function projectDir(dir: string): Promise<string> {
-  const stat = await Deno.stat(dir).catch(() => undefined);
-  if (!stat?.isDirectory) {
-    throw new UsageError(`${dir}: ${stat ? "not a directory" : "no such directory"}`);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new UsageError(`${dir}: ${info ? "not a directory" : "no such directory"}`);
   }
   return dir;
 }
 
 async function writeOutput(file: string, text: string): Promise<void> {
   try {
-    await Deno.writeTextFile(file, text);
+    await writeFile(file, text);
   } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound
+    const reason = hasErrorCode(error, "ENOENT")
       ? "its directory does not exist"
       : error instanceof Error
       ? error.message
@@ -398,10 +412,10 @@ function parseNow(raw: string | undefined): Date | undefined {
 async function readSnapshotFile(file: string): Promise<Snapshot> {
   let text: string;
   try {
-    text = await Deno.readTextFile(file);
+    text = await readFile(file, "utf8");
   } catch (error) {
     throw new UsageError(
-      `eval: ${file}: ${error instanceof Deno.errors.NotFound ? "file not found" : error}`,
+      `eval: ${file}: ${hasErrorCode(error, "ENOENT") ? "file not found" : error}`,
     );
   }
   let json: unknown;
@@ -439,7 +453,7 @@ function reportError(error: unknown, io: Io, debug: boolean): number {
     if (debug) io.stderr(`${error.stack}\n`);
     return EXIT.incomplete;
   }
-  if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
+  if (error instanceof Error && (hasErrorCode(error, "EACCES", "EPERM") || isNotPermitted(error))) {
     io.stderr(`tollgate: ${error.message} (see README: permissions)\n`);
     return EXIT.incomplete;
   }
@@ -451,4 +465,28 @@ function reportError(error: unknown, io: Io, debug: boolean): number {
   return EXIT.incomplete;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+/**
+ * Whether this module is the program being run: `import.meta.main` where the runtime has it
+ * (Deno), else the script Node was started with (through any symlink, as npm's bin links are).
+ */
+function isEntryPoint(): boolean {
+  const main = (import.meta as ImportMeta & { main?: boolean }).main;
+  if (main !== undefined) return main;
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+/** Exit once what was written to stdout and stderr has gone out (a pipe may still hold it). */
+async function exitWith(code: number): Promise<never> {
+  for (const stream of [process.stdout, process.stderr]) {
+    await new Promise<void>((resolve) => stream.write("", () => resolve()));
+  }
+  process.exit(code);
+}
+
+if (isEntryPoint()) await exitWith(await main(process.argv.slice(2)));

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { stat, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { z } from "zod";
 import { PolicyConfig } from "../core/config.ts";
@@ -98,11 +99,11 @@ export async function commandInit(dir: string, values: Values, io: Io): Promise<
     throw new UsageError(`init: --type must be yaml or ts, got "${type}"`);
   }
   const file = path.join(dir, type === "yaml" ? "tollgate.yaml" : "tollgate.policy.ts");
-  const exists = await Deno.stat(file).then(() => true, () => false);
+  const exists = await stat(file).then(() => true, () => false);
   if (exists && !values.force) {
     throw new UsageError(`init: ${file} already exists; pass --force to overwrite it`);
   }
-  await Deno.writeTextFile(
+  await writeFile(
     file,
     // A TS policy imports this very Tollgate, wherever it is installed or checked out.
     type === "yaml"

@@ -6,7 +6,8 @@
  * @module
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { describeFsError } from "../collect/fs.ts";
+import { readFile, stat } from "node:fs/promises";
+import { describeFsError } from "../collect/node_fs.ts";
 import { describeKeyType, signatureDigest } from "../verify/mod.ts";
 import { UsageError } from "./_errors.ts";
 
@@ -88,13 +89,13 @@ export function parseSigningKey(options: { text: string; file: string }): Signin
  */
 export async function readSigningKey(file: string): Promise<SigningKey> {
   const fail = (why: string) => new UsageError(`sign-model: --key ${file}: ${why}`);
-  const stat = await Deno.stat(file).catch(() => undefined);
-  if (!stat) throw fail("no such file");
-  if (!stat.isFile) throw fail("not a regular file");
-  if (stat.size > MAX_KEY_FILE) throw fail(`larger than ${MAX_KEY_FILE} bytes: not a key file`);
+  const info = await stat(file).catch(() => undefined);
+  if (!info) throw fail("no such file");
+  if (!info.isFile()) throw fail("not a regular file");
+  if (info.size > MAX_KEY_FILE) throw fail(`larger than ${MAX_KEY_FILE} bytes: not a key file`);
   let text: string;
   try {
-    const bytes = await Deno.readFile(file);
+    const bytes = await readFile(file);
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, MAX_KEY_FILE));
   } catch (error) {
     throw fail(

@@ -7,9 +7,11 @@
  *
  * @module
  */
+import { link, lstat, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { SignedFile } from "../core/snapshot.ts";
-import { describeFsError, normaliseRelative } from "../collect/fs.ts";
+import { normaliseRelative } from "../collect/fs.ts";
+import { describeFsError, hasErrorCode } from "../collect/node_fs.ts";
 import {
   hashSignedFiles,
   type SignedFileJob,
@@ -72,20 +74,20 @@ const SHOWN = 5;
 export async function signModel(options: SignModelOptions, io: SignModelIo): Promise<number> {
   const key = await readSigningKey(options.key);
   const model = path.resolve(options.model);
-  const info = await Deno.lstat(model).catch(() => undefined);
+  const info = await lstat(model).catch(() => undefined);
   if (!info) throw new UsageError(`sign-model: ${options.model}: no such file or directory`);
-  if (info.isSymlink) {
+  if (info.isSymbolicLink()) {
     throw new UsageError(
       `sign-model: ${options.model} is a symbolic link; model_signing signs without following ` +
         "symlinks: give the directory or file it points to",
     );
   }
-  if (!info.isFile && !info.isDirectory) {
+  if (!info.isFile() && !info.isDirectory()) {
     throw new UsageError(
       `sign-model: ${options.model}: not a regular file or directory (FIFO, device or socket)`,
     );
   }
-  const isDirectory = info.isDirectory;
+  const isDirectory = info.isDirectory();
   const output = path.resolve(
     options.output ?? path.join(isDirectory ? model : path.dirname(model), SIGNATURE_FILE_NAME),
   );
@@ -160,15 +162,15 @@ async function checkOutput(options: {
   if (output === options.model) {
     throw new UsageError(`sign-model: --output ${shown} is the model itself`);
   }
-  const parent = await Deno.stat(path.dirname(output)).catch(() => undefined);
-  if (!parent?.isDirectory) {
+  const parent = await stat(path.dirname(output)).catch(() => undefined);
+  if (!parent?.isDirectory()) {
     throw new UsageError(
       `sign-model: cannot write ${shown}: its directory ${path.dirname(shown)} does not exist`,
     );
   }
-  const existing = await Deno.lstat(output).catch(() => undefined);
+  const existing = await lstat(output).catch(() => undefined);
   if (existing === undefined) return;
-  if (existing.isDirectory) throw new UsageError(`sign-model: ${shown} is a directory`);
+  if (existing.isDirectory()) throw new UsageError(`sign-model: ${shown} is a directory`);
   if (!options.force) {
     throw new UsageError(`sign-model: ${shown} already exists; pass --force to replace it`);
   }
@@ -213,7 +215,7 @@ async function hashDirectory(options: {
   ignorePaths: readonly string[];
   workers?: number;
 }): Promise<Hashed> {
-  const real = await Deno.realPath(options.model);
+  const real = await realpath(options.model);
   const walk = await walkModelDirectory({ directory: real });
   if (walk.truncated) return { problems: walk.issues };
   const ignored = (p: string) => options.ignorePaths.some((i) => p === i || p.startsWith(`${i}/`));
@@ -252,7 +254,7 @@ async function hashDirectory(options: {
 
 /** Hash a model that is one file: its resource is named ".". */
 async function hashOneFile(options: { model: string; workers?: number }): Promise<Hashed> {
-  const real = await Deno.realPath(options.model);
+  const real = await realpath(options.model);
   return await hashJobs([job(".", real)], path.dirname(real), options.workers);
 }
 
@@ -294,24 +296,24 @@ async function writeSignature(options: {
   const exists = () =>
     new UsageError(`sign-model: ${shown} already exists; pass --force to replace it`);
   try {
-    await Deno.writeTextFile(temp, options.text, { createNew: true, mode: 0o644 });
+    await writeFile(temp, options.text, { flag: "wx", mode: 0o644 });
     if (options.force) {
-      await Deno.rename(temp, output);
+      await rename(temp, output);
       return;
     }
     try {
-      await Deno.link(temp, output);
+      await link(temp, output);
     } catch (error) {
-      if (error instanceof Deno.errors.AlreadyExists) throw exists();
+      if (hasErrorCode(error, "EEXIST")) throw exists();
       // A file system without hard links: check, then move.
-      if (await Deno.lstat(output).then(() => true, () => false)) throw exists();
-      await Deno.rename(temp, output);
+      if (await lstat(output).then(() => true, () => false)) throw exists();
+      await rename(temp, output);
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new OutputError(`sign-model: cannot write ${shown}: ${describeFsError(error)}`);
   } finally {
-    await Deno.remove(temp).catch(() => {});
+    await rm(temp).catch(() => {});
   }
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { readFile, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { collectSignatures } from "../collect/signatures/signatures.ts";
 import {
@@ -71,22 +72,22 @@ export async function verifyModel(options: VerifyModelOptions, io: VerifyModelIo
   }
   const trust = await readTrust(options);
   const model = path.resolve(options.model);
-  const stat = await Deno.stat(model).catch(() => undefined);
-  if (!stat) throw new UsageError(`verify-model: ${options.model}: no such file or directory`);
-  if (!stat.isFile && !stat.isDirectory) {
+  const info = await stat(model).catch(() => undefined);
+  if (!info) throw new UsageError(`verify-model: ${options.model}: no such file or directory`);
+  if (!info.isFile() && !info.isDirectory()) {
     throw new UsageError(`verify-model: ${options.model}: not a file or directory`);
   }
   const signature = path.resolve(
-    options.signature ?? path.join(stat.isDirectory ? model : path.dirname(model), "model.sig"),
+    options.signature ?? path.join(info.isDirectory() ? model : path.dirname(model), "model.sig"),
   );
-  if (!(await Deno.stat(signature).catch(() => undefined))?.isFile) {
+  if (!(await stat(signature).catch(() => undefined))?.isFile()) {
     throw new UsageError(
       `verify-model: ${options.signature ?? path.relative(".", signature)}: no signature file ` +
         "(pass --signature FILE)",
     );
   }
   // Collect from the nearest directory holding both, so reads stay confined to it.
-  const root = commonDirectory(stat.isDirectory ? model : path.dirname(model), signature);
+  const root = commonDirectory(info.isDirectory() ? model : path.dirname(model), signature);
   const rel = (p: string) => path.relative(root, p).split(path.sep).join("/") || ".";
   const collected = await collectSignatures({
     root,
@@ -170,16 +171,16 @@ async function readTrust(options: VerifyModelOptions) {
 }
 
 async function readTrustFile(file: string, flag: string): Promise<string> {
-  const stat = await Deno.stat(file).catch(() => undefined);
-  if (!stat?.isFile) {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) {
     throw new UsageError(
-      `verify-model: ${flag} ${file}: ${stat ? "not a regular file" : "no such file"}`,
+      `verify-model: ${flag} ${file}: ${info ? "not a regular file" : "no such file"}`,
     );
   }
-  if (stat.size > MAX_TRUST_FILE) {
+  if (info.size > MAX_TRUST_FILE) {
     throw new UsageError(`verify-model: ${flag} ${file}: larger than ${MAX_TRUST_FILE} bytes`);
   }
-  return await Deno.readTextFile(file);
+  return await readFile(file, "utf8");
 }
 
 /** The deepest directory containing both `directory` and `file`. */

@@ -10,8 +10,9 @@ import type { Report } from "../core/report.ts";
  *
  * @example
  * ```ts ignore
+ * import { writeFile } from "node:fs/promises";
  * import { formatJson } from "./json.ts";
- * await Deno.writeTextFile("report.json", formatJson(report));
+ * await writeFile("report.json", formatJson(report));
  * ```
  */
 export function formatJson(report: Report): string {
