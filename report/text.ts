@@ -64,6 +64,8 @@ export function formatText(report: Report, options: TextOptions = {}): string {
     }
   }
 
+  if (report.baseline) out.push(...renderBaseline(report, paint, options.quiet === true));
+
   const { inputs, problems } = report.coverage;
   out.push("", paint("bold", "Coverage:") + ` ${inputs.length} file(s) read`);
   if (!options.quiet) {
@@ -98,12 +100,38 @@ export function formatText(report: Report, options: TextOptions = {}): string {
     `${verdict}  ${s.fail} failed, ${s.warn} warned, ${s.pass} passed, ${s.error} errored, ` +
       `${s.skipped} skipped` +
       ` · findings: ${s.findings.error} error, ${s.findings.warning} warning, ${s.findings.info} info` +
-      ` · ${s.waived} waived`,
+      ` · ${s.waived} waived` +
+      (report.baseline
+        ? ` · ${report.baseline.known} known (baseline), ${report.baseline.fixed.length} fixed`
+        : ""),
   );
   return out.join("\n") + "\n";
 }
 
 type Paint = (code: keyof typeof CODES, text: string) => string;
+
+/** Known findings are counted, not listed (the baseline file lists them); fixed ones are listed. */
+function renderBaseline(report: Report, paint: Paint, quiet: boolean): string[] {
+  const baseline = report.baseline!;
+  const lines = [
+    "",
+    paint("bold", "Baseline") +
+    ` (recorded ${baseline.createdAt}): ${baseline.known} known finding(s) no longer fail` +
+    (baseline.unchecked
+      ? `; ${baseline.unchecked} recorded finding(s) of checks that did not run this time`
+      : ""),
+  ];
+  if (baseline.fixed.length > 0) {
+    lines.push(paint("green", `  Fixed since the baseline (${baseline.fixed.length}):`));
+    for (const entry of quiet ? baseline.fixed.slice(0, 20) : baseline.fixed) {
+      lines.push(`  ${entry.check}  ${entry.file ? `${entry.file}  ` : ""}${entry.subject}`);
+    }
+    if (quiet && baseline.fixed.length > 20) {
+      lines.push(paint("dim", `  … and ${baseline.fixed.length - 20} more`));
+    }
+  }
+  return lines;
+}
 
 function renderResult(result: CheckResult, paint: Paint): string[] {
   const lines: string[] = [];
