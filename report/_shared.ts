@@ -9,6 +9,7 @@
  * surrogate pair) with `…` at the cut.
  */
 export function clip(text: string, max: number): string {
+  if (text.length <= max && text.isWellFormed()) return text;
   const whole = text.toWellFormed();
   if (whole.length <= max) return whole;
   let end = Math.max(0, max - 1);
@@ -17,13 +18,16 @@ export function clip(text: string, max: number): string {
   return whole.slice(0, end) + "…";
 }
 
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const CONTROLS = new RegExp(CONTROL.source, "g");
+
 /**
  * `text` with control characters other than tab, line feed and carriage return replaced by
  * U+FFFD: a terminal escape sequence in a finding must not repaint a CI log or a rendered page.
  */
 export function withoutControls(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "\uFFFD");
+  return CONTROL.test(text) ? text.replace(CONTROLS, "\uFFFD") : text;
 }
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Finding, Severity } from "../core/check.ts";
+import type { Severity } from "../core/check.ts";
 import type { Report } from "../core/report.ts";
 import { clip, locationText, projectFile, withoutControls } from "./_shared.ts";
 
@@ -31,7 +31,8 @@ const MAX_TEXT = 4_000;
  * ```
  */
 export function escapeData(text: string): string {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  if (!/[%\r\n]/.test(text)) return text;
+  return text.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
 }
 
 /**
@@ -47,7 +48,8 @@ export function escapeData(text: string): string {
  * ```
  */
 export function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  if (!/[%\r\n:,]/.test(text)) return text;
+  return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
 }
 
 /**
@@ -68,32 +70,33 @@ export function escapeProperty(text: string): string {
  */
 export function formatGithub(report: Report): string {
   const lines: string[] = [];
+  const files = new FileProperties();
   for (const result of report.results) {
     // Escaped once per check: every finding of the check carries the same title.
-    const title = new Escaped(`${result.check}: ${result.title}`);
+    const title = `title=${property(`${result.check}: ${result.title}`)}`;
     for (const finding of result.findings) {
-      lines.push(command(COMMAND[finding.severity], {
-        ...fileProperties(finding.location),
-        title,
-      }, findingMessage(finding)));
+      const { location } = finding;
+      const where = location && files.of(location);
+      const outside = location && where === undefined ? ` (${locationText(location)})` : "";
+      const message = `${finding.subject}${outside}: ${finding.message}` +
+        (finding.fix ? `\nFix: ${finding.fix}` : "");
+      lines.push(`::${COMMAND[finding.severity]} ${where ?? ""}${title}::${data(message)}`);
     }
     if (result.status === "error") {
-      lines.push(
-        command("warning", { title: `${result.check} could not run` }, result.reason ?? ""),
-      );
+      lines.push(command("warning", `${result.check} could not run`, result.reason ?? ""));
     }
   }
   for (const problem of report.coverage.problems) {
-    lines.push(command(
-      "warning",
-      { ...fileProperties(problem), title: "Tollgate could not read this input" },
-      projectFile(problem.file) === undefined
-        ? `${locationText(problem)}: ${problem.message}`
-        : problem.message,
-    ));
+    const where = files.of(problem);
+    const message = where === undefined
+      ? `${locationText(problem)}: ${problem.message}`
+      : problem.message;
+    lines.push(
+      `::warning ${where ?? ""}title=Tollgate could not read this input::${data(message)}`,
+    );
   }
   for (const m of report.coverage.missing) {
-    lines.push(command("warning", { title: `${m.section} is missing` }, m.reason));
+    lines.push(command("warning", `${m.section} is missing`, m.reason));
   }
   const s = report.summary;
   const summary = `Tollgate ${report.verdict.toUpperCase()} (policy ${report.policy}): ` +
@@ -102,56 +105,45 @@ export function formatGithub(report: Report): string {
     `${s.waived} waived`;
   lines.push(command(
     report.verdict === "fail" ? "error" : report.verdict === "incomplete" ? "warning" : "notice",
-    { title: `Tollgate: ${report.verdict}` },
+    `Tollgate: ${report.verdict}`,
     summary,
   ));
   return lines.join("\n") + "\n";
 }
 
-/** A property value escaped once, for many commands. */
-class Escaped {
-  readonly text: string;
-  constructor(value: string) {
-    this.text = escapeProperty(printable(value));
-  }
+function command(name: "error" | "warning" | "notice", title: string, message: string): string {
+  return `::${name} title=${property(title)}::${data(message)}`;
 }
 
-function command(
-  name: "error" | "warning" | "notice",
-  properties: Record<string, string | number | Escaped | undefined>,
-  message: string,
-): string {
-  const props = Object.entries(properties)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) =>
-      `${key}=${value instanceof Escaped ? value.text : escapeProperty(printable(String(value)))}`
-    )
-    .join(",");
-  return `::${name}${props ? ` ${props}` : ""}::${escapeData(printable(message))}`;
+function property(value: string): string {
+  return escapeProperty(printable(value));
+}
+
+function data(message: string): string {
+  return escapeData(printable(message));
 }
 
 function printable(text: string): string {
   return withoutControls(clip(text, MAX_TEXT));
 }
 
-/** `file`, `line`, `col` for a file in the project; nothing for one outside it. */
-function fileProperties(
-  location: { file: string; line?: number; column?: number } | undefined,
-): Record<string, number | string | undefined> {
-  const file = location && projectFile(location.file);
-  if (!location || file === undefined) return {};
-  return {
-    file,
-    line: location.line,
-    col: location.line === undefined ? undefined : location.column,
-  };
-}
+/**
+ * `file=…,line=…,col=…,` for a location in the project, undefined for one outside it; each file
+ * is checked and escaped once however many findings name it. (Numbers need no escape.)
+ */
+class FileProperties {
+  #files = new Map<string, string | undefined>();
 
-/** The message, the subject and where (when no annotation can point there), and the fix. */
-function findingMessage(finding: Finding): string {
-  const outside = finding.location && projectFile(finding.location.file) === undefined
-    ? ` (${locationText(finding.location)})`
-    : "";
-  return `${finding.subject}${outside}: ${finding.message}` +
-    (finding.fix ? `\nFix: ${finding.fix}` : "");
+  of(location: { file: string; line?: number; column?: number }): string | undefined {
+    let file = this.#files.get(location.file);
+    if (file === undefined && !this.#files.has(location.file)) {
+      const inside = projectFile(location.file);
+      file = inside === undefined ? undefined : `file=${property(inside)},`;
+      this.#files.set(location.file, file);
+    }
+    if (file === undefined || location.line === undefined) return file;
+    return location.column === undefined
+      ? `${file}line=${location.line},`
+      : `${file}line=${location.line},col=${location.column},`;
+  }
 }

@@ -43,56 +43,65 @@ interface Testcase {
 export function formatJunit(report: Report): string {
   const suites = new Map<string, Testcase[]>();
   for (const result of report.results) {
-    const cases = suites.get(result.family) ?? [];
-    cases.push(...testcasesOf(result, report));
-    suites.set(result.family, cases);
+    let cases = suites.get(result.family);
+    if (!cases) suites.set(result.family, cases = []);
+    addTestcases(cases, result, report);
   }
   const coverage = coverageTestcases(report);
   if (coverage.length > 0) suites.set("coverage", coverage);
 
-  const count = (cases: Testcase[]) => ({
-    tests: cases.length,
-    failures: cases.filter((c) => c.outcome?.kind === "failure").length,
-    errors: cases.filter((c) => c.outcome?.kind === "error").length,
-    skipped: cases.filter((c) => c.outcome?.kind === "skipped").length,
-  });
-  const total = count([...suites.values()].flat());
+  const timestamp = xmlAttribute(report.evaluatedAt);
+  const properties = [
+    "    <properties>",
+    `      <property name="policy" value="${xmlAttribute(report.policy)}"/>`,
+    `      <property name="failOn" value="${xmlAttribute(report.failOn)}"/>`,
+    `      <property name="verdict" value="${xmlAttribute(report.verdict)}"/>`,
+    "    </properties>",
+  ].join("\n");
   const out = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites${
-      attributes({ name: `tollgate ${report.project}`, ...total, timestamp: report.evaluatedAt })
-    }>`,
+    `<testsuites name="${xmlAttribute(`tollgate ${report.project}`)}"` +
+    `${countAttributes([...suites.values()].flat())} ` +
+    `timestamp="${timestamp}">`,
   ];
   for (const [family, cases] of suites) {
     out.push(
-      `  <testsuite${
-        attributes({ name: family, ...count(cases), timestamp: report.evaluatedAt })
-      }>`,
-      "    <properties>",
-      `      <property${attributes({ name: "policy", value: report.policy })}/>`,
-      `      <property${attributes({ name: "failOn", value: report.failOn })}/>`,
-      `      <property${attributes({ name: "verdict", value: report.verdict })}/>`,
-      "    </properties>",
+      `  <testsuite name="${xmlAttribute(family)}"${countAttributes(cases)} ` +
+        `timestamp="${timestamp}">`,
+      properties,
     );
-    for (const testcase of cases) out.push(...renderTestcase(testcase));
+    for (const testcase of cases) renderTestcase(testcase, out);
     out.push("  </testsuite>");
   }
   out.push("</testsuites>");
   return out.join("\n") + "\n";
 }
 
+/** ` tests="…" failures="…" errors="…" skipped="…"` for these testcases. */
+function countAttributes(cases: Testcase[]): string {
+  let failures = 0, errors = 0, skipped = 0;
+  for (const { outcome } of cases) {
+    if (outcome?.kind === "failure") failures++;
+    else if (outcome?.kind === "error") errors++;
+    else if (outcome?.kind === "skipped") skipped++;
+  }
+  return ` tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
+}
+
 /** The check's own testcase, then one per subject with a finding at or above `failOn`. */
-function testcasesOf(result: CheckResult, report: Report): Testcase[] {
+function addTestcases(cases: Testcase[], result: CheckResult, report: Report): void {
   const name = `${result.check}: ${result.title}`;
-  const failing = result.findings.filter((f) => atLeast(f.severity, report.failOn));
-  const others = result.findings.filter((f) => !atLeast(f.severity, report.failOn));
-  const notes = [
-    ...others.map(findingText),
-    ...result.waived.map((f) =>
-      `${findingText(f)}\nwaived until ${f.waiver.expires}: ${f.waiver.reason}`
-    ),
-  ];
-  const out = notes.length > 0 ? listed(notes) : undefined;
+  const failing: Finding[] = [];
+  const others: Finding[] = [];
+  for (const f of result.findings) (atLeast(f.severity, report.failOn) ? failing : others).push(f);
+  const noted = others.length + result.waived.length;
+  const out = noted > 0
+    ? listed(noted, (i) => {
+      if (i < others.length) return findingText(others[i]);
+      const f = result.waived[i - others.length];
+      return `${findingText(f)}\nwaived until ${f.waiver.expires}: ${f.waiver.reason}`;
+    })
+    : undefined;
   const own: Testcase = { classname: result.check, name, out };
   if (result.status === "error") {
     own.outcome = { kind: "error", type: "error", message: result.reason ?? "the check errored" };
@@ -103,10 +112,11 @@ function testcasesOf(result: CheckResult, report: Report): Testcase[] {
       kind: "failure",
       type: "fail",
       message: `${failing.length} finding(s) at or above ${report.failOn}`,
-      body: listed(failing.map(findingText)),
+      body: listed(failing.length, (i) => findingText(failing[i])),
     };
   }
-  if (result.status !== "fail") return [own];
+  cases.push(own);
+  if (result.status !== "fail") return;
 
   const bySubject = new Map<string, Finding[]>();
   for (const finding of failing) {
@@ -114,19 +124,20 @@ function testcasesOf(result: CheckResult, report: Report): Testcase[] {
     if (same) same.push(finding);
     else bySubject.set(finding.subject, [finding]);
   }
-  const subjects: Testcase[] = [...bySubject].map(([subject, findings]) => ({
-    classname: result.check,
-    name: subject,
-    outcome: {
-      kind: "failure",
-      type: findings.some((f) => f.severity === "error") ? "error" : findings[0].severity,
-      message: findings.length === 1
-        ? findings[0].message
-        : `${findings.length} findings; the first: ${findings[0].message}`,
-      body: listed(findings.map(findingText)),
-    },
-  }));
-  return [own, ...subjects];
+  for (const [subject, findings] of bySubject) {
+    cases.push({
+      classname: result.check,
+      name: subject,
+      outcome: {
+        kind: "failure",
+        type: findings.some((f) => f.severity === "error") ? "error" : findings[0].severity,
+        message: findings.length === 1
+          ? findings[0].message
+          : `${findings.length} findings; the first: ${findings[0].message}`,
+        body: listed(findings.length, (i) => findingText(findings[i])),
+      },
+    });
+  }
 }
 
 /** Unreadable input and missing sections are errors: the verdict is incomplete without them. */
@@ -147,26 +158,34 @@ function coverageTestcases(report: Report): Testcase[] {
 
 function findingText(finding: Finding): string {
   const where = locationText(finding.location);
-  return [
-    `${finding.severity}${where ? ` ${where}` : ""} ${finding.subject}`,
-    finding.message,
-    ...(finding.fix ? [`fix: ${finding.fix}`] : []),
-  ].map((line) => clip(line, MAX_TEXT)).join("\n");
+  const text = clip(`${finding.severity}${where ? ` ${where}` : ""} ${finding.subject}`, MAX_TEXT) +
+    "\n" + clip(finding.message, MAX_TEXT);
+  return finding.fix ? `${text}\n${clip(`fix: ${finding.fix}`, MAX_TEXT)}` : text;
 }
 
-function listed(entries: string[]): string {
-  const shown = entries.slice(0, MAX_LISTED);
-  const rest = entries.length - shown.length;
-  return shown.join("\n\n") + (rest > 0 ? `\n\n… and ${rest} more` : "");
+/**
+ * The first `MAX_LISTED` of `count` entries, blank-line separated, and how many more: only those
+ * shown are rendered, so a check with 10,000 findings costs here no more than one with 50.
+ */
+function listed(count: number, entry: (i: number) => string): string {
+  const shown = Math.min(count, MAX_LISTED);
+  let text = shown > 0 ? entry(0) : "";
+  for (let i = 1; i < shown; i++) text += `\n\n${entry(i)}`;
+  return count > shown ? `${text}\n\n… and ${count - shown} more` : text;
 }
 
-function renderTestcase(testcase: Testcase): string[] {
-  const open = `    <testcase${attributes({ classname: testcase.classname, name: testcase.name })}`;
+function renderTestcase(testcase: Testcase, lines: string[]): void {
+  const open = `    <testcase classname="${xmlAttribute(testcase.classname)}" ` +
+    `name="${xmlAttribute(testcase.name)}"`;
   const { outcome, out } = testcase;
-  if (!outcome && !out) return [`${open}/>`];
-  const lines = [`${open}>`];
+  if (!outcome && !out) {
+    lines.push(`${open}/>`);
+    return;
+  }
+  lines.push(`${open}>`);
   if (outcome) {
-    const attrs = attributes({ message: outcome.message, type: outcome.type });
+    const attrs = ` message="${xmlAttribute(outcome.message)}"` +
+      (outcome.type === undefined ? "" : ` type="${xmlAttribute(outcome.type)}"`);
     lines.push(
       outcome.body === undefined
         ? `      <${outcome.kind}${attrs}/>`
@@ -175,18 +194,22 @@ function renderTestcase(testcase: Testcase): string[] {
   }
   if (out) lines.push(`      <system-out>${xmlText(out)}</system-out>`);
   lines.push("    </testcase>");
-  return lines;
 }
 
-function attributes(values: Record<string, string | number | undefined>): string {
-  return Object.entries(values)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => ` ${key}="${xmlAttribute(String(value))}"`)
-    .join("");
-}
-
-/** Characters XML 1.0 cannot carry at all, even as references (lone surrogates included). */
-const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/**
+ * Characters XML 1.0 cannot carry at all, even as references, in well-formed text (`clip` has
+ * already replaced lone surrogates; paired ones are characters XML allows).
+ */
+// deno-lint-ignore no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+/**
+ * A character either escaper might change (any surrogate, paired or not): text without one is
+ * returned as it is, after one scan.
+ */
+// deno-lint-ignore no-control-regex
+const TEXT_SPECIAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f&<>\r\ud800-\udfff\ufffe\uffff]/;
+// deno-lint-ignore no-control-regex
+const ATTRIBUTE_SPECIAL = /[\u0000-\u001f&<>"'\ud800-\udfff\ufffe\uffff]/;
 
 /**
  * Escape text for XML character data: `&`, `<`, `>` as entities, `\r` as a reference (a parser
@@ -201,10 +224,9 @@ const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
  * ```
  */
 export function xmlText(text: string): string {
-  return clip(text, MAX_TEXT * MAX_LISTED).replace(NOT_XML, "\uFFFD").replace(
-    /[&<>\r]/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;" })[c]!,
-  );
+  if (text.length <= MAX_TEXT * MAX_LISTED && !TEXT_SPECIAL.test(text)) return text;
+  return clip(text, MAX_TEXT * MAX_LISTED).replace(NOT_XML, "\uFFFD").replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\r", "&#13;");
 }
 
 /**
@@ -220,18 +242,9 @@ export function xmlText(text: string): string {
  * ```
  */
 export function xmlAttribute(text: string): string {
-  return clip(text, MAX_TEXT).replace(NOT_XML, "\uFFFD").replace(
-    /[&<>"'\t\n\r]/g,
-    (c) =>
-      ({
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&apos;",
-        "\t": "&#9;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-      })[c]!,
-  );
+  if (text.length <= MAX_TEXT && !ATTRIBUTE_SPECIAL.test(text)) return text;
+  return clip(text, MAX_TEXT).replace(NOT_XML, "\uFFFD").replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;")
+    .replaceAll("'", "&apos;").replaceAll("\t", "&#9;").replaceAll("\n", "&#10;")
+    .replaceAll("\r", "&#13;");
 }

@@ -90,18 +90,24 @@ type Json = Record<string, unknown>;
 export function formatSarif(report: Report, options: SarifOptions = {}): string {
   const rules = rulesForResults(report.results, options.checks);
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
-  const all = report.results.flatMap((result) =>
-    [...result.findings, ...result.waived].map((finding) => ({ result, finding }))
-  );
-  const results = all.slice(0, MAX_RESULTS).map(({ finding }) =>
-    sarifResult(finding, ruleIndex.get(finding.check) ?? 0)
-  );
+  const locations = new LocationCache();
+  const results: Json[] = [];
+  let total = 0;
+  for (const result of report.results) {
+    for (const findings of [result.findings, result.waived]) {
+      total += findings.length;
+      for (const finding of findings) {
+        if (results.length === MAX_RESULTS) break;
+        results.push(sarifResult(finding, ruleIndex.get(finding.check) ?? 0, locations));
+      }
+    }
+  }
   const notifications = executionNotifications(report, ruleIndex);
-  if (all.length > MAX_RESULTS) {
+  if (total > MAX_RESULTS) {
     notifications.unshift({
       level: "warning",
       message: {
-        text: `${all.length - MAX_RESULTS} of ${all.length} findings are left out: SARIF ` +
+        text: `${total - MAX_RESULTS} of ${total} findings are left out: SARIF ` +
           `consumers accept at most ${MAX_RESULTS} results per run; the JSON report has them all.`,
       },
     });
@@ -185,21 +191,20 @@ function sarifRule(rule: RuleInfo): Json {
  * Optional members are written as `undefined` (which JSON leaves out) rather than spread in, so
  * that every result has one shape and serialising 10,000 of them stays fast.
  */
-function sarifResult(finding: Finding | WaivedFinding, ruleIndex: number): Json {
+function sarifResult(
+  finding: Finding | WaivedFinding,
+  ruleIndex: number,
+  locations: LocationCache,
+): Json {
   const waiver = "waiver" in finding ? finding.waiver : undefined;
   const location = finding.location;
-  const file = location && projectFile(location.file);
   const fix = finding.fix ? ` Fix: ${finding.fix}` : "";
   return {
     ruleId: finding.check,
     ruleIndex,
     level: SARIF_SEVERITY[finding.severity].level,
     message: { text: messageText(clip(`${finding.message}${fix}`, MAX_TEXT)) },
-    locations: !location
-      ? undefined
-      : file !== undefined
-      ? [{ physicalLocation: physicalLocation(file, location) }]
-      : [{ logicalLocations: [outsideLocation(location.file)] }],
+    locations: location ? [locations.of(location)] : undefined,
     partialFingerprints: finding.fingerprint
       ? { [FINGERPRINT_KEY]: finding.fingerprint }
       : undefined,
@@ -222,13 +227,48 @@ function sarifResult(finding: Finding | WaivedFinding, ruleIndex: number): Json 
   };
 }
 
-function physicalLocation(file: string, location: { line?: number; column?: number }): Json {
+/**
+ * SARIF locations by file: a report names few files many times, and the URI of each is worked
+ * out once (the objects are shared; JSON writes each occurrence in full).
+ */
+class LocationCache {
+  #physical = new Map<string, Json | undefined>();
+  #logical = new Map<string, Json>();
+
+  of(location: { file: string; line?: number; column?: number }): Json {
+    const artifactLocation = this.#artifactLocation(location.file);
+    if (artifactLocation === undefined) {
+      let logical = this.#logical.get(location.file);
+      if (!logical) {
+        logical = { logicalLocations: [outsideLocation(location.file)] };
+        this.#logical.set(location.file, logical);
+      }
+      return logical;
+    }
+    return { physicalLocation: physicalLocation(artifactLocation, location) };
+  }
+
+  #artifactLocation(file: string): Json | undefined {
+    if (this.#physical.has(file)) return this.#physical.get(file);
+    const inside = projectFile(file);
+    const artifactLocation = inside === undefined
+      ? undefined
+      : { uri: relativeUri(inside), uriBaseId: SRCROOT };
+    this.#physical.set(file, artifactLocation);
+    return artifactLocation;
+  }
+}
+
+function physicalLocation(
+  artifactLocation: Json,
+  location: { line?: number; column?: number },
+): Json {
   const line = location.line !== undefined && location.line >= 1 ? location.line : undefined;
   const column = location.column !== undefined && location.column >= 1
     ? location.column
     : undefined;
   return {
-    artifactLocation: { uri: relativeUri(file), uriBaseId: SRCROOT },
+    artifactLocation,
     region: line === undefined ? undefined : { startLine: line, startColumn: column },
   };
 }
@@ -267,9 +307,12 @@ function executionNotifications(report: Report, ruleIndex: Map<string, number>):
       level: "warning",
       message: { text: clip(problem.message, MAX_TEXT) },
       locations: [
-        file === undefined
-          ? { logicalLocations: [outsideLocation(problem.file)] }
-          : { physicalLocation: physicalLocation(file, { line: problem.line }) },
+        file === undefined ? { logicalLocations: [outsideLocation(problem.file)] } : {
+          physicalLocation: physicalLocation(
+            { uri: relativeUri(file), uriBaseId: SRCROOT },
+            { line: problem.line },
+          ),
+        },
       ],
     });
   }
@@ -298,7 +341,7 @@ function httpUrl(url: string): string | undefined {
 
 /** SARIF reads `[text](target)` in a plain-text message as a link; literal brackets are escaped. */
 function messageText(text: string): string {
-  return text.replace(/[[\]]/g, (bracket) => `\\${bracket}`);
+  return /[[\]]/.test(text) ? text.replace(/[[\]]/g, "\\$&") : text;
 }
 
 /** `signature.hash-pinned` → `SignatureHashPinned`: SARIF suggests an identifier-like name. */
