@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { realpathSync } from "node:fs";
+import { realpathSync, writeSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { isatty } from "node:tty";
@@ -42,10 +42,29 @@ import { verifyModel } from "./cli/verify_model.ts";
 import { signModel } from "./cli/sign_model.ts";
 
 const systemIo: Io = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
+  stdout: (text) => writeAllSync(1, text),
+  stderr: (text) => writeAllSync(2, text),
   isTerminal: isatty(1),
 };
+
+const encoder = new TextEncoder();
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Write all of `text` to a file descriptor before returning: the process may exit right after,
+ * and a failed write (a closed pipe) throws here, where the command's error handling sees it.
+ */
+function writeAllSync(fd: number, text: string): void {
+  const bytes = encoder.encode(text);
+  for (let written = 0; written < bytes.length;) {
+    try {
+      written += writeSync(fd, bytes, written);
+    } catch (error) {
+      if (!hasErrorCode(error, "EAGAIN")) throw error;
+      Atomics.wait(pause, 0, 0, 1); // a non-blocking pipe is full: give its reader a moment
+    }
+  }
+}
 
 /**
  * Run the CLI.
@@ -327,10 +346,10 @@ function progressLine() {
       if (now - last < 200 && done !== total) return;
       last = now;
       shown = true;
-      process.stderr.write(`\r${what}: ${done}/${total}\x1b[K`);
+      writeAllSync(2, `\r${what}: ${done}/${total}\x1b[K`);
     },
     done: () => {
-      if (shown) process.stderr.write("\r\x1b[K");
+      if (shown) writeAllSync(2, "\r\x1b[K");
     },
   };
 }
@@ -481,12 +500,4 @@ function isEntryPoint(): boolean {
   }
 }
 
-/** Exit once what was written to stdout and stderr has gone out (a pipe may still hold it). */
-async function exitWith(code: number): Promise<never> {
-  for (const stream of [process.stdout, process.stderr]) {
-    await new Promise<void>((resolve) => stream.write("", () => resolve()));
-  }
-  process.exit(code);
-}
-
-if (isEntryPoint()) await exitWith(await main(process.argv.slice(2)));
+if (isEntryPoint()) process.exit(await main(process.argv.slice(2)));

@@ -16,6 +16,12 @@ import { EXIT, UsageError } from "./_errors.ts";
 import { starterTs, starterYaml } from "./_init.ts";
 import type { Io, Values } from "./_options.ts";
 
+/** The library's face beside this CLI: as source (`.ts`), or as built for npm (`.js`). */
+const LIBRARY_FACE = new URL(
+  import.meta.url.endsWith(".ts") ? "../mod.ts" : "../mod.js",
+  import.meta.url,
+);
+
 /**
  * `tollgate checks`.
  *
@@ -106,9 +112,7 @@ export async function commandInit(dir: string, values: Values, io: Io): Promise<
   await writeFile(
     file,
     // A TS policy imports this very Tollgate, wherever it is installed or checked out.
-    type === "yaml"
-      ? starterYaml(catalogue)
-      : starterTs(new URL("../mod.ts", import.meta.url).href),
+    type === "yaml" ? starterYaml(catalogue) : starterTs(LIBRARY_FACE.href),
   );
   io.stdout(`wrote ${file}\n`);
   if (type === "ts") {
