@@ -5,7 +5,12 @@
  *
  * @module
  */
+import type { Stats } from "node:fs";
+import { readFile, realpath, stat } from "node:fs/promises";
 import * as path from "node:path";
+import { describeFsError } from "./node_fs.ts";
+
+export { describeFsError } from "./node_fs.ts";
 
 /**
  * Default cap on any single text file a reader opens (bytes).
@@ -106,7 +111,8 @@ export async function readBytesInRoot(
     throw new ReadError(relative, `${relative}: is ${size} bytes, over the ${maxBytes}-byte limit`);
   }
   try {
-    return await Deno.readFile(real);
+    const bytes = await readFile(real);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (error) {
     throw new ReadError(relative, `${relative}: ${describeFsError(error)}`);
   }
@@ -134,36 +140,20 @@ export async function resolveInRoot(
   }
   let real: string;
   try {
-    real = await Deno.realPath(path.join(root, relative));
+    real = await realpath(path.join(root, relative));
   } catch (error) {
     throw new ReadError(relative, `${relative}: ${describeFsError(error)}`);
   }
-  const realRoot = await Deno.realPath(root);
+  const realRoot = await realpath(root);
   if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
     throw new ReadError(relative, `${relative}: is a symlink to outside the project root`);
   }
-  let stat: Deno.FileInfo;
+  let info: Stats;
   try {
-    stat = await Deno.stat(real);
+    info = await stat(real);
   } catch (error) {
     throw new ReadError(relative, `${relative}: ${describeFsError(error)}`);
   }
-  if (!stat.isFile) throw new ReadError(relative, `${relative}: is not a regular file`);
-  return { real, relative, size: stat.size };
-}
-
-/**
- * A short human description of a file-system error.
- *
- * @example
- * ```ts
- * import { describeFsError } from "./fs.ts";
- * describeFsError(new Deno.errors.NotFound("x")); // "file not found"
- * ```
- */
-export function describeFsError(error: unknown): string {
-  if (error instanceof Deno.errors.NotFound) return "file not found";
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (error instanceof Deno.errors.IsADirectory) return "is a directory";
-  return error instanceof Error ? error.message : String(error);
+  if (!info.isFile()) throw new ReadError(relative, `${relative}: is not a regular file`);
+  return { real, relative, size: info.size };
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { stat } from "node:fs/promises";
 import * as path from "node:path";
 import { type Artifact, emptySnapshot, type Problem, type Snapshot } from "../core/snapshot.ts";
 import { ReadError, resolveInRoot } from "./fs.ts";
@@ -169,8 +170,8 @@ async function sniffModels(
  */
 export async function collect(options: CollectOptions): Promise<Snapshot> {
   const root = path.resolve(options.root);
-  const stat = await Deno.stat(root).catch(() => undefined);
-  if (!stat?.isDirectory) throw new ReadError(options.root, `${options.root}: not a directory`);
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new ReadError(options.root, `${options.root}: not a directory`);
   const snapshot = emptySnapshot({
     root: path.basename(root),
     collectedAt: (options.now ?? new Date()).toISOString(),
@@ -361,10 +362,10 @@ export async function scanModelPaths(options: { paths: string[]; now?: Date }): 
   });
   snapshot.collected = ["artifacts"];
   for (const given of options.paths) {
-    const stat = await Deno.stat(given).catch(() => undefined);
-    if (!stat) throw new ReadError(given, `${given}: no such file or directory`);
+    const info = await stat(given).catch(() => undefined);
+    if (!info) throw new ReadError(given, `${given}: no such file or directory`);
     const shown = given.replace(/\/+$/, "");
-    if (stat.isFile) {
+    if (info.isFile()) {
       const artifact = await readModelFileAt(given, { path: shown });
       snapshot.artifacts.push(artifact);
       snapshot.problems.push(...scanProblems(artifact));

@@ -15,7 +15,7 @@
  * @example
  * ```ts ignore
  * import { defaultCacheDir, HttpClient } from "./http.ts";
- * const http = new HttpClient({ cacheDir: defaultCacheDir(Deno.env) });
+ * const http = new HttpClient({ cacheDir: defaultCacheDir(new Map(Object.entries(process.env))) });
  * const { data, source } = await http.getJson<{ info: { version: string } }>(
  *   "https://pypi.org/pypi/torch/json",
  * );

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { lstat, realpath, stat } from "node:fs/promises";
 import * as path from "node:path";
 import type { Problem, Signature, SignedFile } from "../../core/snapshot.ts";
 import { normaliseRelative } from "../fs.ts";
@@ -118,7 +119,7 @@ export async function collectSignatures(
   options: CollectSignaturesOptions,
 ): Promise<SignaturesResult> {
   const limits = options.limits ?? {};
-  const rootReal = await Deno.realPath(options.root);
+  const rootReal = await realpath(options.root);
   const result: SignaturesResult = { signatures: [], problems: [], inputs: [] };
   const targets = new Map<string, SignatureSpec>();
   for (const file of options.files) {
@@ -254,13 +255,13 @@ async function resolveModel(options: {
     relative = given;
   } else if (layout.singleFile !== undefined) {
     const candidate = beside === "." ? layout.singleFile : `${beside}/${layout.singleFile}`;
-    const info = await Deno.lstat(path.join(root, candidate)).catch(() => undefined);
-    if (info?.isFile) relative = candidate;
+    const info = await lstat(path.join(root, candidate)).catch(() => undefined);
+    if (info?.isFile()) relative = candidate;
   }
   const kind = spec.model === undefined && relative !== beside ? "file" : "directory";
   let real: string;
   try {
-    real = await Deno.realPath(path.join(root, relative));
+    real = await realpath(path.join(root, relative));
   } catch {
     return { path: relative, kind, issue: `model path ${relative} does not exist` };
   }
@@ -271,9 +272,9 @@ async function resolveModel(options: {
       issue: `model path ${relative} resolves outside the project root; not read`,
     };
   }
-  const info = await Deno.stat(real).catch(() => undefined);
-  if (info?.isFile) return { path: relative, kind: "file", real };
-  if (info?.isDirectory) return { path: relative, kind: "directory", real };
+  const info = await stat(real).catch(() => undefined);
+  if (info?.isFile()) return { path: relative, kind: "file", real };
+  if (info?.isDirectory()) return { path: relative, kind: "directory", real };
   return { path: relative, kind, issue: `model path ${relative} is not a file or a directory` };
 }
 
