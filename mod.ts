@@ -150,6 +150,7 @@ export {
   type Formatter,
   formatters,
   formatText,
+  type GithubOptions,
   MARKDOWN_LIMIT,
   type MarkdownOptions,
   type RuleInfo,

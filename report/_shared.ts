@@ -42,6 +42,28 @@ export function projectFile(file: string): string | undefined {
   return segments.join("/");
 }
 
+/**
+ * A `--path-prefix` made canonical: `/`-separated, no `.` or empty segments, `""` for none.
+ *
+ * @throws {TypeError} when it is absolute or climbs out with `..`: paths must stay in the repository.
+ */
+export function pathPrefix(prefix: string | undefined): string {
+  if (prefix === undefined || prefix.split("/").every((s) => s === "" || s === ".")) return "";
+  const inside = projectFile(prefix.replaceAll("\\", "/"));
+  if (inside === undefined) {
+    throw new TypeError(
+      `pathPrefix: "${prefix}" is not a relative path inside the repository (no leading /, no ..)`,
+    );
+  }
+  return inside;
+}
+
+/** {@linkcode projectFile} under a canonical prefix (the project's folder in the repository). */
+export function repositoryFile(file: string, prefix: string): string | undefined {
+  const inside = projectFile(file);
+  return inside === undefined || prefix === "" ? inside : `${prefix}/${inside}`;
+}
+
 /** `file:line:column`, as far as known. */
 export function locationText(
   location: { file: string; line?: number; column?: number } | undefined,

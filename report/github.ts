@@ -8,7 +8,7 @@
  */
 import type { Severity } from "../core/check.ts";
 import type { Report } from "../core/report.ts";
-import { clip, locationText, projectFile, withoutControls } from "./_shared.ts";
+import { clip, locationText, pathPrefix, repositoryFile, withoutControls } from "./_shared.ts";
 
 const COMMAND: Record<Severity, "error" | "warning" | "notice"> = {
   error: "error",
@@ -52,11 +52,21 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
 }
 
+/** Options of {@linkcode formatGithub}. */
+export interface GithubOptions {
+  /**
+   * The project's folder inside the repository (`services/train`), put before every project path:
+   * GitHub resolves annotation files from the repository root. Default: none.
+   */
+  pathPrefix?: string;
+}
+
 /**
  * Render a report as GitHub Actions workflow commands, one per line. Waived findings and skipped
  * checks get no annotation; the summary line counts them.
  *
  * @param report The report.
+ * @param options `pathPrefix`: the project's folder in the repository.
  * @returns The commands, ending with a newline.
  * @example
  * ```ts
@@ -68,9 +78,9 @@ export function escapeProperty(text: string): string {
  * formatGithub(report).split("\n").some((line) => line.startsWith("::error file=requirements.txt,line=1,")); // true
  * ```
  */
-export function formatGithub(report: Report): string {
+export function formatGithub(report: Report, options: GithubOptions = {}): string {
   const lines: string[] = [];
-  const files = new FileProperties();
+  const files = new FileProperties(pathPrefix(options.pathPrefix));
   for (const result of report.results) {
     // Escaped once per check: every finding of the check carries the same title.
     const title = `title=${property(`${result.check}: ${result.title}`)}`;
@@ -133,11 +143,16 @@ function printable(text: string): string {
  */
 class FileProperties {
   #files = new Map<string, string | undefined>();
+  #prefix: string;
+
+  constructor(prefix: string) {
+    this.#prefix = prefix;
+  }
 
   of(location: { file: string; line?: number; column?: number }): string | undefined {
     let file = this.#files.get(location.file);
     if (file === undefined && !this.#files.has(location.file)) {
-      const inside = projectFile(location.file);
+      const inside = repositoryFile(location.file, this.#prefix);
       file = inside === undefined ? undefined : `file=${property(inside)},`;
       this.#files.set(location.file, file);
     }

@@ -12,7 +12,7 @@ import type { RuleInfo } from "./rules.ts";
 import { formatSarif } from "./sarif.ts";
 import { formatText } from "./text.ts";
 
-export { escapeData, escapeProperty, formatGithub } from "./github.ts";
+export { escapeData, escapeProperty, formatGithub, type GithubOptions } from "./github.ts";
 export { formatJson } from "./json.ts";
 export { formatJunit, xmlAttribute, xmlText } from "./junit.ts";
 export {
@@ -43,6 +43,11 @@ export interface FormatOptions {
    * title and family.
    */
   checks?: readonly RuleInfo[];
+  /**
+   * The project's folder inside the repository, put before project paths where tools resolve them
+   * from the repository root (SARIF, GitHub annotations).
+   */
+  pathPrefix?: string;
 }
 
 /** A formatter: renders a report, never changes a verdict. */
@@ -60,8 +65,9 @@ export type Formatter = (report: Report, options: FormatOptions) => string;
 export const formatters: Readonly<Record<string, Formatter>> = {
   text: formatText,
   json: (report) => formatJson(report),
-  sarif: (report, options) => formatSarif(report, { checks: options.checks }),
+  sarif: (report, options) =>
+    formatSarif(report, { checks: options.checks, pathPrefix: options.pathPrefix }),
   junit: (report) => formatJunit(report),
   markdown: (report) => formatMarkdown(report),
-  github: (report) => formatGithub(report),
+  github: (report, options) => formatGithub(report, { pathPrefix: options.pathPrefix }),
 };

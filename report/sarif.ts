@@ -11,7 +11,7 @@
  */
 import type { Finding, Severity } from "../core/check.ts";
 import type { CheckResult, Report, WaivedFinding } from "../core/report.ts";
-import { clip, projectFile } from "./_shared.ts";
+import { clip, pathPrefix, repositoryFile } from "./_shared.ts";
 import { type RuleInfo, rulesForResults } from "./rules.ts";
 
 /** Options for the SARIF formatter. */
@@ -20,6 +20,11 @@ export interface SarifOptions {
   checks?: readonly RuleInfo[];
   /** The tool's home page, `tool.driver.informationUri`. Default {@linkcode TOLLGATE_URI}. */
   informationUri?: string;
+  /**
+   * The project's folder inside the repository (`services/train`), put before every project path
+   * so code scanning finds the files from the repository root. Default: none.
+   */
+  pathPrefix?: string;
 }
 
 /**
@@ -90,19 +95,28 @@ type Json = Record<string, unknown>;
 export function formatSarif(report: Report, options: SarifOptions = {}): string {
   const rules = rulesForResults(report.results, options.checks);
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
-  const locations = new LocationCache();
+  const prefix = pathPrefix(options.pathPrefix);
+  const locations = new LocationCache(prefix);
+  // With a baseline, each result says whether it is new or was already known (SARIF §3.27.24).
+  const state = report.baseline ? { findings: "new", baselined: "unchanged" } : undefined;
   const results: Json[] = [];
   let total = 0;
   for (const result of report.results) {
-    for (const findings of [result.findings, result.waived]) {
+    const groups = [
+      { findings: result.findings, baselineState: state?.findings },
+      { findings: result.waived, baselineState: undefined },
+      { findings: result.baselined ?? [], baselineState: state?.baselined },
+    ];
+    for (const { findings, baselineState } of groups) {
       total += findings.length;
       for (const finding of findings) {
         if (results.length === MAX_RESULTS) break;
-        results.push(sarifResult(finding, ruleIndex.get(finding.check) ?? 0, locations));
+        const sarif = sarifResult(finding, ruleIndex.get(finding.check) ?? 0, locations);
+        results.push(baselineState ? { ...sarif, baselineState } : sarif);
       }
     }
   }
-  const notifications = executionNotifications(report, ruleIndex);
+  const notifications = executionNotifications(report, ruleIndex, prefix);
   if (total > MAX_RESULTS) {
     notifications.unshift({
       level: "warning",
@@ -234,6 +248,11 @@ function sarifResult(
 class LocationCache {
   #physical = new Map<string, Json | undefined>();
   #logical = new Map<string, Json>();
+  #prefix: string;
+
+  constructor(prefix: string) {
+    this.#prefix = prefix;
+  }
 
   of(location: { file: string; line?: number; column?: number }): Json {
     const artifactLocation = this.#artifactLocation(location.file);
@@ -250,7 +269,7 @@ class LocationCache {
 
   #artifactLocation(file: string): Json | undefined {
     if (this.#physical.has(file)) return this.#physical.get(file);
-    const inside = projectFile(file);
+    const inside = repositoryFile(file, this.#prefix);
     const artifactLocation = inside === undefined
       ? undefined
       : { uri: relativeUri(inside), uriBaseId: SRCROOT };
@@ -281,7 +300,11 @@ function outsideLocation(file: string): Json {
     : { fullyQualifiedName: name, kind: "resource" };
 }
 
-function executionNotifications(report: Report, ruleIndex: Map<string, number>): Json[] {
+function executionNotifications(
+  report: Report,
+  ruleIndex: Map<string, number>,
+  prefix: string,
+): Json[] {
   const notes: Json[] = [];
   const rule = (result: CheckResult) => ({
     associatedRule: { id: result.check, index: ruleIndex.get(result.check) ?? 0 },
@@ -302,7 +325,7 @@ function executionNotifications(report: Report, ruleIndex: Map<string, number>):
     }
   }
   for (const problem of report.coverage.problems) {
-    const file = projectFile(problem.file);
+    const file = repositoryFile(problem.file, prefix);
     notes.push({
       level: "warning",
       message: { text: clip(problem.message, MAX_TEXT) },
