@@ -31,11 +31,14 @@ import {
   choosePolicy,
   collectProject,
   enrichProject,
+  formatBaseline,
   OptionError,
   type PipelineProgress,
+  readBaseline,
   type RegistrySources,
   scanModels,
 } from "./pipeline/mod.ts";
+import { type Baseline, baselineOf } from "./core/baseline.ts";
 import { commandChecks, commandExplain, commandInit, commandSchema } from "./cli/_info_commands.ts";
 import { type Io, OPTIONS, type Values } from "./cli/_options.ts";
 import { verifyModel } from "./cli/verify_model.ts";
@@ -163,7 +166,8 @@ async function commandCheck(dir: string, values: Values, io: Io): Promise<number
     await choosePolicy({ explicit: values.policy as string | undefined, projectDir: dir }),
     values,
   );
-  const progress = progressLine();
+  const baseline = await baselineFlag(values);
+  const progress = progressLine(values);
   const { report, warnings } = await checkProject({
     root: await projectDir(dir),
     policy,
@@ -171,6 +175,7 @@ async function commandCheck(dir: string, values: Values, io: Io): Promise<number
     ...collectFlags(values),
     sources: registrySources(values),
     strict: values.strict === true,
+    baseline,
     onProgress: progress?.update,
   });
   progress?.done();
@@ -186,6 +191,7 @@ async function commandEval(file: string, values: Values, io: Io): Promise<number
     await choosePolicy({ explicit: values.policy as string | undefined }),
     values,
   );
+  const baseline = await baselineFlag(values);
   const snapshot = await readSnapshotFile(file);
   const report = await evaluate({
     snapshot,
@@ -193,6 +199,7 @@ async function commandEval(file: string, values: Values, io: Io): Promise<number
     now,
     offline: values.offline === true,
     strict: values.strict === true,
+    baseline,
   });
   return await writeReport({ report, policy, values, outputs, io });
 }
@@ -203,6 +210,9 @@ async function commandScan(paths: string[], values: Values, io: Io): Promise<num
   }
   const outputs = parseFormats(values.format as string[] | undefined);
   const now = parseNow(values.now as string | undefined);
+  if (values.baseline !== undefined || values["write-baseline"] !== undefined) {
+    throw new UsageError("scan: --baseline and --write-baseline apply to check and eval");
+  }
   // Only the checks that judge model files apply to a scan; a policy file tunes their params.
   const policy = withFailOn(
     await choosePolicy({ explicit: values.policy as string | undefined }),
@@ -226,6 +236,14 @@ function withFailOn(policy: Policy, values: Values): Policy {
   return { ...policy, failOn: failOn.data };
 }
 
+/** The baseline `--baseline` names, read and validated before any work is done. */
+async function baselineFlag(values: Values): Promise<Baseline | undefined> {
+  const file = values.baseline;
+  if (file === undefined) return undefined;
+  if (typeof file !== "string" || file === "") throw new UsageError("--baseline: expected a file");
+  return await readBaseline({ file });
+}
+
 /** Write the report in every format asked for, and map its verdict to the exit code. */
 async function writeReport(options: {
   report: Report;
@@ -237,14 +255,32 @@ async function writeReport(options: {
 }): Promise<number> {
   const { values, io, report } = options;
   const color = io.isTerminal && values["no-color"] !== true && !process.env.NO_COLOR;
+  const prefix = values["path-prefix"] as string | undefined;
   for (const output of options.outputs) {
-    const text = formatters[output.format](report, {
-      color: output.path === undefined && color,
-      quiet: values.quiet === true,
-      checks: rulesOf(options.policy),
-    });
+    let text: string;
+    try {
+      text = formatters[output.format](report, {
+        color: output.path === undefined && color,
+        quiet: values.quiet === true,
+        checks: rulesOf(options.policy),
+        pathPrefix: prefix,
+      });
+    } catch (error) {
+      if (error instanceof TypeError && error.message.startsWith("pathPrefix:")) {
+        throw new UsageError(`--path-prefix${error.message.slice("pathPrefix".length)}`);
+      }
+      throw error;
+    }
     if (output.path === undefined) io.stdout(text);
     else await writeOutput(output.path, text);
+  }
+  const record = values["write-baseline"];
+  if (typeof record === "string") {
+    const baseline = baselineOf(report);
+    await writeOutput(record, formatBaseline(baseline));
+    if (values.quiet !== true) {
+      io.stderr(`tollgate: recorded ${baseline.findings.length} finding(s) in ${record}\n`);
+    }
   }
   const skipped = report.results.filter((r) => r.status === "skipped").length;
   if (skipped > 0 && values.quiet !== true) {
@@ -279,7 +315,7 @@ async function commandSnapshot(dir: string, values: Values, io: Io): Promise<num
   const policy = values.enrich === true
     ? await choosePolicy({ explicit: values.policy as string | undefined, projectDir: dir })
     : undefined;
-  const progress = progressLine();
+  const progress = progressLine(values);
   const collected = await collectProject({
     root: await projectDir(dir),
     policy,
@@ -334,17 +370,23 @@ function collectFlags(values: Values) {
   };
 }
 
-/** Progress on stderr while files are hashed or data fetched: only on a terminal, one line. */
-function progressLine() {
-  if (!isatty(2)) return undefined;
+/**
+ * Progress on stderr while files are hashed or data fetched. On a terminal, one line rewritten in
+ * place; elsewhere (a CI log) nothing, unless `--progress`: then a plain line every few seconds.
+ */
+function progressLine(values: Values) {
+  const terminal = isatty(2);
+  if (!terminal && values.progress !== true) return undefined;
+  const every = terminal ? 200 : 5_000;
   let last = 0;
   let shown = false;
   return {
     update: ({ stage, done, total }: PipelineProgress) => {
       const what = stage === "hashing" ? "hashing files" : "fetching registry data";
       const now = Date.now();
-      if (now - last < 200 && done !== total) return;
+      if (now - last < every && done !== total) return;
       last = now;
+      if (!terminal) return writeAllSync(2, `tollgate: ${what}: ${done}/${total}\n`);
       shown = true;
       writeAllSync(2, `\r${what}: ${done}/${total}\x1b[K`);
     },

@@ -24,6 +24,12 @@ const COMMON = `Common options:
                        signature.installed-integrity check then errors: unverified is not clean)
   --now DATE           evaluation time (ISO 8601 or YYYY-MM-DD), for reproducible reports
   --strict             ignore all waivers
+  --baseline FILE      fail only on findings not recorded in FILE (from --write-baseline); known
+                       findings are still reported, fixed ones listed (check and eval)
+  --write-baseline FILE  record this run's findings (waived ones excepted) in FILE
+  --path-prefix DIR    the project's folder inside the repository, put before paths in sarif and
+                       github output (code scanning and annotations resolve from the repository root)
+  --progress           show progress on stderr even when it is not a terminal (CI logs)
   --fail-on SEVERITY   error | warning | info: lowest severity that fails (overrides the policy)
   --allow-incomplete   exit 0 instead of 3 when input was unreadable or a check errored
   --quiet              text: only failures, problems and the summary line
