@@ -1,8 +1,10 @@
 /**
- * Helpers shared by the hashing benchmarks: random files, timing, medians.
+ * Helpers shared by the hashing benchmarks: random files, timing, medians. Node APIs only, so the
+ * hashing benchmark runs on Node too (compiled by `deno task build:npm`).
  *
  * @module
  */
+import { open } from "node:fs/promises";
 
 /**
  * Writes `bytes` random-ish bytes to `file` (the first 64 KiB of each block is fresh randomness,
@@ -15,12 +17,16 @@
  * ```
  */
 export async function writeRandom(file: string, bytes: number, block: Uint8Array): Promise<void> {
-  using handle = await Deno.open(file, { write: true, create: true, truncate: true });
-  for (let written = 0; written < bytes;) {
-    const n = Math.min(block.length, bytes - written);
-    crypto.getRandomValues(block.subarray(0, Math.min(n, 65536)));
-    await handle.write(block.subarray(0, n));
-    written += n;
+  const handle = await open(file, "w");
+  try {
+    for (let written = 0; written < bytes;) {
+      const n = Math.min(block.length, bytes - written);
+      crypto.getRandomValues(block.subarray(0, Math.min(n, 65536)));
+      await handle.write(block.subarray(0, n));
+      written += n;
+    }
+  } finally {
+    await handle.close();
   }
 }
 

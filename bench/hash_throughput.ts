@@ -7,18 +7,25 @@
  * deno run -A bench/hash_throughput.ts                       # 256 MiB over 2,000 files + one 256 MiB file
  * TOLLGATE_BENCH_SIZE=full deno run -A bench/hash_throughput.ts   # the issue's 2 GiB over 20,000 files + 2 GiB file
  * TOLLGATE_BENCH_MIB=512 TOLLGATE_BENCH_FILES=5000 deno run -A bench/hash_throughput.ts
+ * deno task build:npm && node npm/dist/bench/hash_throughput.js   # the same, on Node
  * ```
+ *
+ * Node APIs only, so the same file runs on both runtimes.
  *
  * @module
  */
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+import process from "node:process";
 import { hashFiles, HashPool } from "../collect/_hash_pool.ts";
 import { median, time, writeRandom } from "./_files.ts";
 
-const full = Deno.env.get("TOLLGATE_BENCH_SIZE") === "full";
-const totalMiB = Number(Deno.env.get("TOLLGATE_BENCH_MIB") ?? (full ? 2048 : 256));
-const fileCount = Number(Deno.env.get("TOLLGATE_BENCH_FILES") ?? (full ? 20_000 : 2_000));
-const rounds = Number(Deno.env.get("TOLLGATE_BENCH_ROUNDS") ?? 3);
+const full = process.env.TOLLGATE_BENCH_SIZE === "full";
+const totalMiB = Number(process.env.TOLLGATE_BENCH_MIB ?? (full ? 2048 : 256));
+const fileCount = Number(process.env.TOLLGATE_BENCH_FILES ?? (full ? 20_000 : 2_000));
+const rounds = Number(process.env.TOLLGATE_BENCH_ROUNDS ?? 3);
 const MiB = 1 << 20;
 
 async function makeTree(dir: string): Promise<{ big: string; many: string[] }> {
@@ -30,7 +37,7 @@ async function makeTree(dir: string): Promise<{ big: string; many: string[] }> {
   const mean = (totalMiB * MiB) / fileCount;
   for (let i = 0; i < fileCount; i++) {
     const file = path.join(dir, `d${i % 100}`, `f${i}.bin`);
-    if (i < 100) await Deno.mkdir(path.dirname(file), { recursive: true });
+    if (i < 100) await mkdir(path.dirname(file), { recursive: true });
     await writeRandom(file, Math.round(mean * (i % 2 === 0 ? 0.5 : 1.5)), block);
     many.push(file);
   }
@@ -38,27 +45,26 @@ async function makeTree(dir: string): Promise<{ big: string; many: string[] }> {
 }
 
 async function command(cmd: string, args: string[], stdin?: string): Promise<void> {
-  const child = new Deno.Command(cmd, {
-    args,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const status = await child.status;
-  if (!status.success) throw new Error(`${cmd} failed`);
+  const child = spawn(cmd, args, {
+    stdio: [stdin === undefined ? "ignore" : "pipe", "ignore", "inherit"],
+  });
+  if (stdin !== undefined) child.stdin!.end(stdin);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  if (code !== 0) throw new Error(`${cmd} failed`);
 }
 
-const dir = await Deno.makeTempDir({ prefix: "tollgate-hash-bench-" });
+const runtime = "Deno" in globalThis ? `Deno ${process.versions.deno}` : `Node ${process.version}`;
+const dir = await mkdtemp(path.join(tmpdir(), "tollgate-hash-bench-"));
 try {
-  console.log(`tree: one ${totalMiB} MiB file; ${totalMiB} MiB over ${fileCount} files (${dir})`);
+  console.log(
+    `${runtime} · tree: one ${totalMiB} MiB file; ${totalMiB} MiB over ${fileCount} files (${dir})`,
+  );
   const { big, many } = await makeTree(dir);
-  let peak = Deno.memoryUsage().rss;
-  const sampler = setInterval(() => peak = Math.max(peak, Deno.memoryUsage().rss), 20);
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => peak = Math.max(peak, process.memoryUsage().rss), 20);
   const pool = new HashPool();
   await pool.hash({ file: big }); // warm the page cache and start the workers
   await command("openssl", ["dgst", "-sha256", big]);
@@ -89,7 +95,7 @@ try {
   });
   pool.close();
   clearInterval(sampler);
-  peak = Math.max(peak, Deno.memoryUsage().rss);
+  peak = Math.max(peak, process.memoryUsage().rss);
   const rate = (seconds: number) => `${(totalMiB / seconds).toFixed(0)} MiB/s`;
   const row = (label: string, a: number[], b: number[]) => {
     const [x, y] = [median(a), median(b)];
@@ -103,5 +109,5 @@ try {
   console.log(`pool start-up (2 workers, first file): ${(startup * 1000).toFixed(0)} ms`);
   console.log(`peak RSS of this process (sampled every 20 ms): ${(peak / MiB).toFixed(0)} MiB`);
 } finally {
-  await Deno.remove(dir, { recursive: true });
+  await rm(dir, { recursive: true, force: true });
 }
