@@ -128,8 +128,18 @@ export interface Package {
   name: string;
   /** Name as written, when it differs. */
   displayName?: string;
+  /**
+   * `guessed` when no name was written (`-e .`, a URL without `#egg=`): the name is the reader's
+   * guess from a path or URL, and checks that match on names treat it as unknown. Absent: written.
+   */
+  nameFrom?: "guessed";
   /** Exact version when pinned with == (no wildcard) or ===. */
   version?: string;
+  /**
+   * How `version` was found when not written as a pin: `filename` (a wheel or sdist file name in
+   * the URL fixes it, PEP 427); `unresolved` (it holds an unexpanded `${VAR}`, and is not a version).
+   */
+  versionFrom?: "filename" | "unresolved";
   /** Version specifier as written, '' when none. */
   specifier: string;
   /** Extras asked for (`torch[cuda]`). */
@@ -159,7 +169,14 @@ export const Package = z.object({
   ecosystem: Ecosystem,
   name: z.string().min(1).describe("PEP 503-normalised name"),
   displayName: z.string().optional().describe("Name as written, when it differs"),
+  nameFrom: z.literal("guessed").optional().describe(
+    "'guessed' when no name was written (-e ., a URL without #egg=): checks treat it as unknown",
+  ),
   version: z.string().optional().describe("Exact version when pinned with == (no wildcard) or ==="),
+  versionFrom: z.enum(["filename", "unresolved"]).optional().describe(
+    "How the version was found when not written as a pin: from a wheel/sdist file name, or " +
+      "unresolved (an unexpanded ${VAR})",
+  ),
   specifier: z.string().describe("Version specifier as written, '' when none"),
   extras: z.array(z.string()),
   markers: z.string().optional(),
