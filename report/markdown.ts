@@ -69,7 +69,10 @@ export function formatMarkdown(report: Report, options: MarkdownOptions = {}): s
     "",
     `**${s.fail} failed**, ${s.warn} warned, ${s.pass} passed, ${s.error} errored, ` +
     `${s.skipped} skipped · findings: ${s.findings.error} error, ${s.findings.warning} warning, ` +
-    `${s.findings.info} info · ${s.waived} waived`,
+    `${s.findings.info} info · ${s.waived} waived` +
+    (report.baseline
+      ? ` · ${report.baseline.known} known (baseline), ${report.baseline.fixed.length} fixed since`
+      : ""),
     "",
   ].join("\n") + "\n";
   // Room for the truncation note, whatever its numbers; then coverage, the table, the details.

@@ -1,8 +1,9 @@
-// SARIF with a baseline (each result new or unchanged) and with a path prefix (files named from
-// the repository root, so code scanning finds them when the project is a subfolder).
+// Formats with a baseline (SARIF results new or unchanged; text and Markdown count the known and
+// list the fixed), and SARIF with a path prefix (files named from the repository root, so code
+// scanning finds them when the project is a subfolder).
 import assert from "node:assert/strict";
 import { applyBaseline, baselineOf } from "../../core/baseline.ts";
-import { formatSarif, rulesOf } from "../../report/mod.ts";
+import { formatMarkdown, formatSarif, formatText, rulesOf } from "../../report/mod.ts";
 import { assertValidSarif, mlAppReport } from "./_reports.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -51,4 +52,26 @@ Deno.test("sarif: a path prefix puts the project's folder before every project f
     "machine configuration (~/…, env:…) stays a logical location",
   );
   assert.throws(() => formatSarif(report, { pathPrefix: "../x" }), /not a relative path inside/);
+});
+
+Deno.test("markdown and text: a baselined report says how many findings are known and lists the fixed", async () => {
+  const { report } = await mlAppReport();
+  const baseline = baselineOf(report);
+  const gone = baseline.findings[0];
+  const judged = structuredClone(report);
+  // Every finding known, plus one recorded finding this run no longer has.
+  judged.baseline = applyBaseline(judged.results, {
+    ...baseline,
+    findings: [...baseline.findings, {
+      ...gone,
+      fingerprint: "f".repeat(32),
+      subject: "pkg:pypi/gone",
+    }],
+  });
+  const known = judged.baseline.known;
+  assert.ok(known > 0);
+  assert.match(formatMarkdown(judged), new RegExp(`${known} known \\(baseline\\), 1 fixed since`));
+  const text = formatText(judged, {});
+  assert.match(text, new RegExp(`${known} known \\(baseline\\), 1 fixed`));
+  assert.match(text, /Fixed since the baseline \(1\):\n {2}\S+ {2}.*pkg:pypi\/gone/);
 });
