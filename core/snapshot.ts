@@ -17,6 +17,7 @@ import { z } from "zod";
 import type { Assert, Same } from "./_same_type.ts";
 import { Problem } from "./location.ts";
 import { Index, InstallerSetting, Package } from "./snapshot_packages.ts";
+import { Installer } from "./snapshot_installers.ts";
 import { Environment } from "./snapshot_environments.ts";
 import { Artifact, LoaderCall, ModelReference } from "./snapshot_models.ts";
 import { Signature } from "./snapshot_signatures.ts";
@@ -25,6 +26,7 @@ import { DataSource, RegistryData } from "./snapshot_registry.ts";
 
 export * from "./location.ts";
 export * from "./snapshot_packages.ts";
+export * from "./snapshot_installers.ts";
 export * from "./snapshot_environments.ts";
 export * from "./snapshot_models.ts";
 export * from "./snapshot_signatures.ts";
@@ -44,19 +46,21 @@ export const SNAPSHOT_SCHEMA = "tollgate.snapshot/v1" as const;
 
 /**
  * Names of the snapshot sections a check may need; listed in `collected` when filled. `records`
- * means installed files were verified against each distribution's RECORD.
+ * means installed files were verified against each distribution's RECORD; `installers` that the
+ * project's files were searched for the installers they are written for.
  *
  * @example
  * ```ts
  * import { Section } from "./snapshot.ts";
  * const section: Section = Section.parse("registry.pypi");
- * Section.options.length; // 14
+ * Section.options.length; // 15
  * ```
  */
 export type Section =
   | "packages"
   | "indexes"
   | "settings"
+  | "installers"
   | "environments"
   | "records"
   | "models"
@@ -74,6 +78,7 @@ export const Section = z.enum([
   "packages",
   "indexes",
   "settings",
+  "installers",
   "environments",
   "records",
   "models",
@@ -155,6 +160,11 @@ export interface Snapshot {
   indexes: Index[];
   /** Installer settings. */
   settings: InstallerSetting[];
+  /**
+   * The installers the project's files are written for, with the evidence (default empty: absent
+   * in snapshots from before this field).
+   */
+  installers: Installer[];
   /** Python environments. */
   environments: Environment[];
   /** Models loaded from hubs. */
@@ -194,6 +204,10 @@ export const Snapshot = z.object({
   packages: z.array(Package),
   indexes: z.array(Index),
   settings: z.array(InstallerSetting),
+  installers: z.array(Installer).default([]).describe(
+    "The installers the project's files are written for, with the evidence (absent in snapshots " +
+      "from before this field)",
+  ),
   environments: z.array(Environment),
   models: z.array(ModelReference),
   loaderCalls: z.array(LoaderCall).default([])
@@ -245,6 +259,7 @@ export function emptySnapshot(options: { root: string; collectedAt: string }): S
     packages: [],
     indexes: [],
     settings: [],
+    installers: [],
     environments: [],
     models: [],
     loaderCalls: [],

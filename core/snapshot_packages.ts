@@ -296,6 +296,8 @@ export interface InstallerSetting {
   name: string;
   /** Its value, for options that take one. */
   value?: string;
+  /** The installer whose configuration sets it, where the reader says. */
+  tool?: InstallerTool;
   /** Where it is set. */
   location: Location;
 }
@@ -304,6 +306,9 @@ export interface InstallerSetting {
 export const InstallerSetting = z.object({
   name: z.string().min(1).describe("Option name without dashes, e.g. 'trusted-host'"),
   value: z.string().optional(),
+  tool: InstallerTool.optional().describe(
+    "The installer whose configuration sets it, where the reader says",
+  ),
   location: Location,
 });
 type _InstallerSetting = Assert<Same<z.output<typeof InstallerSetting>, InstallerSetting>>;
