@@ -1,7 +1,7 @@
 /**
  * The Python-packaging vocabulary every layer shares: PEP 503 names, URLs with their credentials
- * redacted, and guards for parsed JSON and TOML. Depends on nothing of Tollgate's but core, so
- * collect, enrich, verify and checks all import it.
+ * redacted, distribution file names (PEP 427 wheels, sdists), and guards for parsed JSON and TOML.
+ * Depends on nothing of Tollgate's but core, so collect, enrich, verify and checks all import it.
  *
  * @example
  * ```ts
@@ -12,6 +12,14 @@
  *
  * @module
  */
+export {
+  distributionVersion,
+  isDistributionFilename,
+  linkFilename,
+  parseWheelFilename,
+  sdistVersion,
+  type WheelFilename,
+} from "./filenames.ts";
 export { isRecord } from "./guards.ts";
 export { normaliseName } from "./names.ts";
 export { hasCredentials, isUrl, redactUrl, redactUrlsIn } from "./url.ts";
