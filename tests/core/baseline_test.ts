@@ -1,31 +1,14 @@
 import assert from "node:assert/strict";
-import { z } from "zod";
 import {
   type Baseline,
   baselineOf,
-  defineCheck,
   definePolicy,
   evaluate,
   type FindingDraft,
   type Report,
 } from "../../mod.ts";
 import { snapshotOf, TEST_NOW } from "../../testing.ts";
-
-/** A check whose findings the test sets before each run. */
-function fixedCheck(id: string, drafts: () => FindingDraft[]) {
-  return defineCheck({
-    id,
-    title: id,
-    description: "",
-    family: "custom",
-    severity: "error",
-    references: [],
-    needs: [],
-    params: z.object({}),
-    remedy: "",
-    run: () => drafts(),
-  });
-}
+import { fixedCheck } from "./_fixed_check.ts";
 
 let current: FindingDraft[] = [];
 const policy = definePolicy({

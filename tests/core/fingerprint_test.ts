@@ -1,28 +1,11 @@
 import assert from "node:assert/strict";
-import { z } from "zod";
-import {
-  defineCheck,
-  definePolicy,
-  type FindingDraft,
-  fingerprintAll,
-  type Report,
-} from "../../mod.ts";
+import { definePolicy, type FindingDraft, fingerprintAll, type Report } from "../../mod.ts";
 import { runPolicy, snapshotOf } from "../../testing.ts";
+import { fixedCheck } from "./_fixed_check.ts";
 
 /** A check whose findings are given by the test. */
 function returning(drafts: FindingDraft[]) {
-  return defineCheck({
-    id: "custom.fixed",
-    title: "fixed",
-    description: "",
-    family: "custom",
-    severity: "error",
-    references: [],
-    needs: [],
-    params: z.object({}),
-    remedy: "",
-    run: () => drafts,
-  });
+  return fixedCheck("custom.fixed", () => drafts);
 }
 
 async function fingerprints(
