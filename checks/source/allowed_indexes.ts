@@ -4,8 +4,10 @@
  * @module
  */
 import { z } from "zod";
+import { boundedList, countPackages } from "./_lists.ts";
+import { fileList, recordedIn, recordedIndexes, relockCommands } from "./_recorded.ts";
 import { describeRole } from "./_roles.ts";
-import { defineCheck } from "../../core/check.ts";
+import { defineCheck, type FindingDraft } from "../../core/check.ts";
 import { globToRegExp } from "../../core/glob.ts";
 import { normaliseIndex, normaliseIndexUrl, OWASP_ML06 } from "../_shared.ts";
 
@@ -25,7 +27,8 @@ export const DEFAULT_ALLOWED_INDEXES: readonly string[] = [
 
 /**
  * `source.allowed-indexes`: every index, find-links location and conda channel is on the allow
- * list (globs, compared after URL normalisation).
+ * list (globs, compared after URL normalisation) — configured ones, and those that lock entries
+ * and conda `channel::name` specs record.
  *
  * @example
  * ```ts
@@ -39,8 +42,11 @@ export const allowedIndexes = defineCheck({
   description:
     "Every package index, find-links location and conda channel the project configures must be on " +
     "the allow list. An unexpected index is where typo-squatted, shadowing or tampered packages " +
-    "come from. URLs are compared after normalisation (case of scheme and host, default ports, " +
-    "trailing slashes); credentials are never shown.",
+    "come from. The index every lock entry records (uv.lock, poetry.lock, Pipfile.lock, " +
+    "pylock.toml, conda-lock) and the channel of a conda `channel::name` spec are judged too: " +
+    "that is where those packages are fetched from, whatever the configuration says. URLs are " +
+    "compared after normalisation (case of scheme and host, default ports, trailing slashes); " +
+    "credentials are never shown.",
   family: "source",
   severity: "error",
   references: [OWASP_ML06],
@@ -50,16 +56,16 @@ export const allowedIndexes = defineCheck({
         "Allowed index URLs or channel names (globs: '*' within a path segment, '**' across)",
       ),
   }).strict(),
-  needs: ["indexes"],
+  needs: ["indexes", "packages"],
   remedy: "Remove the index, or add it to the policy's allow list after review.",
   run(snapshot, params) {
     const allowed = params.indexes.map((glob) =>
       globToRegExp(normaliseIndexUrl(glob), { path: true })
     );
-    return snapshot.indexes.filter((index) => {
-      const url = normaliseIndex(index);
-      return !allowed.some((re) => re.test(url));
-    }).map((index) => ({
+    const isAllowed = (normalised: string) => allowed.some((re) => re.test(normalised));
+    const findings: FindingDraft[] = snapshot.indexes.filter((index) =>
+      !isAllowed(normaliseIndex(index))
+    ).map((index) => ({
       subject: `index:${index.url}`,
       location: index.location,
       message: `${describeRole(index.role)} ${index.url} is not on the allowed list.`,
@@ -68,5 +74,31 @@ export const allowedIndexes = defineCheck({
         normaliseIndex(index)
       }" to source.allowed-indexes.indexes once it is reviewed.`,
     }));
+    for (const recorded of recordedIndexes(snapshot)) {
+      if (isAllowed(recorded.normalised)) continue;
+      const { packages } = recorded;
+      const add = `add "${recorded.normalised}" to source.allowed-indexes.indexes`;
+      findings.push({
+        subject: `index:${recorded.url}`,
+        location: recorded.location,
+        message: `${describeRole(recorded.role === "index" ? "primary" : recorded.role)} ` +
+          `${recorded.url}, ${recordedIn(recorded)}, is not on the allowed list: ` +
+          `${countPackages(packages.length, ["comes", "come"])} from it (${
+            boundedList(packages)
+          }).`,
+        evidence: {
+          role: recorded.role,
+          packages,
+          recordedIn: recorded.files,
+          allowed: params.indexes,
+        },
+        fix: recorded.locked
+          ? `Find out how ${fileList(recorded)} came to name this index, then re-lock from an ` +
+            `allowed one (${relockCommands(recorded)}); or ${add} once it is reviewed.`
+          : `Remove the "${recorded.url}::" channel prefix from the spec in ` +
+            `${recorded.location.file}, or ${add} once it is reviewed.`,
+      });
+    }
+    return findings;
   },
 });

@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { defineCheck, type FindingDraft } from "../../core/check.ts";
 import { OWASP_ML06, packageSubject } from "../_shared.ts";
+import { boundedList, countPackages } from "./_lists.ts";
+import { recordedIn, recordedIndexes, relockCommands } from "./_recorded.ts";
 
 /** How each installer spells "do not verify TLS for this host", by where it was configured. */
 function insecureOrigin(file: string): { what: string; remove: string; ca: string } {
@@ -37,6 +39,21 @@ function insecureOrigin(file: string): { what: string; remove: string; ca: strin
 
 const PLAINTEXT = /^(?:[a-z0-9+.-]*\+)?(?:http|git|svn|hg|bzr):\/\//i;
 
+/** The host of a URL (VCS prefix `git+` dropped), or undefined when it does not parse. */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url.replace(/^[a-z]+\+/i, "")).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Traffic to this machine crosses no network: nobody on a path can swap it. */
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" ||
+    /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
 /**
  * `source.https-only`: no plain-HTTP indexes or package URLs, and no `--trusted-host`, which
  * turns off certificate checks for a host.
@@ -53,7 +70,10 @@ export const httpsOnly = defineCheck({
   description:
     "Indexes, find-links locations and package URLs must use https (or ssh for VCS), and no " +
     "setting may disable certificate verification (pip --trusted-host, PIP_TRUSTED_HOST). On a " +
-    "plain or unverified connection anyone on the path can swap the package.",
+    "plain or unverified connection anyone on the path can swap the package. Besides the " +
+    "configured indexes, the index every lock entry records (uv.lock, poetry.lock, Pipfile.lock, " +
+    "pylock.toml, conda-lock) is judged: the next install fetches from it. Loopback hosts " +
+    "(localhost, 127.0.0.1, ::1) cross no network and pass.",
   family: "source",
   severity: "error",
   references: [OWASP_ML06],
@@ -65,11 +85,8 @@ export const httpsOnly = defineCheck({
   remedy: "Serve the index over https with a valid certificate and remove --trusted-host.",
   run(snapshot, params) {
     const exempt = (url: string) => {
-      try {
-        return params.allowHosts.includes(new URL(url.replace(/^[a-z]+\+/i, "")).hostname);
-      } catch {
-        return false;
-      }
+      const host = hostOf(url);
+      return host !== undefined && (isLoopback(host) || params.allowHosts.includes(host));
     };
     const findings: FindingDraft[] = [];
     for (const index of snapshot.indexes) {
@@ -102,6 +119,22 @@ export const httpsOnly = defineCheck({
         location: pkg.locations[0],
         message: `${pkg.name} is downloaded from ${url} without TLS.`,
         fix: "Use an https:// (or ssh) URL.",
+      });
+    }
+    for (const recorded of recordedIndexes(snapshot)) {
+      if (!PLAINTEXT.test(recorded.url) || exempt(recorded.url)) continue;
+      const { packages } = recorded;
+      findings.push({
+        subject: `index:${recorded.url}`,
+        location: recorded.location,
+        message: `${recorded.url}, ${recordedIn(recorded)}, is fetched over plain HTTP: ` +
+          `${countPackages(packages.length, ["comes", "come"])} from it (${
+            boundedList(packages)
+          }).`,
+        evidence: { packages, recordedIn: recorded.files },
+        fix: "Serve that index over https:// (change its URL where it is configured), re-lock " +
+          `(${relockCommands(recorded)}) and check that the packages' hashes are still the ` +
+          "ones you reviewed.",
       });
     }
     return findings;
