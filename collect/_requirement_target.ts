@@ -9,7 +9,13 @@
 import type { PackageSource } from "../core/snapshot.ts";
 import { parsePep508, Pep508Error } from "./_pep508.ts";
 import { parseMarker } from "./_pep508_marker.ts";
-import { redactUrl } from "../packaging/mod.ts";
+import {
+  distributionVersion,
+  linkFilename,
+  parseWheelFilename,
+  redactUrl,
+} from "../packaging/mod.ts";
+import { valid as validVersion } from "@renovatebot/pep440";
 
 /**
  * The package a requirement line describes, before file and line are attached.
@@ -32,6 +38,10 @@ export interface Target {
   source: PackageSource;
   /** `algorithm:hex` hashes from a `#sha256=` style URL fragment. */
   hashes: string[];
+  /** The version a wheel or sdist file name fixes for `name`, when no pin is written. */
+  version?: string;
+  /** `filename` when `version` comes from the file name. */
+  versionFrom?: "filename";
 }
 
 const VCS_NAMES = ["git", "hg", "svn", "bzr"] as const;
@@ -63,7 +73,6 @@ const VCS_SCHEMES: Record<string, Vcs> = {
   "bzr+file": "bzr",
 };
 const ARCHIVE = /\.(?:whl|tar\.gz|tgz|tar|zip|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)$/i;
-const WHEEL = /^([^\s-]+?)-([^\s-]*?)(?:-\d[^-]*?)?-[^\s-]+?-[^\s-]+?-[^\s-]+?\.whl$/i;
 const FRAGMENT_HASH = /[#&](sha1|sha224|sha384|sha256|sha512|md5)=([a-f0-9]+)/g;
 
 function schemeOf(text: string): string | undefined {
@@ -173,17 +182,33 @@ export function describeEditable(value: string): Target | { error: string } {
 class TargetError extends Error {}
 
 /**
- * The source and fragment hashes of a PEP 508 direct URL (`name @ url`).
+ * The source and fragment hashes of a PEP 508 direct URL (`name @ url`) and, given the project's
+ * name, the version its wheel or sdist file name fixes (PEP 427), when it names one.
  *
+ * @param url The URL as written.
+ * @param name The requirement's project name: a file of another project fixes no version.
  * @example
  * ```ts
  * import { directUrlSource } from "./_requirement_target.ts";
  * directUrlSource("git+https://github.com/org/repo@v1").source;
  * // { kind: "vcs", vcs: "git", url: "https://github.com/org/repo", ref: "v1" }
+ * directUrlSource("https://h/torch-2.3.1%2Bcpu-cp311-cp311-linux_x86_64.whl", "torch").version;
+ * // "2.3.1+cpu"
  * ```
  */
-export function directUrlSource(url: string): { source: PackageSource; hashes: string[] } {
-  return { source: sourceOf(url, false), hashes: fragmentHashes(url) };
+export function directUrlSource(
+  url: string,
+  name?: string,
+): { source: PackageSource; hashes: string[]; version?: string } {
+  const source = sourceOf(url, false);
+  const version = name === undefined ? undefined : fileVersion(source, url, name);
+  return { source, hashes: fragmentHashes(url), ...(version !== undefined ? { version } : {}) };
+}
+
+/** The version a URL or path's distribution file name fixes for `name`; never for a VCS URL. */
+function fileVersion(source: PackageSource, link: string, name: string): string | undefined {
+  if (source.kind !== "url" && source.kind !== "path") return undefined;
+  return distributionVersion(linkFilename(link), name);
 }
 
 function fromPep508(text: string): Target {
@@ -198,7 +223,13 @@ function fromPep508(text: string): Target {
   };
   if (requirement.markers !== undefined) target.markers = requirement.markers;
   if (requirement.url !== undefined) {
-    ({ source: target.source, hashes: target.hashes } = directUrlSource(requirement.url));
+    const direct = directUrlSource(requirement.url, requirement.name);
+    target.source = direct.source;
+    target.hashes = direct.hashes;
+    if (direct.version !== undefined) {
+      target.version = direct.version;
+      target.versionFrom = "filename";
+    }
   }
   return target;
 }
@@ -214,21 +245,36 @@ function fromLink(link: string, extras: string[], isPath: boolean): Target {
     hashes: fragmentHashes(link),
   };
   const egg = /[#&]egg=([^&]*)/.exec(link)?.[1];
-  const filename = fileNameOf(link);
+  const filename = linkFilename(link);
   if (egg) {
     const named = parsePep508(egg);
     target.name = named.name;
     target.extras = [...extras, ...named.extras];
     target.specifier = named.specifier;
+    const version = named.specifier === ""
+      ? fileVersion(target.source, link, named.name)
+      : undefined;
+    if (version !== undefined) {
+      target.version = version;
+      target.versionFrom = "filename";
+    }
   } else if (/\.whl$/i.test(filename)) {
-    const wheel = WHEEL.exec(filename);
+    const wheel = parseWheelFilename(filename);
     if (!wheel) {
       throw new TargetError(
         `expected a wheel filename like name-1.0-py3-none-any.whl, found '${filename}'`,
       );
     }
-    target.name = wheel[1];
-    target.specifier = "==" + wheel[2].replaceAll("_", "-");
+    if (validVersion(wheel.version) === null) {
+      throw new TargetError(
+        `expected a PEP 440 version in the wheel file name '${filename}', found '${wheel.version}'`,
+      );
+    }
+    // pip installs a bare wheel as `name==version`, so that is its specifier too.
+    target.name = wheel.distribution;
+    target.specifier = "==" + wheel.version;
+    target.version = wheel.version;
+    target.versionFrom = "filename";
   } else {
     target.name = guessName(filename);
     target.guessedName = true;
@@ -262,16 +308,6 @@ function filePath(link: string): string {
     return decodeURIComponent(path);
   } catch {
     return path;
-  }
-}
-
-function fileNameOf(link: string): string {
-  const path = link.split("#")[0].split("?")[0].replace(/[/\\]+$/, "");
-  const last = path.split(/[/\\]/).pop() ?? "";
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
   }
 }
 

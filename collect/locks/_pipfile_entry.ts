@@ -8,7 +8,7 @@
 import type { Package, PackageSource } from "../../core/snapshot.ts";
 import { exactVersion, parsePep508, Pep508Error } from "../_pep508.ts";
 import { directUrlSource } from "../_requirement_target.ts";
-import { isUrl, redactUrl } from "../../packaging/mod.ts";
+import { distributionVersion, isUrl, linkFilename, redactUrl } from "../../packaging/mod.ts";
 
 /**
  * Everything about an entry besides its value.
@@ -155,14 +155,17 @@ export function pipfileEntry(
   if (editable !== undefined && typeof editable !== "boolean") {
     problem(`expected true or false for ${keyPath}.editable, found ${describeValue(editable)}`);
   }
-  const { source, hashes: sourceHashes } = sourceOf(field, context, problem);
+  const { source, hashes: sourceHashes, version: fileVersion } = sourceOf(field, context, problem);
 
-  const version = exactVersion(parsed.specifier);
+  // A `file` or `path` naming a wheel or sdist fixes the version when none is pinned.
+  const pinned = exactVersion(parsed.specifier);
+  const version = pinned ?? fileVersion;
   return {
     ecosystem: "pypi",
     name: parsed.normalisedName,
     ...(parsed.name !== parsed.normalisedName ? { displayName: parsed.name } : {}),
     ...(version !== undefined ? { version } : {}),
+    ...(pinned === undefined && version !== undefined ? { versionFrom: "filename" as const } : {}),
     specifier: parsed.specifier,
     extras: parsed.extras,
     ...(parsed.markers !== undefined ? { markers: parsed.markers } : {}),
@@ -180,7 +183,7 @@ function sourceOf(
   field: (key: string) => string | undefined,
   context: EntryContext,
   problem: (message: string) => void,
-): { source: PackageSource; hashes: string[] } {
+): { source: PackageSource; hashes: string[]; version?: string } {
   for (const vcs of VCS_KEYS) {
     const url = field(vcs);
     if (url === undefined) continue;
@@ -195,12 +198,11 @@ function sourceOf(
     return { source, hashes: [] };
   }
   const path = field("path");
-  if (path !== undefined) return { source: { kind: "path", path }, hashes: [] };
-  const file = field("file");
+  const file = path ?? field("file");
   if (file !== undefined) {
-    return isUrl(file)
-      ? directUrlSource(file)
-      : { source: { kind: "path", path: file }, hashes: [] };
+    if (path === undefined && isUrl(file)) return directUrlSource(file, context.name);
+    const version = distributionVersion(linkFilename(file), context.name);
+    return { source: { kind: "path", path: file }, hashes: [], ...(version ? { version } : {}) };
   }
   const index = field("index");
   if (index === undefined) return { source: { kind: "index" }, hashes: [] };

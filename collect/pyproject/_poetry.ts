@@ -8,7 +8,7 @@
 import { valid as validVersion } from "@renovatebot/pep440";
 import type { Index, IndexRole, Package, PackageSource } from "../../core/snapshot.ts";
 import { exactVersion } from "../_pep508.ts";
-import { isRecord, normaliseName } from "../../packaging/mod.ts";
+import { distributionVersion, isRecord, linkFilename, normaliseName } from "../../packaging/mod.ts";
 import { parseMarker } from "../_pep508_marker.ts";
 import { headerPattern, keyPattern } from "../_toml_lines.ts";
 import {
@@ -88,13 +88,16 @@ export function readPoetry(
         const line = Array.isArray(value)
           ? facts.locate([header, keyPattern(name)], constraintText(constraint)) ?? keyLine
           : keyLine;
-        const read = readConstraint(constraint, { path: itemPath, line, sources, facts });
+        const read = readConstraint(constraint, { name, path: itemPath, line, sources, facts });
         if (read === undefined) return;
         if (enriched !== undefined) {
           if (read.source.kind !== "index" || read.source.name !== undefined) {
             for (const pkg of enriched) {
               pkg.source = read.source;
               pkg.editable = read.editable;
+              if (pkg.version === undefined && read.versionFrom === "filename") {
+                Object.assign(pkg, { version: read.version, versionFrom: read.versionFrom });
+              }
             }
           }
           return;
@@ -108,6 +111,7 @@ export function readPoetry(
           name,
           specifier: read.specifier,
           version: read.version,
+          versionFrom: read.versionFrom,
           extras: read.extras,
           markers: read.markers,
           hashes: read.hashes,
@@ -165,6 +169,8 @@ function constraintText(constraint: unknown): string | undefined {
 interface Constraint {
   specifier: string;
   version?: string;
+  /** `filename` when the version comes from a url, path or file constraint's file name. */
+  versionFrom?: "filename";
   extras: string[];
   markers?: string;
   hashes: string[];
@@ -174,6 +180,8 @@ interface Constraint {
 }
 
 interface ConstraintContext {
+  /** The dependency's name as written. */
+  name: string;
   path: string;
   line: number | undefined;
   sources: Map<string, Source>;
@@ -229,9 +237,12 @@ function readConstraint(value: unknown, context: ConstraintContext): Constraint 
     const gitUrl = redactUrl(git.replace(/^git\+/i, ""));
     read.source = { kind: "vcs", vcs: "git", url: gitUrl, ...(ref ? { ref } : {}) };
   } else if (url !== undefined) {
-    ({ source: read.source, hashes: read.hashes } = directUrlSource(url));
+    const direct = directUrlSource(url, context.name);
+    ({ source: read.source, hashes: read.hashes } = direct);
+    fromFilename(read, direct.version);
   } else if (local !== undefined) {
     read.source = { kind: "path", path: local };
+    fromFilename(read, distributionVersion(linkFilename(local), context.name));
   } else if (sourceName !== undefined) {
     const declared = context.sources.get(sourceName.toLowerCase());
     if (declared === undefined && sourceName.toLowerCase() !== "pypi") {
@@ -245,6 +256,13 @@ function readConstraint(value: unknown, context: ConstraintContext): Constraint 
     };
   }
   return read;
+}
+
+/** Take the version a distribution file name fixes, unless a version is written. */
+function fromFilename(read: Constraint, version: string | undefined): void {
+  if (read.version !== undefined || version === undefined) return;
+  read.version = version;
+  read.versionFrom = "filename";
 }
 
 function plain() {

@@ -123,8 +123,12 @@ export class PyprojectFacts {
 export interface ManifestFields {
   /** Name as written. */
   name: string;
+  /** `guessed` when no name was written and `name` is a guess from a path or URL. */
+  nameFrom?: "guessed";
   specifier: string;
   version?: string;
+  /** `filename` when `version` comes from a wheel or sdist file name, not a written pin. */
+  versionFrom?: "filename";
   extras?: string[];
   markers?: string;
   hashes?: string[];
@@ -151,7 +155,11 @@ export function manifestPackage(fields: ManifestFields): Package {
     ecosystem: "pypi",
     name,
     ...(fields.name !== name ? { displayName: fields.name } : {}),
+    ...(fields.nameFrom !== undefined ? { nameFrom: fields.nameFrom } : {}),
     ...(fields.version !== undefined ? { version: fields.version } : {}),
+    ...(fields.version !== undefined && fields.versionFrom !== undefined
+      ? { versionFrom: fields.versionFrom }
+      : {}),
     specifier: fields.specifier,
     extras: fields.extras ?? [],
     ...(fields.markers !== undefined ? { markers: fields.markers } : {}),
@@ -224,11 +232,14 @@ export function requirementPackage(
     facts.problem(`${where.keyPath}: ${error.message}`, where.line);
     return undefined;
   }
-  const direct = requirement.url === undefined ? undefined : directUrlSource(requirement.url);
+  const direct = requirement.url === undefined
+    ? undefined
+    : directUrlSource(requirement.url, requirement.name);
   return manifestPackage({
     name: requirement.name,
     specifier: requirement.specifier,
-    version: exactVersion(requirement.specifier),
+    version: direct?.version ?? exactVersion(requirement.specifier),
+    versionFrom: direct?.version !== undefined ? "filename" : undefined,
     extras: requirement.extras,
     markers: requirement.markers,
     hashes: direct?.hashes,

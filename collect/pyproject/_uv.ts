@@ -7,7 +7,7 @@
  * @module
  */
 import type { Index, IndexRole, Package, PackageSource } from "../../core/snapshot.ts";
-import { isRecord, normaliseName } from "../../packaging/mod.ts";
+import { distributionVersion, isRecord, linkFilename, normaliseName } from "../../packaging/mod.ts";
 import { headerPattern, keyPattern } from "../_toml_lines.ts";
 import {
   describeValue,
@@ -76,11 +76,11 @@ export function readUv(document: Table, facts: PyprojectFacts, routed: Package[]
       facts.locate([uvHeader, keyPattern(name)]);
     const entries = Array.isArray(value) ? value : [value];
     const read: Array<
-      { source: PackageSource; editable: boolean; when?: string; marker?: string }
+      { source: PackageSource; editable: boolean; when?: string; marker?: string; version?: string }
     > = [];
     entries.forEach((entry, index) => {
       const entryPath = Array.isArray(value) ? `${path}[${index}]` : path;
-      const found = readSource(entry, entryPath, line, facts, indexUrls);
+      const found = readSource(entry, entryPath, line, facts, indexUrls, name);
       if (found) read.push(found);
     });
     for (const pkg of byName.get(normaliseName(name)) ?? []) {
@@ -98,6 +98,10 @@ export function readUv(document: Table, facts: PyprojectFacts, routed: Package[]
         const target = i === 0 ? pkg : { ...pkg, groups: [...pkg.groups] };
         target.source = alternative.source;
         target.editable = alternative.editable;
+        if (target.version === undefined && alternative.version !== undefined) {
+          target.version = alternative.version;
+          target.versionFrom = "filename";
+        }
         if (alternative.marker !== undefined) {
           target.markers = pkg.markers
             ? `(${pkg.markers}) and (${alternative.marker})`
@@ -116,7 +120,8 @@ function readSource(
   line: number | undefined,
   facts: PyprojectFacts,
   indexUrls: Map<string, string>,
-): { source: PackageSource; editable: boolean; when?: string } | undefined {
+  name: string,
+): { source: PackageSource; editable: boolean; when?: string; version?: string } | undefined {
   if (!isRecord(entry)) {
     facts.problem(`${path}: expected a table, found ${describeValue(entry)}`, line);
     return undefined;
@@ -157,13 +162,16 @@ function readSource(
     return { source, editable: false, ...conditional };
   }
   if (url !== undefined) {
-    return { source: directUrlSource(url).source, editable: false, ...conditional };
+    const { source, version } = directUrlSource(url, name);
+    return { source, editable: false, ...conditional, ...(version ? { version } : {}) };
   }
   if (local !== undefined) {
+    const version = distributionVersion(linkFilename(local), name);
     return {
       source: { kind: "path", path: local },
       editable: editableFlag === true,
       ...conditional,
+      ...(version ? { version } : {}),
     };
   }
   if (entry.workspace === true) {

@@ -243,8 +243,9 @@ function toPackage(
     locations: [location],
   };
   if (target.name !== name) pkg.displayName = target.name;
-  const version = exactVersion(target.specifier);
+  const version = target.version ?? exactVersion(target.specifier);
   if (version !== undefined) pkg.version = version;
+  if (target.versionFrom !== undefined) pkg.versionFrom = target.versionFrom;
   if (target.markers !== undefined) pkg.markers = target.markers;
   return orderKeys(pkg);
 }
@@ -254,6 +255,7 @@ const KEY_ORDER = [
   "name",
   "displayName",
   "version",
+  "versionFrom",
   "specifier",
   "extras",
   "markers",
@@ -422,17 +424,19 @@ function resolveInclude(from: string, written: string): { file: string } | { pro
   return { file };
 }
 
-const REQUIREMENTS_NAME = /^(?:.*[-_.])?requirements?(?:[-_.].*)?\.(?:txt|in)$/i;
+/** `.lock`: Rye writes its locks (`requirements.lock`, `requirements-dev.lock`) in pip's format. */
+const REQUIREMENTS_NAME = /^(?:.*[-_.])?requirements?(?:[-_.].*)?\.(?:txt|in|lock)$/i;
 
 /**
  * Whether a path names a pip requirements file by convention: `requirements.txt`,
- * `requirements-dev.txt`, `dev-requirements.in`, or any `.txt`/`.in` under a `requirements/`
- * directory.
+ * `requirements-dev.txt`, `dev-requirements.in`, Rye's `requirements.lock` and
+ * `requirements-dev.lock`, or any `.txt`/`.in` under a `requirements/` directory.
  *
  * @example
  * ```ts
  * import { isRequirementsFile } from "./requirements.ts";
  * isRequirementsFile("requirements/base.txt"); // true
+ * isRequirementsFile("requirements-dev.lock"); // true
  * isRequirementsFile("docs/notes.txt"); // false
  * ```
  */

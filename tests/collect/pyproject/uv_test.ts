@@ -87,12 +87,16 @@ Deno.test("uv sources route [project], extras, groups and dev-dependencies; inde
     pkg({ name: "member", source: { kind: "path", path: "." }, editable: true, line: 7 }),
     pkg({
       name: "archive",
+      version: "1.0",
+      versionFrom: "filename",
       source: { kind: "url", url: "https://example.com/archive-1.0.tar.gz" },
       line: 8,
     }),
     pkg({ name: "plain", line: 9 }),
     pkg({
       name: "direct",
+      version: "1.0",
+      versionFrom: "filename",
       source: { kind: "url", url: "https://example.com/direct-1.0.tar.gz" },
       line: 10,
     }),

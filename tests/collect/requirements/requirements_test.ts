@@ -101,7 +101,7 @@ Deno.test("direct URLs, VCS, editables, paths and wheels", () => {
   assert.deepEqual(
     packages.map((p) => [p.name, p.version, p.editable, p.extras, p.hashes, p.source]),
     [
-      ["pkg", undefined, false, [], ["sha256:" + "d".repeat(64)], {
+      ["pkg", "1.0", false, [], ["sha256:" + "d".repeat(64)], {
         kind: "url",
         url: `https://***@example.com/pkg-1.0.tar.gz#sha256=${"d".repeat(64)}`,
       }],
