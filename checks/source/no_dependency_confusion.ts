@@ -7,10 +7,16 @@
 import { z } from "zod";
 import { defineCheck, type FindingDraft } from "../../core/check.ts";
 import { globToRegExp } from "../../core/glob.ts";
-import type { Package, Snapshot } from "../../core/snapshot.ts";
+import type { Index, Location, Package, Snapshot } from "../../core/snapshot.ts";
 import { normaliseIndexUrl, OWASP_ML06, packageSubject } from "../_shared.ts";
-
-const PYPI = "https://pypi.org/simple";
+import {
+  appliesTo,
+  atRiskSentence,
+  exposedNames,
+  internalLooking,
+  isDeclaredPypiName,
+} from "./_exposed.ts";
+import { dirOf, reachableIndexes, urlOfNamedIndex } from "./_routes.ts";
 
 /**
  * `source.no-dependency-confusion`: (a) no installer configuration that lets several indexes
@@ -37,7 +43,10 @@ export const noDependencyConfusion = defineCheck({
     "requirements, pip.conf, PIP_EXTRA_INDEX_URL), uv indexes that are not explicit and uv's " +
     "unsafe index strategies, Poetry supplemental sources, PDM extra sources; a lock entry " +
     "resolved from another index than the manifest routes it to; and internal package names " +
-    "that could resolve from a public index.",
+    "that could resolve from a public index. Each finding about an index lists the declared " +
+    "packages it puts at risk, internal-looking names first (those matching internalPackages, " +
+    "or not among the bundled popular PyPI names); names guessed from a path or URL are unknown " +
+    "and left out.",
   family: "source",
   severity: "error",
   references: [OWASP_ML06, {
@@ -49,7 +58,10 @@ export const noDependencyConfusion = defineCheck({
   }],
   params: z.object({
     internalPackages: z.array(z.string().min(1)).default([])
-      .describe("Names (globs, PEP 503-normalised) that exist only on your internal indexes"),
+      .describe(
+        "Names (globs, PEP 503-normalised) that exist only on your internal indexes; they are " +
+          "listed first among the packages at risk",
+      ),
     internalIndexes: z.array(z.string().min(1)).default([])
       .describe("Your internal index URLs (globs); internal packages must resolve only from these"),
   }).strict(),
@@ -63,8 +75,9 @@ export const noDependencyConfusion = defineCheck({
     );
     const isInternalIndex = (url: string) =>
       internalIndex.some((re) => re.test(normaliseIndexUrl(url)));
+    const isInternal = internalLooking(params.internalPackages);
     return [
-      ...sharedIndexFindings(snapshot),
+      ...sharedIndexFindings(snapshot, { isInternal }),
       // An internal name locked from a public index is reported once, by (c).
       ...lockedElsewhereFindings(snapshot, {
         skip: (pkg) =>
@@ -80,73 +93,104 @@ export const noDependencyConfusion = defineCheck({
 });
 
 /** (a) Configuration that lets several indexes serve the same name. */
-function sharedIndexFindings(snapshot: Snapshot): FindingDraft[] {
+function sharedIndexFindings(
+  snapshot: Snapshot,
+  options: { isInternal: (name: string) => boolean },
+): FindingDraft[] {
+  // Each finding names what it exposes: the declared names nothing routes to one index.
+  const withAtRisk = (finding: FindingDraft, location: Location, tool: string | undefined) => {
+    const exposed = exposedNames(snapshot, {
+      appliesTo: appliesTo(location, tool),
+      isInternal: options.isInternal,
+    });
+    return {
+      ...finding,
+      message: finding.message + atRiskSentence(exposed),
+      evidence: { ...finding.evidence, atRisk: exposed.names, internalLooking: exposed.internal },
+    };
+  };
   const findings: FindingDraft[] = [];
   for (const index of snapshot.indexes) {
-    const tool = index.tool;
-    const label = index.name ? `"${index.name}" (${index.url})` : index.url;
-    const base = { subject: `index:${index.url}`, location: index.location };
-    if (index.role === "extra" && (tool === "pip" || tool === undefined)) {
-      findings.push({
-        ...base,
-        message: `Extra index ${index.url} lets pip take any package from whichever index ` +
-          "offers the highest version, so a public upload can shadow a private name.",
-        fix: `Remove --extra-index-url ${index.url} from ${index.location.file}; serve internal ` +
-          "and public packages from one --index-url (a repository that proxies PyPI), or pin " +
-          "every requirement with --hash and install with --require-hashes.",
-      });
-    } else if (index.role === "extra" && tool === "uv") {
-      const name = index.name ?? "internal";
-      const from = index.location.file.startsWith("env:") ? `${index.location.file.slice(4)} ` : "";
-      findings.push({
-        ...base,
-        message: `uv index ${label} is not explicit: uv looks every package up on it, so which ` +
-          "index serves a name depends on index order and strategy, not on your intent.",
-        fix: (from ? `Instead of ${from}, declare it` : "Declare it") + ` as a named index ` +
-          `([[tool.uv.index]] in pyproject.toml, or [[index]] in uv.toml) with name = "${name}" ` +
-          `and explicit = true, and route each package to it: [tool.uv.sources] <package> = ` +
-          `{ index = "${name}" }.`,
-      });
-    } else if (index.role === "extra" && tool === "pdm") {
-      findings.push({
-        ...base,
-        message: `PDM source ${label} is searched for every package alongside the others.`,
-        fix: `Bind packages to it with include_packages = ["<name>", …] on [[tool.pdm.source]] ` +
-          `"${index.name ?? "internal"}", and keep public names off it with exclude_packages.`,
-      });
-    } else if (index.role === "extra" && tool === "pipenv") {
-      findings.push({
-        ...base,
-        message: `Pipfile source ${label} is searched for every package ` +
-          "(install_search_all_sources = true), so any source can serve any name.",
-        fix: "Remove install_search_all_sources from [pipenv] in the Pipfile and give each " +
-          `package from this source its index: <package> = { version = "…", index = "${
-            index.name ?? "internal"
-          }" }.`,
-      });
-    } else if (index.role === "supplemental" && tool === "poetry") {
-      const name = index.name ?? "internal";
-      findings.push({
-        ...base,
-        message: `Poetry supplemental source ${label} serves any package the primary sources ` +
-          "lack, so a name missing from one index is taken from the other.",
-        fix: `Set priority = "explicit" on [[tool.poetry.source]] name = "${name}" and route ` +
-          `each package to it: <package> = { version = "…", source = "${name}" }.`,
-      });
-    }
+    const finding = sharedIndexFinding(index);
+    if (finding) findings.push(withAtRisk(finding, index.location, index.tool));
   }
   for (const setting of snapshot.settings) {
     if (setting.name !== "index-strategy" || !/^unsafe-/.test(setting.value ?? "")) continue;
-    findings.push({
-      subject: `setting:index-strategy=${setting.value}`,
-      location: setting.location,
-      message: `uv index strategy ${setting.value} considers every index for every package: ` +
-        "the dependency-confusion behaviour uv's default (first-index) exists to prevent.",
-      fix: `Remove index-strategy = "${setting.value}" (the default "first-index" is safe), and ` +
-        "route packages that need another index with explicit indexes and [tool.uv.sources].",
-    });
+    findings.push(withAtRisk(
+      {
+        subject: `setting:index-strategy=${setting.value}`,
+        location: setting.location,
+        message: `uv index strategy ${setting.value} considers every index for every package: ` +
+          "the dependency-confusion behaviour uv's default (first-index) exists to prevent.",
+        fix:
+          `Remove index-strategy = "${setting.value}" (the default "first-index" is safe), and ` +
+          "route packages that need another index with explicit indexes and [tool.uv.sources].",
+      },
+      setting.location,
+      "uv",
+    ));
   }
   return findings;
+}
+
+/** The finding for one index that can serve any name alongside the others, if it can. */
+function sharedIndexFinding(index: Index): FindingDraft | undefined {
+  const tool = index.tool;
+  const label = index.name ? `"${index.name}" (${index.url})` : index.url;
+  const base = { subject: `index:${index.url}`, location: index.location };
+  if (index.role === "extra" && (tool === "pip" || tool === undefined)) {
+    return {
+      ...base,
+      message: `Extra index ${index.url} lets pip take any package from whichever index ` +
+        "offers the highest version, so a public upload can shadow a private name.",
+      fix: `Remove --extra-index-url ${index.url} from ${index.location.file}; serve internal ` +
+        "and public packages from one --index-url (a repository that proxies PyPI), or pin " +
+        "every requirement with --hash and install with --require-hashes.",
+    };
+  }
+  if (index.role === "extra" && tool === "uv") {
+    const name = index.name ?? "internal";
+    const from = index.location.file.startsWith("env:") ? `${index.location.file.slice(4)} ` : "";
+    return {
+      ...base,
+      message: `uv index ${label} is not explicit: uv looks every package up on it, so which ` +
+        "index serves a name depends on index order and strategy, not on your intent.",
+      fix: (from ? `Instead of ${from}, declare it` : "Declare it") + ` as a named index ` +
+        `([[tool.uv.index]] in pyproject.toml, or [[index]] in uv.toml) with name = "${name}" ` +
+        `and explicit = true, and route each package to it: [tool.uv.sources] <package> = ` +
+        `{ index = "${name}" }.`,
+    };
+  }
+  if (index.role === "extra" && tool === "pdm") {
+    return {
+      ...base,
+      message: `PDM source ${label} is searched for every package alongside the others.`,
+      fix: `Bind packages to it with include_packages = ["<name>", …] on [[tool.pdm.source]] ` +
+        `"${index.name ?? "internal"}", and keep public names off it with exclude_packages.`,
+    };
+  }
+  if (index.role === "extra" && tool === "pipenv") {
+    return {
+      ...base,
+      message: `Pipfile source ${label} is searched for every package ` +
+        "(install_search_all_sources = true), so any source can serve any name.",
+      fix: "Remove install_search_all_sources from [pipenv] in the Pipfile and give each " +
+        `package from this source its index: <package> = { version = "…", index = "${
+          index.name ?? "internal"
+        }" }.`,
+    };
+  }
+  if (index.role === "supplemental" && tool === "poetry") {
+    const name = index.name ?? "internal";
+    return {
+      ...base,
+      message: `Poetry supplemental source ${label} serves any package the primary sources ` +
+        "lack, so a name missing from one index is taken from the other.",
+      fix: `Set priority = "explicit" on [[tool.poetry.source]] name = "${name}" and route ` +
+        `each package to it: <package> = { version = "…", source = "${name}" }.`,
+    };
+  }
+  return undefined;
 }
 
 /** (b) A lock entry resolved from another index than its manifest routes it to. */
@@ -204,9 +248,8 @@ function internalFindings(
   const findings: FindingDraft[] = [];
   const reachable = reachableIndexes(snapshot);
   for (const pkg of snapshot.packages) {
-    if (pkg.ecosystem !== "pypi" || !options.isInternal(pkg.name) || pkg.source.kind !== "index") {
-      continue;
-    }
+    // A guessed name is unknown: matching it against internalPackages would be a coincidence.
+    if (!isDeclaredPypiName(pkg) || !options.isInternal(pkg.name)) continue;
     const base = { subject: packageSubject(pkg), location: pkg.locations[0] };
     if (pkg.layer === "lock") {
       if (pkg.source.url && !options.isInternalIndex(pkg.source.url)) {
@@ -237,27 +280,4 @@ function internalFindings(
     });
   }
   return findings;
-}
-
-/** Indexes any unrouted name may come from: configured ones, plus PyPI unless replaced. */
-function reachableIndexes(snapshot: Snapshot): string[] {
-  const candidates = snapshot.indexes.filter((i) =>
-    i.role !== "conda-channel" && i.role !== "explicit"
-  );
-  const noIndex = snapshot.settings.some((s) => s.name === "no-index");
-  const hasPrimary = candidates.some((i) => i.role === "primary");
-  const urls = candidates.map((i) => i.url);
-  if (!hasPrimary && !noIndex) urls.push(PYPI);
-  return [...new Set(urls)].sort();
-}
-
-function urlOfNamedIndex(snapshot: Snapshot, name: string | undefined): string | undefined {
-  if (name === undefined) return undefined;
-  if (name === "pypi") return PYPI;
-  return snapshot.indexes.find((i) => i.name === name)?.url;
-}
-
-function dirOf(pkg: Package): string {
-  const file = pkg.locations[0].file;
-  return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
 }
