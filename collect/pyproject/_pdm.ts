@@ -106,6 +106,7 @@ function editablePackage(
   }
   return manifestPackage({
     name: target.name,
+    ...(target.guessedName ? { nameFrom: "guessed" as const } : {}),
     specifier: target.specifier,
     extras: target.extras,
     markers: target.markers,

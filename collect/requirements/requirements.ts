@@ -243,6 +243,7 @@ function toPackage(
     locations: [location],
   };
   if (target.name !== name) pkg.displayName = target.name;
+  if (target.guessedName) pkg.nameFrom = "guessed";
   const version = target.version ?? exactVersion(target.specifier);
   if (version !== undefined) pkg.version = version;
   if (target.versionFrom !== undefined) pkg.versionFrom = target.versionFrom;
@@ -254,6 +255,7 @@ const KEY_ORDER = [
   "ecosystem",
   "name",
   "displayName",
+  "nameFrom",
   "version",
   "versionFrom",
   "specifier",

@@ -57,6 +57,7 @@ Deno.test("PDM sources: pypi replaces the default, include/exclude routing, veri
     }),
     pkg({
       name: "mypackage",
+      nameFrom: "guessed",
       source: { kind: "path", path: "./mypackage/" },
       editable: true,
       groups: ["editable"],

@@ -66,3 +66,16 @@ Deno.test("uv sources that point at a wheel or sdist give the dependency its ver
     ["pinned", "1.0", undefined, "==1.0"],
   ]);
 });
+
+Deno.test("PDM editable paths name no project: the guess is marked", () => {
+  const text = [
+    "[tool.pdm.dev-dependencies]",
+    'dev = ["-e file:///${PROJECT_ROOT}/packages/core", "-e git+https://github.com/o/lib@v1#egg=lib"]',
+  ].join("\n");
+  const { packages, problems } = parsePyproject(text, { file });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(packages.map((p) => [p.name, p.nameFrom]), [
+    ["core", "guessed"],
+    ["lib", undefined],
+  ]);
+});
