@@ -8,6 +8,7 @@ import type { Index, Package, PackageSource, Problem } from "../../core/snapshot
 import { normaliseName } from "../../packaging/mod.ts";
 import { directUrlSource } from "../_requirement_target.ts";
 import { redactUrl } from "../../packaging/mod.ts";
+import { channelSource } from "./_conda_url.ts";
 import {
   describeNode,
   isYamlMap,
@@ -36,8 +37,6 @@ export interface CondaLockParse {
 /** Upper bound on package entries read from one file. */
 const MAX_ENTRIES = 100_000;
 const HEX = /^[0-9a-fA-F]+$/;
-/** `<channel base>/<subdir>/<file>.conda|.tar.bz2`, as conda-lock records conda package URLs. */
-const CONDA_FILE_URL = /^(.+)\/([a-z0-9]+-[a-z0-9_]+|noarch)\/[^/]+\.(?:conda|tar\.bz2)$/;
 
 /**
  * Read a conda-lock.yml without touching the disk. `metadata.channels` become conda-channel
@@ -247,18 +246,6 @@ function readEntry(
     platforms: [platform],
     locations: [line === undefined ? { file } : { file, line }],
   };
-}
-
-/** The channel a conda package URL comes from, named when it is one of the lock's channels. */
-function channelSource(url: string | undefined, channels: string[]): PackageSource {
-  if (url === undefined) return { kind: "index" };
-  const match = CONDA_FILE_URL.exec(url);
-  if (!match) return { kind: "url", url: redactUrl(url) };
-  const base = match[1];
-  const name = channels.find((channel) =>
-    channel === base || base.endsWith(`/${channel.replace(/^\/+|\/+$/g, "")}`)
-  );
-  return { kind: "index", url: redactUrl(base), ...(name !== undefined ? { name } : {}) };
 }
 
 /** A pip package's direct URL when conda-lock records one; otherwise it came from the index. */

@@ -98,11 +98,8 @@ Deno.test("conda-lock.yml: entries merged per manager, name and version across p
         "secret-tool",
         undefined,
         "2.10",
-        {
-          kind: "index",
-          url: "https://***@conda.example.com/private",
-          name: "https://tok@conda.example.com/private",
-        },
+        // A channel written as a URL names nothing more (and its credentials stay out).
+        { kind: "index", url: "https://***@conda.example.com/private" },
         ["dev"],
         24,
       ],
