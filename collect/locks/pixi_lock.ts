@@ -1,0 +1,471 @@
+/**
+ * pixi.lock (format versions 4 to 7, as rattler_lock writes them): the conda channels each
+ * environment was solved against, and every locked conda and PyPI package with its hashes, source
+ * and the platforms and environments that install it.
+ *
+ * @module
+ */
+import type { Index, Package, PackageSource, Problem } from "../../core/snapshot.ts";
+import { isUrl, normaliseName, redactUrl } from "../../packaging/mod.ts";
+import { baseName, type FileReader, textReader } from "../_reader.ts";
+import { directUrlSource } from "../_requirement_target.ts";
+import { MAX_LOCK_BYTES, MAX_LOCK_ENTRIES } from "../_lock_toml.ts";
+import { channelSource, condaArchive } from "./_conda_url.ts";
+import {
+  describeNode,
+  isYamlMap,
+  isYamlSeq,
+  mapEntry,
+  parseYamlFile,
+  scalarText,
+  type YamlFile,
+} from "./_conda_yaml.ts";
+
+/**
+ * What {@linkcode parsePixiLock} found.
+ *
+ * @example
+ * ```ts
+ * import { type PixiLockParse, parsePixiLock } from "./pixi_lock.ts";
+ * const found: PixiLockParse = parsePixiLock("version: 6\nenvironments: {}\npackages: []\n", {
+ *   file: "pixi.lock",
+ * });
+ * ```
+ */
+export interface PixiLockParse {
+  packages: Package[];
+  indexes: Index[];
+  problems: Problem[];
+}
+
+/** The versions read: 4 and 5 tag packages with `kind:`, 6 and 7 key them by `conda:`/`pypi:`. */
+const FIRST_VERSION = 4;
+const LAST_VERSION = 7;
+const HEX = /^[0-9a-fA-F]+$/;
+/** Upper bound on package references read from all environments together. */
+const MAX_SELECTORS = 1_000_000;
+
+/** Where one locked package is installed: the environments and platforms that list it. */
+interface Usage {
+  environments: Set<string>;
+  platforms: Set<string>;
+  extras: Set<string>;
+  /** The PyPI indexes of each environment listing it (an environment with find-links: none). */
+  indexes: Array<string[] | undefined>;
+}
+
+type Report = (message: string, line?: number) => void;
+
+/**
+ * Read a pixi.lock without touching the disk. Each environment's channels become conda-channel
+ * indexes (once per channel URL). Each entry of `packages` becomes a `lock` package: conda
+ * packages take their name and version from the entry or, as rattler does, from the archive file
+ * name, and their channel as source; PyPI packages resolve from the index the entry names
+ * (`index_url`, version 7), else from the one index of every environment that installs them, else
+ * from an unnamed index; `git+` and path locations are VCS and path sources. Platforms and groups
+ * come from the environments that list the package: the `default` environment is main, others are
+ * groups. Builds of one version for several platforms merge into one package, as for conda-lock.
+ * pixi.lock does not say which packages the project asked for, so none is direct.
+ *
+ * @param text The file's text.
+ * @param options `file`: its path relative to the project root.
+ * @returns Packages, channel indexes and problems, each with file and line.
+ * @example
+ * ```ts
+ * import { parsePixiLock } from "./pixi_lock.ts";
+ * const text = [
+ *   "version: 6",
+ *   "environments:",
+ *   "  default:",
+ *   "    channels:",
+ *   "    - url: https://conda.anaconda.org/conda-forge/",
+ *   "    packages:",
+ *   "      linux-64:",
+ *   "      - conda: https://conda.anaconda.org/conda-forge/linux-64/zlib-1.3.1-hb9d3cd8_2.conda",
+ *   "packages:",
+ *   "- conda: https://conda.anaconda.org/conda-forge/linux-64/zlib-1.3.1-hb9d3cd8_2.conda",
+ *   "  md5: " + "a".repeat(32),
+ * ].join("\n");
+ * const { packages, indexes } = parsePixiLock(text, { file: "pixi.lock" });
+ * [packages[0].name, packages[0].version, packages[0].platforms, packages[0].locations[0].line];
+ * // ["zlib", "1.3.1", ["linux-64"], 10]
+ * indexes[0].url; // "https://conda.anaconda.org/conda-forge/"
+ * ```
+ */
+export function parsePixiLock(text: string, options: { file: string }): PixiLockParse {
+  const { file } = options;
+  const yaml = parseYamlFile(text, file);
+  const result: PixiLockParse = { packages: [], indexes: [], problems: [...yaml.problems] };
+  const problem: Report = (message, line) =>
+    result.problems.push(line === undefined ? { file, message } : { file, line, message });
+  const root = yaml.root;
+  if (!isYamlMap(root)) {
+    problem(
+      `expected a mapping with version, environments and packages, found ${describeNode(root)}`,
+    );
+    return result;
+  }
+  const version = mapEntry(root, "version");
+  const number = Number(scalarText(yaml.resolve(version?.value)));
+  if (!Number.isInteger(number) || number < FIRST_VERSION) {
+    problem(
+      `expected pixi.lock version ${FIRST_VERSION} to ${LAST_VERSION}, found ${
+        describeNode(yaml.resolve(version?.value))
+      }; not read`,
+      yaml.lineOf(version?.key) ?? 1,
+    );
+    return result;
+  }
+  if (number > LAST_VERSION) {
+    problem(
+      `expected pixi.lock version ${FIRST_VERSION} to ${LAST_VERSION}, found ${number}; ` +
+        `read as version ${LAST_VERSION}`,
+      yaml.lineOf(version?.key),
+    );
+  }
+  const { usage, channels } = readEnvironments(yaml, root, file, result, problem);
+
+  const list = mapEntry(root, "packages");
+  const entries = yaml.resolve(list?.value);
+  if (!isYamlSeq(entries)) {
+    problem(`expected a list for packages, found ${describeNode(entries)}`, yaml.lineOf(list?.key));
+    return result;
+  }
+  const merged = new Map<string, Package>();
+  entries.items.forEach((node, index) => {
+    if (index === MAX_LOCK_ENTRIES) {
+      problem(
+        `more than ${MAX_LOCK_ENTRIES} package entries; the rest are not read`,
+        yaml.lineOf(node),
+      );
+    }
+    if (index >= MAX_LOCK_ENTRIES) return;
+    const entry = readEntry(yaml, node, `packages[${index}]`, { usage, channels, file, problem });
+    if (entry === undefined) return;
+    const key = JSON.stringify([entry.ecosystem, entry.name, entry.version, entry.source]);
+    const known = merged.get(key);
+    if (known === undefined) merged.set(key, entry);
+    else mergeInto(known, entry);
+  });
+  result.packages = [...merged.values()];
+  return result;
+}
+
+/**
+ * The pixi.lock reader for the collector: matches files named `pixi.lock`.
+ *
+ * @example
+ * ```ts
+ * import { pixiLockReader } from "./pixi_lock.ts";
+ * pixiLockReader.matches("infra/pixi.lock"); // true
+ * ```
+ */
+export const pixiLockReader: FileReader = textReader({
+  // Only conda channels are recorded as indexes; they are conda's.
+  tool: () => "conda",
+  format: "pixi.lock",
+  matches: (file) => baseName(file) === "pixi.lock",
+  parse: (text, { file }) => parsePixiLock(text, { file }),
+  maxBytes: MAX_LOCK_BYTES,
+});
+
+/** Channels (recorded as indexes) and, per package location, who installs it. */
+function readEnvironments(
+  yaml: YamlFile,
+  root: unknown,
+  file: string,
+  result: PixiLockParse,
+  problem: Report,
+): { usage: Map<string, Usage>; channels: string[] } {
+  const usage = new Map<string, Usage>();
+  const channels: string[] = [];
+  const environments = mapEntry(root, "environments");
+  const map = yaml.resolve(environments?.value);
+  if (!isYamlMap(map)) {
+    if (environments !== undefined) {
+      problem(
+        `expected a mapping for environments, found ${describeNode(map)}`,
+        yaml.lineOf(environments.key),
+      );
+    }
+    return { usage, channels };
+  }
+  let selectors = 0;
+  for (const pair of map.items) {
+    const name = scalarText(pair.key) ?? "";
+    const environment = yaml.resolve(pair.value);
+    if (!isYamlMap(environment)) {
+      problem(
+        `expected a mapping for environments.${name}, found ${describeNode(environment)}`,
+        yaml.lineOf(pair.key),
+      );
+      continue;
+    }
+    for (
+      const [url, line] of listed(yaml, environment, "channels", `environments.${name}`, problem)
+    ) {
+      if (channels.includes(url)) continue;
+      channels.push(url);
+      result.indexes.push({
+        url: redactUrl(url),
+        role: "conda-channel",
+        location: line === undefined ? { file } : { file, line },
+      });
+    }
+    const indexes = listed(yaml, environment, "indexes", `environments.${name}`, problem)
+      .map(([url]) => url);
+    const findLinks = mapEntry(environment, "find-links") ?? mapEntry(environment, "flat-indexes");
+    const routing = findLinks === undefined ? indexes : undefined;
+    const platforms = yaml.resolve(mapEntry(environment, "packages")?.value);
+    for (const platformPair of isYamlMap(platforms) ? platforms.items : []) {
+      const platform = scalarText(platformPair.key) ?? "";
+      const list = yaml.resolve(platformPair.value);
+      if (!isYamlSeq(list)) {
+        problem(
+          `expected a list for environments.${name}.packages.${platform}, found ${
+            describeNode(list)
+          }`,
+          yaml.lineOf(platformPair.key),
+        );
+        continue;
+      }
+      for (const node of list.items) {
+        if (++selectors > MAX_SELECTORS) {
+          if (selectors === MAX_SELECTORS + 1) {
+            problem(`more than ${MAX_SELECTORS} package references; the rest are not read`);
+          }
+          break;
+        }
+        const selector = yaml.resolve(node);
+        const kind = mapEntry(selector, "conda") ? "conda" : "pypi";
+        const location = scalarText(yaml.resolve(mapEntry(selector, kind)?.value));
+        if (location === undefined) {
+          problem(
+            `expected {conda: url} or {pypi: url} in environments.${name}.packages.${platform}, ` +
+              `found ${describeNode(selector)}`,
+            yaml.lineOf(node),
+          );
+          continue;
+        }
+        const key = `${kind}\u0000${location}`;
+        const used = usage.get(key) ??
+          { environments: new Set(), platforms: new Set(), extras: new Set(), indexes: [] };
+        usage.set(key, used);
+        used.environments.add(name);
+        used.platforms.add(platform);
+        used.indexes.push(routing);
+        const extras = yaml.resolve(mapEntry(selector, "extras")?.value);
+        for (const extra of isYamlSeq(extras) ? extras.items : []) {
+          const text = scalarText(yaml.resolve(extra));
+          if (text !== undefined) used.extras.add(text);
+        }
+      }
+    }
+  }
+  return { usage, channels };
+}
+
+/** The strings (or `{url: …}` items) of a list under `key`, with their lines. */
+function listed(
+  yaml: YamlFile,
+  map: unknown,
+  key: string,
+  where: string,
+  problem: Report,
+): Array<[string, number | undefined]> {
+  const entry = mapEntry(map, key);
+  if (entry === undefined) return [];
+  const items = yaml.resolve(entry.value);
+  if (!isYamlSeq(items)) {
+    problem(
+      `expected a list for ${where}.${key}, found ${describeNode(items)}`,
+      yaml.lineOf(entry.key),
+    );
+    return [];
+  }
+  const out: Array<[string, number | undefined]> = [];
+  for (const node of items.items) {
+    const item = yaml.resolve(node);
+    const text = scalarText(item) ?? scalarText(yaml.resolve(mapEntry(item, "url")?.value));
+    if (text === undefined || text === "") {
+      problem(`expected a URL in ${where}.${key}, found ${describeNode(item)}`, yaml.lineOf(node));
+      continue;
+    }
+    out.push([text, yaml.lineOf(node)]);
+  }
+  return out;
+}
+
+function readEntry(
+  yaml: YamlFile,
+  raw: unknown,
+  where: string,
+  context: { usage: Map<string, Usage>; channels: string[]; file: string; problem: Report },
+): Package | undefined {
+  const { problem, file } = context;
+  const line = yaml.lineOf(raw);
+  const node = yaml.resolve(raw);
+  if (!isYamlMap(node)) {
+    problem(`expected a mapping for ${where}, found ${describeNode(node)}`, line);
+    return undefined;
+  }
+  const text = (key: string): string | undefined => {
+    const entry = mapEntry(node, key);
+    if (entry === undefined) return undefined;
+    const value = scalarText(yaml.resolve(entry.value));
+    if (value !== undefined && value !== "") return value;
+    problem(
+      `expected a string for ${where}.${key}, found ${describeNode(yaml.resolve(entry.value))}`,
+      yaml.lineOf(entry.key) ?? line,
+    );
+    return undefined;
+  };
+  // Versions 6 and 7 key an entry by its location; 4 and 5 tag it with kind and give url or path.
+  const kind = mapEntry(node, "conda") ? "conda" : mapEntry(node, "pypi") ? "pypi" : text("kind");
+  if (kind !== "conda" && kind !== "pypi") {
+    problem(`expected a conda or pypi package for ${where}, found ${describeNode(node)}`, line);
+    return undefined;
+  }
+  const location = mapEntry(node, kind) ? text(kind) : text("url") ?? text("path");
+  if (location === undefined) {
+    problem(`expected the package's URL or path for ${where}, found nothing`, line);
+    return undefined;
+  }
+  const used = context.usage.get(`${kind}\u0000${location}`);
+  const hashes: string[] = [];
+  for (const algorithm of ["sha256", "md5"]) {
+    const digest = text(algorithm);
+    if (digest === undefined) continue;
+    if (HEX.test(digest)) hashes.push(`${algorithm}:${digest.toLowerCase()}`);
+    else problem(`expected a hex digest for ${where}.${algorithm}, found '${digest}'`, line);
+  }
+  const at = line === undefined ? { file } : { file, line };
+  const groups = used === undefined || used.environments.has("default")
+    ? []
+    : [...used.environments].sort();
+  if (kind === "conda") {
+    const derived = condaArchive(location.split("#")[0]);
+    const name = text("name") ?? derived.name;
+    const version = text("version") ?? derived.version;
+    if (name === undefined || version === undefined) {
+      problem(
+        `expected a name and version for ${where} (none given, and ${
+          redactUrl(location)
+        } is no conda archive name)`,
+        line,
+      );
+      return undefined;
+    }
+    const subdir = text("subdir") ?? derived.subdir;
+    const platforms = used ? [...used.platforms].sort() : subdir ? [subdir] : [];
+    const lower = name.toLowerCase();
+    return {
+      ecosystem: "conda",
+      name: lower,
+      ...(lower !== name ? { displayName: name } : {}),
+      version,
+      specifier: `==${version}`,
+      extras: [],
+      hashes,
+      source: conda(location, context.channels),
+      layer: "lock",
+      direct: false,
+      editable: false,
+      groups,
+      platforms,
+      locations: [at],
+    };
+  }
+  const name = text("name");
+  if (name === undefined) {
+    problem(`expected a string for ${where}.name, found nothing`, line);
+    return undefined;
+  }
+  const version = text("version");
+  const normalised = normaliseName(name);
+  const editable = scalarText(yaml.resolve(mapEntry(node, "editable")?.value)) === "true";
+  return {
+    ecosystem: "pypi",
+    name: normalised,
+    ...(normalised !== name ? { displayName: name } : {}),
+    ...(version !== undefined ? { version } : {}),
+    specifier: version !== undefined ? `==${version}` : "",
+    extras: used ? [...used.extras].sort() : [],
+    hashes,
+    source: pypi(location, text("index_url") ?? text("index"), used),
+    layer: "lock",
+    direct: false,
+    editable,
+    groups,
+    ...(used ? { platforms: [...used.platforms].sort() } : {}),
+    locations: [at],
+  };
+}
+
+/** A conda package's channel; a source package built from git or a local path says so. */
+function conda(location: string, channels: string[]): PackageSource {
+  if (/^git\+/i.test(location)) return pinnedGitSource(location.slice(4));
+  if (/^(?:hg|svn|bzr)\+/i.test(location)) return directUrlSource(location).source;
+  return channelSource(location.split("#")[0], channels);
+}
+
+/**
+ * A PyPI package's source: the index it names, else the single index every environment that
+ * installs it resolves from; `git+` URLs and paths are VCS and path sources.
+ */
+function pypi(location: string, index: string | undefined, used: Usage | undefined): PackageSource {
+  if (!isUrl(location) && !/^file:/i.test(location)) return { kind: "path", path: location };
+  if (/^git\+/i.test(location)) return pinnedGitSource(location.slice(4));
+  if (/^(?:hg|svn|bzr)\+|^file:/i.test(location)) return directUrlSource(location).source;
+  if (index !== undefined) return { kind: "index", url: redactUrl(index) };
+  const routes = used?.indexes ?? [];
+  const only = routes[0]?.length === 1 ? routes[0][0] : undefined;
+  if (only !== undefined && routes.every((route) => route?.length === 1 && route[0] === only)) {
+    return { kind: "index", url: redactUrl(only) };
+  }
+  return { kind: "index" };
+}
+
+/**
+ * A git location as pixi pins it (uv's form): `https://host/repo.git?rev=R&tag=T&branch=B#COMMIT`,
+ * after `git+`; a pip-style `@ref` is read too.
+ */
+function pinnedGitSource(text: string): PackageSource {
+  const hash = text.indexOf("#");
+  const commit = hash >= 0 ? text.slice(hash + 1) : "";
+  const withoutCommit = hash >= 0 ? text.slice(0, hash) : text;
+  const question = withoutCommit.indexOf("?");
+  let url = question >= 0 ? withoutCommit.slice(0, question) : withoutCommit;
+  const query = new URLSearchParams(question >= 0 ? withoutCommit.slice(question + 1) : "");
+  let ref = query.get("tag") ?? query.get("branch") ?? query.get("rev") ?? undefined;
+  const authority = /^[^:]+:\/\/[^/]*/.exec(url)?.[0] ?? "";
+  const at = url.lastIndexOf("@");
+  if (ref === undefined && at > authority.length) {
+    [url, ref] = [url.slice(0, at), url.slice(at + 1)];
+  }
+  return {
+    kind: "vcs",
+    vcs: "git",
+    url: redactUrl(url),
+    ...(ref ? { ref } : {}),
+    ...(/^[0-9a-f]{40}$/i.test(commit) ? { commit } : {}),
+  };
+}
+
+/** Builds of one version for other platforms: one package, every platform, hash and line. */
+function mergeInto(known: Package, again: Package): void {
+  for (const platform of again.platforms ?? []) {
+    if (!known.platforms?.includes(platform)) (known.platforms ??= []).push(platform);
+  }
+  known.platforms?.sort();
+  for (const hash of again.hashes) if (!known.hashes.includes(hash)) known.hashes.push(hash);
+  for (const extra of again.extras) if (!known.extras.includes(extra)) known.extras.push(extra);
+  known.locations.push(...again.locations);
+  if (known.groups.length > 0) {
+    if (again.groups.length === 0) known.groups = [];
+    else {
+      for (const group of again.groups) if (!known.groups.includes(group)) known.groups.push(group);
+      known.groups.sort();
+    }
+  }
+}
