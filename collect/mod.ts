@@ -23,7 +23,9 @@ import { condaEnvironmentReader, condaLockReader } from "./locks/conda.ts";
 import { uvLockReader } from "./locks/uv_lock.ts";
 import { poetryLockReader } from "./locks/poetry_lock.ts";
 import { pylockReader } from "./locks/pylock.ts";
-import { pipConfigReader, readMachineConfig } from "./config/pip_config.ts";
+import { pipConfigReader } from "./config/pip_config.ts";
+import { readMachineConfig } from "./config/machine_config.ts";
+import { findInstallers } from "./config/installers.ts";
 import { uvTomlReader } from "./config/uv_config.ts";
 import { collectSignatures, type SignatureSpec } from "./signatures/signatures.ts";
 
@@ -176,7 +178,15 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     root: path.basename(root),
     collectedAt: (options.now ?? new Date()).toISOString(),
   });
-  snapshot.collected = ["packages", "indexes", "settings", "environments", "models", "artifacts"];
+  snapshot.collected = [
+    "packages",
+    "indexes",
+    "settings",
+    "installers",
+    "environments",
+    "models",
+    "artifacts",
+  ];
   const walk = await walkProject({ root, maxFiles: options.maxFiles });
   snapshot.problems.push(...walk.problems);
   const inputs = new Map<string, string>();
@@ -256,10 +266,18 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   for (const input of environments.inputs) inputs.set(input.file, input.format);
   if (options.verifyInstalled) snapshot.collected.push("records");
 
+  // Which installers the project's own files are written for (read before machine configuration:
+  // each installer's machine layers apply only to a project that installs with it).
+  snapshot.installers = await findInstallers({
+    root,
+    inputs: [...inputs].map(([file, format]) => ({ file, format })),
+    packages: snapshot.packages,
+  });
   if (options.machine) {
     const machine = await readMachineConfig({
       env: options.machine.env,
       home: options.machine.home,
+      installers: snapshot.installers,
     });
     add(machine);
     for (const input of machine.inputs) inputs.set(input.file, input.format);

@@ -53,8 +53,8 @@ export async function tollgate(
 }
 
 /**
- * A minimal environment for child processes: the paths Deno needs, and pip told to read no
- * configuration files (`PIP_CONFIG_FILE=/dev/null`, pip's own switch for that).
+ * A minimal environment for child processes: the paths Deno needs, and pip and uv told to read no
+ * configuration files (`PIP_CONFIG_FILE=/dev/null`, `UV_NO_CONFIG=1`: their own switches for that).
  *
  * @example
  * ```ts ignore
@@ -68,6 +68,8 @@ export function hermeticEnv(): Record<string, string> {
     HOME: home,
     DENO_DIR: Deno.env.get("DENO_DIR") ?? path.join(home, ".cache", "deno"),
     PIP_CONFIG_FILE: "/dev/null",
+    // uv's switch for the same: no user or system uv.toml (UV_NO_CONFIG="" turns it back on).
+    UV_NO_CONFIG: "1",
     // No HTTP cache from earlier real runs: tests that need one pass --cache-dir.
     XDG_CACHE_HOME: "/nonexistent/tollgate-test-cache",
     NO_COLOR: "",

@@ -189,20 +189,27 @@ export function parseUvEnv(
 }
 
 /**
- * The variables {@linkcode parseInstallerEnv} reads that are set (non-empty), as snapshot inputs.
+ * The variables {@linkcode parseInstallerEnv} reads that are set (non-empty), as snapshot inputs:
+ * pip's and uv's, or those of the `tools` given.
  *
  * @example
  * ```ts
  * import { envInputs } from "./env_config.ts";
- * envInputs({ UV_INDEX: "https://x/simple", HOME: "/home/ada" });
+ * envInputs({ UV_INDEX: "https://x/simple", PIP_NO_INDEX: "1", HOME: "/home/ada" }, { tools: ["uv"] });
  * // [{ file: "env:UV_INDEX", format: "environment" }]
  * ```
  */
 export function envInputs(
   env: Record<string, string | undefined>,
+  options: { tools?: ReadonlyArray<"pip" | "uv"> } = {},
 ): Array<{ file: string; format: string }> {
+  const tools = options.tools ?? ["pip", "uv"];
   return Object.keys(env)
-    .filter((name) => env[name] && (UV_VARIABLES.includes(name) || isPipVariable(name)))
+    .filter((name) =>
+      env[name] &&
+      ((tools.includes("uv") && UV_VARIABLES.includes(name)) ||
+        (tools.includes("pip") && isPipVariable(name)))
+    )
     .sort()
     .map((name) => ({ file: `env:${name}`, format: "environment" }));
 }

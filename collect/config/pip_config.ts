@@ -5,13 +5,9 @@
  *
  * @module
  */
-import { type Stats, statSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import * as path from "node:path";
-import process from "node:process";
 import type { Problem } from "../../core/snapshot.ts";
-import { MAX_TEXT_BYTES } from "../fs.ts";
-import { errorCode, hasErrorCode, isNotPermitted } from "../node_fs.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "../_reader.ts";
 import {
   mergePipSections,
@@ -20,7 +16,15 @@ import {
   type PipSections,
   pipSectionsResult,
 } from "./_pip.ts";
-import { envInputs, parseUvEnv } from "./env_config.ts";
+import { envInputs } from "./env_config.ts";
+import {
+  currentPlatform,
+  displayPath,
+  joinFor,
+  type MachinePlatform,
+  readMachineFile,
+  statOrUndefined,
+} from "./_machine_file.ts";
 
 /**
  * Read one pip configuration file's text as `pip install` would apply it: the `[global]` and
@@ -72,40 +76,53 @@ export interface MachinePipConfigFile {
   path: string;
   /** The path as shown in locations: home written as `~`, `/`-separated. */
   display: string;
-  /** pip's name for the layer: global < user < site < env (PIP_CONFIG_FILE). */
-  scope: "global" | "user" | "site" | "env";
+  /**
+   * pip's name for the layer, lowest priority first: global < user < base < site < env
+   * (`PIP_CONFIG_FILE`).
+   */
+  scope: "global" | "user" | "base" | "site" | "env";
 }
 
 /**
  * The configuration files pip would read on this machine, lowest priority first, following pip's
- * rules: global (`$XDG_CONFIG_DIRS/pip/pip.conf`, default `/etc/xdg/pip/pip.conf`, then
- * `/etc/pip.conf`), user (legacy `~/.pip/pip.conf`, then `$XDG_CONFIG_HOME/pip/pip.conf`, default
- * `~/.config/pip/pip.conf`), site (`$VIRTUAL_ENV/pip.conf`, else `$CONDA_PREFIX/pip.conf`), then
+ * `get_configuration_files` and `iter_config_files` (src/pip/_internal/configuration.py, whose
+ * `OVERRIDE_ORDER` is global, user, base, site, env, env-var): global
+ * (`$XDG_CONFIG_DIRS/pip/pip.conf`, default `/etc/xdg/pip/pip.conf`, then `/etc/pip.conf`), user
+ * (legacy `~/.pip/pip.conf`, then `$XDG_CONFIG_HOME/pip/pip.conf`, default
+ * `~/.config/pip/pip.conf`), base (`sys.base_prefix/pip.conf`, pip ≥ 23.0: shared by every
+ * virtualenv of one interpreter; given as `basePrefix`, and left out where it is the site
+ * file), site (`sys.prefix/pip.conf`: `$VIRTUAL_ENV`, else `$CONDA_PREFIX`), then
  * `PIP_CONFIG_FILE`. `PIP_CONFIG_FILE=os.devnull` means no file at all. pip skips the user files
- * when `PIP_CONFIG_FILE` names a file that exists; {@linkcode readMachineConfig} applies that.
+ * when `PIP_CONFIG_FILE` names a file that exists; {@linkcode readMachinePipConfig} applies that.
  *
  * @param options `env`, `home` (default `$HOME` / `%USERPROFILE%`), `platform` (default this
- * one), `isDirectory` (macOS only: whether `~/Library/Application Support/pip` exists).
+ * one), `basePrefix` (the active virtualenv's base interpreter prefix), `isDirectory` (macOS
+ * only: whether `~/Library/Application Support/pip` exists).
  * @returns The candidate files; none of them need exist.
  * @example
  * ```ts
  * import { machinePipConfigFiles } from "./pip_config.ts";
- * machinePipConfigFiles({ env: { VIRTUAL_ENV: "/home/ada/app/.venv" }, home: "/home/ada", platform: "linux" })
- *   .map((f) => f.display);
+ * machinePipConfigFiles({
+ *   env: { VIRTUAL_ENV: "/home/ada/app/.venv" },
+ *   home: "/home/ada",
+ *   platform: "linux",
+ *   basePrefix: "/usr",
+ * }).map((f) => f.display);
  * // ["/etc/xdg/pip/pip.conf", "/etc/pip.conf", "~/.pip/pip.conf", "~/.config/pip/pip.conf",
- * //  "~/app/.venv/pip.conf"]
+ * //  "/usr/pip.conf", "~/app/.venv/pip.conf"]
  * ```
  */
 export function machinePipConfigFiles(options: {
   env: Record<string, string | undefined>;
   home?: string;
-  platform?: "linux" | "darwin" | "windows";
+  platform?: MachinePlatform;
+  basePrefix?: string;
   isDirectory?: (directory: string) => boolean;
 }): MachinePipConfigFile[] {
   const { env } = options;
   const platform = options.platform ?? currentPlatform();
   const windows = platform === "windows";
-  const join = windows ? path.win32.join : path.posix.join;
+  const join = joinFor(platform);
   const home = options.home ?? (windows ? env.USERPROFILE : env.HOME) ?? "";
   const basename = windows ? "pip.ini" : "pip.conf";
   const configFile = env.PIP_CONFIG_FILE;
@@ -140,35 +157,43 @@ export function machinePipConfigFiles(options: {
     add("user", join(env.APPDATA, "pip", basename));
   }
   const prefix = env.VIRTUAL_ENV || env.CONDA_PREFIX;
+  // Outside a virtualenv sys.base_prefix is sys.prefix: pip reads the one file twice, to no effect.
+  if (options.basePrefix && join(options.basePrefix) !== (prefix ? join(prefix) : undefined)) {
+    add("base", join(options.basePrefix, basename));
+  }
   if (prefix) add("site", join(prefix, basename));
   if (configFile) add("env", configFile);
   return files;
 }
 
 /**
- * Read the pip configuration this machine gives `pip install` (the files of
- * {@linkcode machinePipConfigFiles} that exist, layered, then the `PIP_*` variables on top) and
- * the `UV_*` index variables. A missing file is skipped; one that cannot be read, is too large or
- * is not UTF-8 is a problem.
+ * Read the pip configuration this machine gives `pip install`: the files of
+ * {@linkcode machinePipConfigFiles} that exist, layered, then the `PIP_*` variables on top. The
+ * base layer's prefix comes from `$VIRTUAL_ENV/pyvenv.cfg` (see {@linkcode virtualenvBasePrefix}).
+ * A missing file is skipped; one that cannot be read, is too large or is not UTF-8 is a problem.
  *
  * @param options `env`, `home`, `maxBytes` per file (default 1 MiB), `platform`.
- * @returns Indexes, settings and problems, and `inputs`: each file and variable read.
+ * @returns Indexes and settings (each with `tool: "pip"`), problems, and `inputs`: each file and
+ * `PIP_*` variable read.
  * @example
  * ```ts ignore
- * import { readMachineConfig } from "./pip_config.ts";
+ * import { readMachinePipConfig } from "./pip_config.ts";
  * import process from "node:process";
- * const machine = await readMachineConfig({ env: process.env });
+ * const pip = await readMachinePipConfig({ env: process.env });
  * ```
  */
-export async function readMachineConfig(options: {
+export async function readMachinePipConfig(options: {
   env: Record<string, string | undefined>;
   home?: string;
   maxBytes?: number;
-  platform?: "linux" | "darwin" | "windows";
+  platform?: MachinePlatform;
 }): Promise<ReaderResult & { inputs: Array<{ file: string; format: string }> }> {
-  const maxBytes = Math.min(options.maxBytes ?? 1024 * 1024, MAX_TEXT_BYTES);
+  const platform = options.platform ?? currentPlatform();
+  const venv = options.env.VIRTUAL_ENV;
   const files = machinePipConfigFiles({
     ...options,
+    platform,
+    basePrefix: venv ? await virtualenvBasePrefix(venv, { platform }) : undefined,
     isDirectory: (directory) => {
       try {
         return statSync(directory).isDirectory();
@@ -181,10 +206,15 @@ export async function readMachineConfig(options: {
   const inputs: Array<{ file: string; format: string }> = [];
   const layers: PipSections[] = [];
   const envFile = files.find((file) => file.scope === "env");
-  const envFileExists = envFile !== undefined && (await statFile(envFile.path)) !== undefined;
+  const envFileExists = envFile !== undefined &&
+    (await statOrUndefined(envFile.path)) !== undefined;
   for (const file of files) {
     if (file.scope === "user" && envFileExists) continue;
-    const read = await readConfigFile(file, maxBytes);
+    const read = await readMachineFile(file.path, {
+      display: file.display,
+      what: "pip configuration",
+      maxBytes: options.maxBytes,
+    });
     if (read === undefined) continue;
     if ("problem" in read) {
       problems.push(read.problem);
@@ -197,82 +227,66 @@ export async function readMachineConfig(options: {
   }
   layers.push(pipEnvSections(options.env));
   const pip = pipSectionsResult(mergePipSections(layers));
-  const uv = parseUvEnv(options.env);
   return {
-    // pip's layers are pip's; UV_* variables are uv's.
-    indexes: [
-      ...pip.indexes.map((index) => ({ ...index, tool: index.tool ?? ("pip" as const) })),
-      ...(uv.indexes ?? []).map((index) => ({ ...index, tool: index.tool ?? ("uv" as const) })),
-    ],
-    settings: [...pip.settings, ...(uv.settings ?? [])],
-    problems: [...problems, ...pip.problems, ...(uv.problems ?? [])],
-    inputs: [...inputs, ...envInputs(options.env)],
+    indexes: pip.indexes.map((index) => ({ ...index, tool: "pip" as const })),
+    settings: pip.settings.map((setting) => ({ ...setting, tool: "pip" as const })),
+    problems: [...problems, ...pip.problems],
+    inputs: [...inputs, ...envInputs(options.env, { tools: ["pip"] })],
   };
 }
 
-function currentPlatform(): "linux" | "darwin" | "windows" {
-  return process.platform === "win32"
-    ? "windows"
-    : process.platform === "darwin"
-    ? "darwin"
-    : "linux";
-}
-
-function displayPath(file: string, home: string, windows: boolean): string {
-  const slashed = (text: string) => windows ? text.replaceAll("\\", "/") : text;
-  const shown = slashed(file);
-  const root = slashed(home).replace(/\/+$/, "");
-  if (root !== "" && (shown === root || shown.startsWith(root + "/"))) {
-    return "~" + shown.slice(root.length);
+/**
+ * The base interpreter's prefix (`sys.base_prefix`) of the virtualenv at `venv`, from its
+ * pyvenv.cfg: `base-prefix` where virtualenv wrote it, else found as CPython's getpath finds it,
+ * searching up from `home` (the base interpreter's directory) for the standard library's
+ * landmark (`lib/pythonX.Y/os.py`; `Lib/os.py` on Windows), else the parent of a `bin` home.
+ *
+ * @param venv The virtualenv's directory (`$VIRTUAL_ENV`).
+ * @param options `platform`; `maxBytes` for pyvenv.cfg (default 64 KiB).
+ * @returns The prefix, or undefined when pyvenv.cfg is missing or names no home.
+ * @example
+ * ```ts ignore
+ * import { virtualenvBasePrefix } from "./pip_config.ts";
+ * await virtualenvBasePrefix("/home/ada/app/.venv"); // "/usr"
+ * ```
+ */
+export async function virtualenvBasePrefix(
+  venv: string,
+  options: { platform?: MachinePlatform; maxBytes?: number } = {},
+): Promise<string | undefined> {
+  const platform = options.platform ?? currentPlatform();
+  const join = joinFor(platform);
+  const cfg = join(venv, "pyvenv.cfg");
+  const read = await readMachineFile(cfg, {
+    display: "pyvenv.cfg",
+    what: "pyvenv.cfg",
+    maxBytes: options.maxBytes ?? 64 * 1024,
+  });
+  if (read === undefined || "problem" in read) return undefined;
+  const values = new Map<string, string>();
+  for (const line of read.text.split(/\r\n|\r|\n/)) {
+    const eq = line.indexOf("=");
+    if (eq > 0) values.set(line.slice(0, eq).trim().toLowerCase(), line.slice(eq + 1).trim());
   }
-  return shown;
-}
-
-async function statFile(file: string): Promise<Stats | undefined> {
-  try {
-    return await stat(file);
-  } catch {
-    return undefined;
+  const written = values.get("base-prefix");
+  if (written) return written;
+  const home = values.get("home");
+  if (!home) return undefined;
+  const dirname = platform === "windows" ? path.win32.dirname : path.posix.dirname;
+  const version = /^(\d+)\.(\d+)/.exec(values.get("version_info") ?? values.get("version") ?? "");
+  const landmark = platform === "windows"
+    ? ["Lib", "os.py"]
+    : version
+    ? ["lib", `python${version[1]}.${version[2]}`, "os.py"]
+    : undefined;
+  if (landmark) {
+    for (let dir = home, depth = 0; depth < 8; depth++) {
+      if (await statOrUndefined(join(dir, ...landmark))) return dir;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
   }
-}
-
-async function readConfigFile(
-  file: MachinePipConfigFile,
-  maxBytes: number,
-): Promise<{ text: string } | { problem: Problem } | undefined> {
-  const problem = (message: string) => ({ problem: { file: file.display, message } });
-  let info: Stats;
-  try {
-    info = await stat(file.path);
-  } catch (error) {
-    if (hasErrorCode(error, "ENOENT")) return undefined;
-    return problem(`cannot read pip configuration: ${describe(error)}`);
-  }
-  if (!info.isFile()) return problem("pip configuration is not a regular file");
-  if (info.size > maxBytes) {
-    return problem(`pip configuration is ${info.size} bytes, over the ${maxBytes}-byte limit`);
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file.path);
-  } catch (error) {
-    return problem(`cannot read pip configuration: ${describe(error)}`);
-  }
-  if (bytes.length > maxBytes) {
-    return problem(`pip configuration is over the ${maxBytes}-byte limit`);
-  }
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
-  } catch {
-    return problem("pip configuration is not valid UTF-8 text");
-  }
-}
-
-function describe(error: unknown): string {
-  if (hasErrorCode(error, "EACCES", "EPERM")) return "permission denied";
-  if (isNotPermitted(error)) return "no read permission for Tollgate";
-  if (hasErrorCode(error, "EISDIR")) return "is a directory";
-  // Other messages can carry the absolute path (with the user's name): give the kind only.
-  return errorCode(error) ?? (error instanceof Error ? error.name : "unknown error");
+  const last = home.replace(/[\\/]+$/, "").split(/[\\/]/).pop();
+  return last === "bin" || last === "Scripts" ? dirname(home.replace(/[\\/]+$/, "")) : home;
 }

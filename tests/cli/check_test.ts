@@ -285,7 +285,7 @@ Deno.test("--strict on the command line ignores the policy's waivers", async () 
   assert.equal(strict.summary.findings.error, lenient.summary.findings.error + 1);
 });
 
-Deno.test("this machine's pip config files and PIP_/UV_ variables count, unless --no-machine-config", async () => {
+Deno.test("this machine's pip config files and PIP_ variables count for a pip project, unless --no-machine-config", async () => {
   const home = await project({
     ".config/pip/pip.conf": "[global]\nextra-index-url = https://user:pw@mirror.example/simple\n",
   });
@@ -306,10 +306,11 @@ Deno.test("this machine's pip config files and PIP_/UV_ variables count, unless 
   for (
     const expected of [
       "source.allowed-indexes ~/.config/pip/pip.conf:2 index:https://***@mirror.example/simple",
-      "source.allowed-indexes env:UV_INDEX:- index:https://pypi.internal.example/simple",
       "source.https-only env:PIP_TRUSTED_HOST:- host:mirror.example",
     ]
   ) assert.ok(located.includes(expected), `missing ${expected}\n${located.join("\n")}`);
+  // uv's variables do not reach `pip install -r requirements.txt`
+  assert.ok(!located.some((line) => line.includes("UV_INDEX")), located.join("\n"));
   assert.ok(report.coverage.inputs.some((i) => i.file === "~/.config/pip/pip.conf"));
   assert.ok(!run.stdout.includes(home), "the home directory is written as ~");
   const projectOnly = await tollgate(

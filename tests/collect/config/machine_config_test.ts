@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { machinePipConfigFiles, readMachineConfig } from "../../../collect/config/pip_config.ts";
+import { machinePipConfigFiles } from "../../../collect/config/pip_config.ts";
+import { readMachineConfig } from "../../../collect/config/machine_config.ts";
 
 Deno.test("machine files: pip's order on Linux, XDG variables, ~ for the home directory", () => {
   const env = {
@@ -86,6 +87,7 @@ Deno.test("readMachineConfig layers files and PIP_* variables like pip; paths ne
       UV_INDEX: "torch=https://download.pytorch.org/whl/cpu",
       HOME: home,
     };
+    // No installer known: pip's and uv's layers both apply.
     const result = await readMachineConfig({ env, home, platform: "linux" });
     const local = (file: string) => file.startsWith("~") || file.startsWith("env:");
     assert.ok(!JSON.stringify(result).includes(home), "the home directory is written as ~");
@@ -130,9 +132,10 @@ Deno.test("readMachineConfig layers files and PIP_* variables like pip; paths ne
       {
         name: "trusted-host",
         value: "site.example",
+        tool: "pip",
         location: { file: "~/venv/pip.conf", line: 2 },
       },
-      { name: "no-index", location: { file: "~/venv/pip.conf", line: 3 } },
+      { name: "no-index", tool: "pip", location: { file: "~/venv/pip.conf", line: 3 } },
     ]);
     assert.deepEqual(result.problems!.filter((p) => local(p.file)), []);
 
