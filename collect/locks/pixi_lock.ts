@@ -11,6 +11,7 @@ import { baseName, type FileReader, textReader } from "../_reader.ts";
 import { directUrlSource } from "../_requirement_target.ts";
 import { MAX_LOCK_BYTES, MAX_LOCK_ENTRIES } from "../_lock_toml.ts";
 import { channelSource, condaArchive } from "./_conda_url.ts";
+import { readEnvironments, type Report, type Usage } from "./_pixi_environments.ts";
 import {
   describeNode,
   isYamlMap,
@@ -42,19 +43,6 @@ export interface PixiLockParse {
 const FIRST_VERSION = 4;
 const LAST_VERSION = 7;
 const HEX = /^[0-9a-fA-F]+$/;
-/** Upper bound on package references read from all environments together. */
-const MAX_SELECTORS = 1_000_000;
-
-/** Where one locked package is installed: the environments and platforms that list it. */
-interface Usage {
-  environments: Set<string>;
-  platforms: Set<string>;
-  extras: Set<string>;
-  /** The PyPI indexes of each environment listing it (an environment with find-links: none). */
-  indexes: Array<string[] | undefined>;
-}
-
-type Report = (message: string, line?: number) => void;
 
 /**
  * Read a pixi.lock without touching the disk. Each environment's channels become conda-channel
@@ -168,133 +156,6 @@ export const pixiLockReader: FileReader = textReader({
   parse: (text, { file }) => parsePixiLock(text, { file }),
   maxBytes: MAX_LOCK_BYTES,
 });
-
-/** Channels (recorded as indexes) and, per package location, who installs it. */
-function readEnvironments(
-  yaml: YamlFile,
-  root: unknown,
-  file: string,
-  result: PixiLockParse,
-  problem: Report,
-): { usage: Map<string, Usage>; channels: string[] } {
-  const usage = new Map<string, Usage>();
-  const channels: string[] = [];
-  const environments = mapEntry(root, "environments");
-  const map = yaml.resolve(environments?.value);
-  if (!isYamlMap(map)) {
-    if (environments !== undefined) {
-      problem(
-        `expected a mapping for environments, found ${describeNode(map)}`,
-        yaml.lineOf(environments.key),
-      );
-    }
-    return { usage, channels };
-  }
-  let selectors = 0;
-  for (const pair of map.items) {
-    const name = scalarText(pair.key) ?? "";
-    const environment = yaml.resolve(pair.value);
-    if (!isYamlMap(environment)) {
-      problem(
-        `expected a mapping for environments.${name}, found ${describeNode(environment)}`,
-        yaml.lineOf(pair.key),
-      );
-      continue;
-    }
-    for (
-      const [url, line] of listed(yaml, environment, "channels", `environments.${name}`, problem)
-    ) {
-      if (channels.includes(url)) continue;
-      channels.push(url);
-      result.indexes.push({
-        url: redactUrl(url),
-        role: "conda-channel",
-        location: line === undefined ? { file } : { file, line },
-      });
-    }
-    const indexes = listed(yaml, environment, "indexes", `environments.${name}`, problem)
-      .map(([url]) => url);
-    const findLinks = mapEntry(environment, "find-links") ?? mapEntry(environment, "flat-indexes");
-    const routing = findLinks === undefined ? indexes : undefined;
-    const platforms = yaml.resolve(mapEntry(environment, "packages")?.value);
-    for (const platformPair of isYamlMap(platforms) ? platforms.items : []) {
-      const platform = scalarText(platformPair.key) ?? "";
-      const list = yaml.resolve(platformPair.value);
-      if (!isYamlSeq(list)) {
-        problem(
-          `expected a list for environments.${name}.packages.${platform}, found ${
-            describeNode(list)
-          }`,
-          yaml.lineOf(platformPair.key),
-        );
-        continue;
-      }
-      for (const node of list.items) {
-        if (++selectors > MAX_SELECTORS) {
-          if (selectors === MAX_SELECTORS + 1) {
-            problem(`more than ${MAX_SELECTORS} package references; the rest are not read`);
-          }
-          break;
-        }
-        const selector = yaml.resolve(node);
-        const kind = mapEntry(selector, "conda") ? "conda" : "pypi";
-        const location = scalarText(yaml.resolve(mapEntry(selector, kind)?.value));
-        if (location === undefined) {
-          problem(
-            `expected {conda: url} or {pypi: url} in environments.${name}.packages.${platform}, ` +
-              `found ${describeNode(selector)}`,
-            yaml.lineOf(node),
-          );
-          continue;
-        }
-        const key = `${kind}\u0000${location}`;
-        const used = usage.get(key) ??
-          { environments: new Set(), platforms: new Set(), extras: new Set(), indexes: [] };
-        usage.set(key, used);
-        used.environments.add(name);
-        used.platforms.add(platform);
-        used.indexes.push(routing);
-        const extras = yaml.resolve(mapEntry(selector, "extras")?.value);
-        for (const extra of isYamlSeq(extras) ? extras.items : []) {
-          const text = scalarText(yaml.resolve(extra));
-          if (text !== undefined) used.extras.add(text);
-        }
-      }
-    }
-  }
-  return { usage, channels };
-}
-
-/** The strings (or `{url: …}` items) of a list under `key`, with their lines. */
-function listed(
-  yaml: YamlFile,
-  map: unknown,
-  key: string,
-  where: string,
-  problem: Report,
-): Array<[string, number | undefined]> {
-  const entry = mapEntry(map, key);
-  if (entry === undefined) return [];
-  const items = yaml.resolve(entry.value);
-  if (!isYamlSeq(items)) {
-    problem(
-      `expected a list for ${where}.${key}, found ${describeNode(items)}`,
-      yaml.lineOf(entry.key),
-    );
-    return [];
-  }
-  const out: Array<[string, number | undefined]> = [];
-  for (const node of items.items) {
-    const item = yaml.resolve(node);
-    const text = scalarText(item) ?? scalarText(yaml.resolve(mapEntry(item, "url")?.value));
-    if (text === undefined || text === "") {
-      problem(`expected a URL in ${where}.${key}, found ${describeNode(item)}`, yaml.lineOf(node));
-      continue;
-    }
-    out.push([text, yaml.lineOf(node)]);
-  }
-  return out;
-}
 
 function readEntry(
   yaml: YamlFile,
