@@ -18,8 +18,9 @@ const COMMON = `Common options:
   --integrity-url BASE PyPI Integrity API for PEP 740 attestations (default: the PyPI base)
   --expand-env         expand \${VAR} in requirements files from the environment, as pip does
                        (off by default: a scanned project could print your secrets into the report)
-  --no-machine-config  read only the project: not pip's global/user/site config files nor the
-                       PIP_* / UV_* environment variables that pip and uv would use on this machine
+  --no-machine-config  read only the project: not pip's global/user/base/site config files, uv's
+                       user/system uv.toml, nor the PIP_* / UV_* variables that pip and uv would
+                       use on this machine (each read only for a project that installs with it)
   --no-verify-installed  do not hash installed files against their RECORD (faster; the
                        signature.installed-integrity check then errors: unverified is not clean)
   --now DATE           evaluation time (ISO 8601 or YYYY-MM-DD), for reproducible reports
@@ -88,7 +89,7 @@ every input that could not be read. Validate it with 'tollgate schema snapshot'.
                        --policy, --offline, --cache-dir, --pypi-url, --osv-url, --osv-db, --hf-url,
                        --integrity-url as 'check' does
   --expand-env         expand \${VAR} in requirements files from the environment, as pip does
-  --no-machine-config  leave out this machine's pip config files and PIP_* / UV_* variables
+  --no-machine-config  leave out this machine's pip and uv config files and PIP_* / UV_* variables
   --no-verify-installed  do not hash installed files against their RECORD
   --now DATE           collection time written into the snapshot
   --debug              print stack traces for unexpected errors`,

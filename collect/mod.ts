@@ -70,8 +70,10 @@ export interface CollectOptions {
   /** Upper bound on files walked. */
   maxFiles?: number;
   /**
-   * Also read the installer configuration of this machine: pip's global, user and site config
-   * files and the PIP_* / UV_* variables in `machineEnv` (what pip and uv would use here).
+   * Also read the installer configuration of this machine (`env`: the variables pip and uv would
+   * see), for the installers the project uses: pip's global, user, base and site config files and
+   * PIP_* variables for a pip or pipenv project, uv's user and system uv.toml (UV_CONFIG_FILE,
+   * UV_NO_CONFIG) and UV_* variables for a uv project; both when no installer can be told.
    * Off unless given: a snapshot then depends on the machine as well as the project.
    */
   machine?: { env: Record<string, string | undefined>; home?: string };
