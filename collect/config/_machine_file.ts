@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Stats } from "node:fs";
+import type { Stats } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import * as path from "node:path";
 import process from "node:process";
