@@ -11,6 +11,7 @@ import {
   httpsOnly,
   lookalikePackages,
   noDependencyConfusion,
+  unclaimedNames,
   vcsPinned,
 } from "./source/mod.ts";
 import { isolated, matchesLock } from "./venv/mod.ts";
@@ -37,7 +38,14 @@ import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "./fres
 export const checks = {
   signature: { hashPinned, installedIntegrity, modelSigned, packageAttested },
   freshness: { maxAge, minReleaseAge, notYanked, noKnownVulnerabilities },
-  source: { allowedIndexes, httpsOnly, lookalikePackages, noDependencyConfusion, vcsPinned },
+  source: {
+    allowedIndexes,
+    httpsOnly,
+    lookalikePackages,
+    noDependencyConfusion,
+    unclaimedNames,
+    vcsPinned,
+  },
   venv: { isolated, matchesLock },
   hub: {
     revisionPinned,

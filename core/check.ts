@@ -65,6 +65,13 @@ export interface CheckWants {
   signatures?: { signature: string; model?: string }[];
   /** PyPI packages whose PEP 740 provenance to fetch (`registry.provenance`). */
   attestedPackages?: string[];
+  /**
+   * Ask the package index (`registry.pypi`) about declared PyPI names, pinned or not, besides the
+   * pinned ones it is always asked about — all of them except those in `except` (names whose
+   * answer is known, such as well-known public ones). Names guessed from a path or URL are never
+   * asked.
+   */
+  declaredPypiNames?: { except: string[] };
 }
 
 /**
@@ -76,15 +83,23 @@ export interface CheckWants {
  * policyWants([]); // { signatures: [], attestedPackages: [] }
  * ```
  */
-export function policyWants(checks: readonly ConfiguredCheck[]): Required<CheckWants> {
+export function policyWants(
+  checks: readonly ConfiguredCheck[],
+): Required<Omit<CheckWants, "declaredPypiNames">> & Pick<CheckWants, "declaredPypiNames"> {
   const wants = checks.map((c) => c.definition.wants?.(c.params) ?? {});
   const signatures = new Map<string, { signature: string; model?: string }>();
   for (const s of wants.flatMap((w) => w.signatures ?? [])) {
     signatures.set(`${s.signature}\0${s.model ?? ""}`, s);
   }
+  // Asked about when any check wants the answer: a name is left out only if every check does.
+  const declared = wants.flatMap((w) => w.declaredPypiNames ? [w.declaredPypiNames.except] : []);
+  const except = declared.length === 0
+    ? []
+    : declared.reduce((kept, next) => kept.filter((name) => next.includes(name)));
   return {
     signatures: [...signatures.values()],
     attestedPackages: [...new Set(wants.flatMap((w) => w.attestedPackages ?? []))],
+    ...(declared.length > 0 ? { declaredPypiNames: { except } } : {}),
   };
 }
 

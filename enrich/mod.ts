@@ -196,7 +196,55 @@ export function pinnedPypiNames(snapshot: Snapshot): string[] {
 }
 
 /**
- * The PyPI source: release facts for every pinned package (`registry.pypi`).
+ * Names of the PyPI packages declared from an index, pinned or not, sorted and unique, except
+ * those listed: what a check that asks about names (not versions) wants the index asked about.
+ * A name guessed from a path or URL is never asked: it is nobody's name.
+ *
+ * @example
+ * ```ts
+ * import { declaredPypiNames } from "./mod.ts";
+ * import { pkg, snapshotOf } from "../testing.ts";
+ * const snapshot = snapshotOf({ packages: [pkg("acme-features>=1"), pkg("numpy>=1")] });
+ * declaredPypiNames(snapshot, { except: ["numpy"] }); // ["acme-features"]
+ * ```
+ */
+export function declaredPypiNames(
+  snapshot: Snapshot,
+  options: { except: readonly string[] },
+): string[] {
+  const except = new Set(options.except);
+  const names = snapshot.packages.filter((p) =>
+    p.ecosystem === "pypi" && p.source.kind === "index" && p.layer !== "constraint" &&
+    p.nameFrom !== "guessed" && !except.has(p.name)
+  ).map((p) => p.name);
+  return [...new Set(names)].sort();
+}
+
+/**
+ * Every name the PyPI source asks about: the pinned ones, and the declared ones `declared` wants.
+ *
+ * @example
+ * ```ts
+ * import { pypiNamesToAsk } from "./mod.ts";
+ * import { pkg, snapshotOf } from "../testing.ts";
+ * const snapshot = snapshotOf({ packages: [pkg("torch==2.3.1"), pkg("acme-features>=1")] });
+ * pypiNamesToAsk(snapshot); // ["torch"]
+ * pypiNamesToAsk(snapshot, { except: [] }); // ["acme-features", "torch"]
+ * ```
+ */
+export function pypiNamesToAsk(
+  snapshot: Snapshot,
+  declared?: { except: readonly string[] },
+): string[] {
+  const pinned = pinnedPypiNames(snapshot);
+  if (declared === undefined) return pinned;
+  return [...new Set([...pinned, ...declaredPypiNames(snapshot, declared)])].sort();
+}
+
+/**
+ * The PyPI source: release facts for every pinned package (`registry.pypi`), and for the declared
+ * names `declared` asks about (see {@linkcode pypiNamesToAsk}). A name the index does not know is
+ * recorded with `found: false`; a name not asked has no entry; a failed request fails the source.
  *
  * @example
  * ```ts ignore
@@ -205,15 +253,23 @@ export function pinnedPypiNames(snapshot: Snapshot): string[] {
  * const source = pypiSource({ client: new HttpClient(), baseUrl: "https://pypi.org" });
  * ```
  */
-export function pypiSource(options: { client: HttpClient; baseUrl: string }): EnrichSource {
+export function pypiSource(options: {
+  client: HttpClient;
+  baseUrl: string;
+  declared?: { except: readonly string[] };
+}): EnrichSource {
   return async (snapshot) => {
-    const names = pinnedPypiNames(snapshot);
+    const names = pypiNamesToAsk(snapshot, options.declared);
     const { facts, sources } = await fetchPypiFacts(options.client, {
       baseUrl: options.baseUrl,
       names,
     });
     // One private package is normal; an index that knows none of several is the wrong index.
-    if (names.length > 1 && facts.every((f) => !f.found)) {
+    // Only pins count: declared names are asked about because they may well be unknown.
+    const pinned = new Set(pinnedPypiNames(snapshot));
+    const pinnedFacts = facts.filter((f) => pinned.has(f.name));
+    if (pinnedFacts.length > 1 && pinnedFacts.every((f) => !f.found)) {
+      const names = pinnedFacts.map((f) => f.name);
       throw new Error(
         `${redactUrl(options.baseUrl)} knows none of the ${names.length} pinned packages ` +
           `(${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""}): is --pypi-url right?`,

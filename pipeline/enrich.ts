@@ -19,6 +19,7 @@ import {
   osvSource,
   pinnedPypiNames,
   provenanceSource,
+  pypiNamesToAsk,
   pypiSource,
 } from "../enrich/mod.ts";
 import { isSimpleIndex } from "../enrich/pypi.ts";
@@ -145,9 +146,15 @@ export async function enrichForPolicy(options: {
   const online = (url: string, asks: (s: Snapshot) => boolean, source: EnrichSource) =>
     flags.offline ? source : withNetPermission(url, asks, source);
   const pinned = (s: Snapshot) => pinnedPypiNames(s).length > 0;
+  const wants = policyWants(options.policy.checks);
   const sources: Partial<Record<Section, EnrichSource>> = {};
   if (needed.has("registry.pypi")) {
-    sources["registry.pypi"] = online(pypiUrl, pinned, pypiSource({ client, baseUrl: pypiUrl }));
+    const declared = wants.declaredPypiNames;
+    sources["registry.pypi"] = online(
+      pypiUrl,
+      (s) => pypiNamesToAsk(s, declared).length > 0,
+      pypiSource({ client, baseUrl: pypiUrl, ...(declared ? { declared } : {}) }),
+    );
   }
   if (needed.has("registry.advisories") && flags.osvDb !== undefined) {
     sources["registry.advisories"] = osvDatabaseSource({ path: flags.osvDb });
@@ -162,7 +169,7 @@ export async function enrichForPolicy(options: {
         client,
         baseUrl: integrityUrl,
         pypiBaseUrl: pypiUrl,
-        packages: policyWants(options.policy.checks).attestedPackages,
+        packages: wants.attestedPackages,
       }),
     );
   }

@@ -8,6 +8,7 @@
 export { allowedIndexes, DEFAULT_ALLOWED_INDEXES } from "./allowed_indexes.ts";
 export { httpsOnly } from "./https_only.ts";
 export { noDependencyConfusion } from "./no_dependency_confusion.ts";
+export { unclaimedNames } from "./unclaimed_names.ts";
 export { vcsPinned } from "./vcs_pinned.ts";
 export {
   KNOWN_DISTINCT_PYPI_PACKAGES,

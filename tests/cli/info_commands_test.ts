@@ -66,6 +66,7 @@ Deno.test("checks lists every check; explain shows params, fix and the ML06 item
     "source.https-only",
     "source.lookalike-packages",
     "source.no-dependency-confusion",
+    "source.unclaimed-names",
     "source.vcs-pinned",
     "venv.isolated",
     "venv.matches-lock",
