@@ -4,6 +4,7 @@
  * @module
  */
 import type { Index, Package } from "../core/snapshot.ts";
+import { hasWrittenName } from "../packaging/mod.ts";
 import type { Reference } from "../core/check.ts";
 
 /**
@@ -31,6 +32,22 @@ export const OWASP_ML06: Reference = {
  */
 export function packageSubject(pkg: Pick<Package, "ecosystem" | "name" | "version">): string {
   return `pkg:${pkg.ecosystem}/${pkg.name}${pkg.version ? `@${pkg.version}` : ""}`;
+}
+
+/**
+ * A package's name for a message: as is when written, and said to be a guess when a reader made it
+ * up from a path or URL (`-e .`, a git URL without `#egg=`), so nobody reads it as the project's.
+ *
+ * @example
+ * ```ts
+ * import { packageLabel } from "./_shared.ts";
+ * packageLabel({ name: "repo", nameFrom: "guessed", source: { kind: "vcs", vcs: "git", url: "u" } });
+ * // "repo (a name guessed from the URL)"
+ * ```
+ */
+export function packageLabel(pkg: Pick<Package, "name" | "nameFrom" | "source">): string {
+  if (hasWrittenName(pkg)) return pkg.name;
+  return `${pkg.name} (a name guessed from the ${pkg.source.kind === "path" ? "path" : "URL"})`;
 }
 
 const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443" };

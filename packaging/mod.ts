@@ -21,5 +21,5 @@ export {
   type WheelFilename,
 } from "./filenames.ts";
 export { isRecord } from "./guards.ts";
-export { normaliseName } from "./names.ts";
+export { hasWrittenName, normaliseName } from "./names.ts";
 export { hasCredentials, isUrl, redactUrl, redactUrlsIn } from "./url.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { normaliseName } from "../../packaging/mod.ts";
+import { hasWrittenName, normaliseName } from "../../packaging/mod.ts";
 import { eq as versionsEqual, valid as validVersion } from "@renovatebot/pep440";
 import type { FindingDraft } from "../../core/check.ts";
 import type { Package, Release, Snapshot } from "../../core/snapshot.ts";
@@ -45,7 +45,8 @@ function findRelease(releases: readonly Release[], version: string): Release | u
 
 /**
  * Pinned PyPI packages from an index, once per name and version, with their releases; and the
- * pins that cannot be judged. Names listed in `privateNames` are neither.
+ * pins that cannot be judged. Names listed in `privateNames`, and names a reader guessed, are
+ * neither.
  *
  * @example
  * ```ts
@@ -71,7 +72,8 @@ export function pinnedReleases(
     if (raw.ecosystem !== "pypi" || raw.version === undefined || raw.layer === "constraint") {
       continue;
     }
-    if (raw.source.kind !== "index" || skip.has(raw.name)) continue;
+    // A guessed name may be another project on the index: its releases say nothing of this one.
+    if (raw.source.kind !== "index" || !hasWrittenName(raw) || skip.has(raw.name)) continue;
     const pkg = raw as Package & { version: string };
     const key = `${pkg.name}@${pkg.version}`;
     if (seen.has(key)) continue;

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { defineCheck, type FindingDraft } from "../../core/check.ts";
 import type { Advisory } from "../../core/snapshot.ts";
+import { hasWrittenName } from "../../packaging/mod.ts";
 import { OWASP_ML06, packageSubject } from "../_shared.ts";
 import { DAY_MS, days } from "./_common.ts";
 
@@ -57,7 +58,8 @@ export const noKnownVulnerabilities = defineCheck({
     const findings: FindingDraft[] = [];
     const seen = new Set<string>();
     for (const pkg of snapshot.packages) {
-      if (pkg.ecosystem !== "pypi" || pkg.version === undefined) continue;
+      // Advisories are about a project: a name guessed from a path or URL may not be this one.
+      if (pkg.ecosystem !== "pypi" || pkg.version === undefined || !hasWrittenName(pkg)) continue;
       const key = `${pkg.name}@${pkg.version}`;
       if (seen.has(key)) continue;
       seen.add(key);

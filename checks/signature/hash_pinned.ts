@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { defineCheck, type FindingDraft } from "../../core/check.ts";
 import type { Package } from "../../core/snapshot.ts";
-import { OWASP_ML06, packageSubject } from "../_shared.ts";
+import { hasWrittenName } from "../../packaging/mod.ts";
+import { OWASP_ML06, packageLabel, packageSubject } from "../_shared.ts";
 
 const HASH_FIX =
   "Pin the exact version with == and add --hash=sha256:<digest> for every file it may install " +
@@ -50,7 +51,10 @@ export const hashPinned = defineCheck({
     // Constraint entries limit versions but install nothing, so they need no hash.
     const installs = snapshot.packages.filter((p) => p.layer !== "constraint");
     const key = (p: Package) => `${p.ecosystem}|${p.name}`;
-    const concrete = new Set(installs.filter((p) => p.layer !== "manifest").map(key));
+    // A guessed name (`-e .`, a URL without #egg=) may be another project: it covers nothing.
+    const concrete = new Set(
+      installs.filter((p) => p.layer !== "manifest" && hasWrittenName(p)).map(key),
+    );
     const hashed = (p: Package) =>
       p.hashes.some((h) => params.algorithms.some((a) => h.startsWith(`${a}:`)));
     for (const pkg of installs) {
@@ -58,12 +62,13 @@ export const hashPinned = defineCheck({
       const subject = packageSubject(pkg);
       const location = pkg.locations[0];
       if (pkg.layer === "manifest") {
-        if (concrete.has(key(pkg))) continue;
+        if (hasWrittenName(pkg) && concrete.has(key(pkg))) continue;
         findings.push({
           subject,
           location,
-          message:
-            `${pkg.name} is declared in ${location.file} but no requirements or lock file pins it with a hash.`,
+          message: `${
+            packageLabel(pkg)
+          } is declared in ${location.file} but no requirements or lock file pins it with a hash.`,
           fix: pkg.ecosystem === "conda"
             ? "Commit a conda-lock.yml (conda-lock) and install from it: it records a sha256 " +
               "for every package file."
@@ -76,7 +81,10 @@ export const hashPinned = defineCheck({
         findings.push({
           subject,
           location,
-          message: `${pkg.name} is installed from a ${pkg.source.vcs} checkout, which cannot be ` +
+          message:
+            `${
+              packageLabel(pkg)
+            } is installed from a ${pkg.source.vcs} checkout, which cannot be ` +
             "hash-checked.",
           fix:
             "Build a wheel from a reviewed commit, publish it to your index, and pin it with a hash.",
@@ -93,7 +101,7 @@ export const hashPinned = defineCheck({
       findings.push({
         subject,
         location,
-        message: `${pkg.name} ${what}.`,
+        message: `${packageLabel(pkg)} ${what}.`,
         evidence: { specifier: pkg.specifier, hashes: pkg.hashes.length },
         fix: HASH_FIX,
       });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { normaliseName } from "../../packaging/mod.ts";
+import { hasWrittenName, normaliseName } from "../../packaging/mod.ts";
 import { z } from "zod";
 import { defineCheck, type FindingDraft, Severity } from "../../core/check.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
@@ -153,7 +153,8 @@ export const packageAttested = defineCheck({
     );
     const entries = provenanceEntries(snapshot);
     const plans = planProvenance({
-      packages: snapshot.packages,
+      // A name guessed from a path or URL is not the critical project it may be spelled like.
+      packages: snapshot.packages.filter(hasWrittenName),
       pypi: snapshot.registry.pypi,
       critical: params.packages,
     });

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { normaliseName } from "../../packaging/mod.ts";
+import { hasWrittenName, normaliseName } from "../../packaging/mod.ts";
 import { z } from "zod";
 import { defineCheck, type FindingDraft, type Reference } from "../../core/check.ts";
 import type { Package } from "../../core/snapshot.ts";
@@ -89,7 +89,8 @@ export const lookalikePackages = defineCheck({
     const findings: FindingDraft[] = [];
     const seen = new Set<string>();
     for (const pkg of snapshot.packages) {
-      if (pkg.ecosystem !== "pypi" || seen.has(pkg.name)) continue;
+      // A name a reader guessed from a path or URL was typed by nobody: it is no typo.
+      if (pkg.ecosystem !== "pypi" || !hasWrittenName(pkg) || seen.has(pkg.name)) continue;
       seen.add(pkg.name);
       const finding = lookalikeFinding(pkg, matcher, allowed, params.maxDistance);
       if (finding) findings.push(finding);

@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import { defineCheck, type FindingDraft } from "../../core/check.ts";
-import { OWASP_ML06, packageSubject } from "../_shared.ts";
+import { hasWrittenName } from "../../packaging/mod.ts";
+import type { Package } from "../../core/snapshot.ts";
+import { normaliseIndexUrl, OWASP_ML06, packageLabel, packageSubject } from "../_shared.ts";
 
 /** A full commit id: SHA-1 (40 hex) or SHA-256 (64 hex) object names. */
 const FULL_COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
@@ -41,11 +43,12 @@ export const vcsPinned = defineCheck({
   remedy: "Pin VCS dependencies to a full commit id (…@<40-hex>) and hash URL archives.",
   run(snapshot, params) {
     const findings: FindingDraft[] = [];
-    // A manifest may name a tag when the lock beside it records the resolved commit.
+    // A manifest may name a tag when the lock beside it records the resolved commit. A guessed
+    // name matches nothing by name; the repository URL still ties it to its lock entry.
     const lockedCommits = new Set(
       snapshot.packages.filter((p) =>
         p.layer === "lock" && p.source.kind === "vcs" && FULL_COMMIT.test(p.source.commit ?? "")
-      ).map((p) => `${dirOf(p)}|${p.name}`),
+      ).flatMap(lockKeys),
     );
     for (const pkg of snapshot.packages) {
       const { source } = pkg;
@@ -56,14 +59,16 @@ export const vcsPinned = defineCheck({
         ) {
           continue;
         }
-        if (pkg.layer === "manifest" && lockedCommits.has(`${dirOf(pkg)}|${pkg.name}`)) continue;
+        if (pkg.layer === "manifest" && lockKeys(pkg).some((key) => lockedCommits.has(key))) {
+          continue;
+        }
         findings.push({
           ...base,
           message: source.ref
-            ? `${pkg.name} is installed from ${source.url} at "${source.ref}", a branch or tag ` +
-              "that can move."
-            : `${pkg.name} is installed from ${source.url} with no revision: whatever the ` +
-              "default branch holds at install time.",
+            ? `${packageLabel(pkg)} is installed from ${source.url} at "${source.ref}", a ` +
+              "branch or tag that can move."
+            : `${packageLabel(pkg)} is installed from ${source.url} with no revision: whatever ` +
+              "the default branch holds at install time.",
           evidence: { url: source.url, ref: source.ref ?? null },
           fix: pkg.locations[0].file.endsWith("pyproject.toml")
             ? `Pin it to a reviewed commit — uv: [tool.uv.sources] ${pkg.name} = { git = ` +
@@ -87,6 +92,15 @@ export const vcsPinned = defineCheck({
     return findings;
   },
 });
+
+/** How a VCS entry is matched with a lock entry beside it: by written name, and by repository. */
+function lockKeys(pkg: Package): string[] {
+  const keys = hasWrittenName(pkg) ? [`${dirOf(pkg)}|name|${pkg.name}`] : [];
+  if (pkg.source.kind === "vcs") {
+    keys.push(`${dirOf(pkg)}|url|${normaliseIndexUrl(pkg.source.url.replace(/\.git$/i, ""))}`);
+  }
+  return keys;
+}
 
 function dirOf(pkg: { locations: Array<{ file: string }> }): string {
   const file = pkg.locations[0].file;

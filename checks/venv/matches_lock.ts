@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { normaliseName } from "../../packaging/mod.ts";
+import { hasWrittenName, normaliseName } from "../../packaging/mod.ts";
 import { z } from "zod";
 import { eq as versionsEqual } from "@renovatebot/pep440";
 import { defineCheck, type FindingDraft } from "../../core/check.ts";
@@ -74,13 +74,19 @@ function compare(env: Environment, expected: Package[], ignored: Set<string>): F
   const findings: FindingDraft[] = [];
   const lockFile = expected[0].locations[0].file;
   const byName = new Map<string, Package[]>();
-  for (const p of expected) byName.set(p.name, [...byName.get(p.name) ?? [], p]);
+  // A guessed name (`-e ./x`, a git URL without #egg=) is matched by source, never by name: the
+  // project it installs may be called anything.
+  const unnamed = expected.filter((p) => !hasWrittenName(p));
+  for (const p of expected.filter(hasWrittenName)) {
+    byName.set(p.name, [...byName.get(p.name) ?? [], p]);
+  }
   const installed = new Map(env.distributions.map((d) => [normaliseName(d.name), d]));
   for (const [name, dist] of installed) {
     const wanted = byName.get(name);
     const subject = `pkg:pypi/${name}@${dist.version}`;
     if (!wanted) {
       if (ignored.has(name) || isProjectItself(dist)) continue;
+      if (unnamed.some((p) => installedFrom(dist, p.source))) continue;
       findings.push({
         subject,
         severity: "warning",
@@ -167,6 +173,34 @@ function sourceMismatch(dist: Distribution, wanted: Package[]): SourceMismatch |
       : { installed: direct.url, locked: locked.url };
   }
   return { installed: direct.url, locked: describe(locked) };
+}
+
+/** Whether PEP 610 `direct_url.json` says the distribution was installed from `source`. */
+function installedFrom(dist: Distribution, source: Package["source"]): boolean {
+  const direct = dist.directUrl as { url?: unknown; vcs_info?: unknown } | undefined;
+  if (typeof direct?.url !== "string") return false;
+  const same = (a: string, b: string) =>
+    normaliseIndexUrl(a.split("#")[0].replace(/\.git$/i, "")) ===
+      normaliseIndexUrl(b.split("#")[0].replace(/\.git$/i, ""));
+  switch (source.kind) {
+    case "vcs":
+      return direct.vcs_info !== undefined && same(direct.url, source.url);
+    case "url":
+      return direct.vcs_info === undefined && same(direct.url, source.url);
+    case "path": {
+      if (!/^file:/i.test(direct.url)) return false;
+      // The part of the written path below any `..`: what the installed path must end with.
+      const segments = source.path.replaceAll("\\", "/").split("/").filter((s) => s && s !== ".");
+      const relative = segments.slice(segments.lastIndexOf("..") + 1).join("/");
+      let installedPath = direct.url;
+      try {
+        installedPath = decodeURIComponent(new URL(direct.url).pathname).replace(/\/+$/, "");
+      } catch { /* compare the URL as written */ }
+      return relative === "" || installedPath.endsWith(`/${relative}`);
+    }
+    default:
+      return false;
+  }
 }
 
 function describe(source: Package["source"]): string {
