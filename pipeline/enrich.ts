@@ -23,6 +23,7 @@ import {
   pypiSource,
 } from "../enrich/mod.ts";
 import { isSimpleIndex } from "../enrich/pypi.ts";
+import { hasWrittenName } from "../packaging/mod.ts";
 import { OptionError } from "./errors.ts";
 
 /**
@@ -180,7 +181,10 @@ export async function enrichForPolicy(options: {
       hubSource({ client, baseUrl: hfUrl }),
     );
   }
-  const snapshot = await enrich(options.snapshot, { sources });
+  // A name a reader guessed from a path or URL is nobody's to look up: sources never see it.
+  const written = options.snapshot.packages.filter(hasWrittenName);
+  const enriched = await enrich({ ...options.snapshot, packages: written }, { sources });
+  const snapshot = { ...enriched, packages: options.snapshot.packages };
   const warnings: string[] = [];
   for (const source of snapshot.data.slice(options.snapshot.data.length)) {
     if (source.stale) {
