@@ -19,6 +19,10 @@ const ATTACKS: Record<string, string[]> = {
     "source.allowed-indexes index:http://pypi.mirror.example/simple requirements.txt:1",
     "source.https-only index:http://pypi.mirror.example/simple requirements.txt:1",
   ],
+  "lock-http-index": [
+    "source.allowed-indexes index:http://pypi-mirror.example/simple uv.lock:5",
+    "source.https-only index:http://pypi-mirror.example/simple uv.lock:5",
+  ],
   "unpinned-git": [
     "signature.hash-pinned pkg:pypi/mylib requirements.txt:2",
     "source.vcs-pinned pkg:pypi/mylib requirements.txt:2",
