@@ -15,7 +15,7 @@ import type {
   Section,
   Snapshot,
 } from "../core/snapshot.ts";
-import { redactUrl } from "../packaging/mod.ts";
+import { hasWrittenName, redactUrl } from "../packaging/mod.ts";
 import { fetchHubFacts } from "./huggingface.ts";
 import { type FetchSource, type HttpClient, HttpError } from "./http.ts";
 import { fetchPypiFacts } from "./pypi.ts";
@@ -215,7 +215,7 @@ export function declaredPypiNames(
   const except = new Set(options.except);
   const names = snapshot.packages.filter((p) =>
     p.ecosystem === "pypi" && p.source.kind === "index" && p.layer !== "constraint" &&
-    p.nameFrom !== "guessed" && !except.has(p.name)
+    hasWrittenName(p) && !except.has(p.name)
   ).map((p) => p.name);
   return [...new Set(names)].sort();
 }

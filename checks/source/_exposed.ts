@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { hasWrittenName } from "../../packaging/mod.ts";
 import { globToRegExp } from "../../core/glob.ts";
 import type { Location, Package, PackageSource, Snapshot } from "../../core/snapshot.ts";
 import { NAMES_IN_MESSAGE } from "./_lists.ts";
@@ -30,7 +31,7 @@ export function internalLooking(internalPackages: readonly string[]): (name: str
 export function isDeclaredPypiName(
   pkg: Package,
 ): pkg is Package & { source: Extract<PackageSource, { kind: "index" }> } {
-  return pkg.ecosystem === "pypi" && pkg.nameFrom !== "guessed" && pkg.source.kind === "index" &&
+  return pkg.ecosystem === "pypi" && hasWrittenName(pkg) && pkg.source.kind === "index" &&
     pkg.layer !== "constraint";
 }
 
