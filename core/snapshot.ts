@@ -21,7 +21,7 @@ import { Installer } from "./snapshot_installers.ts";
 import { Environment } from "./snapshot_environments.ts";
 import { Artifact, LoaderCall, ModelReference } from "./snapshot_models.ts";
 import { Signature } from "./snapshot_signatures.ts";
-import { OwnerRule, Service } from "./snapshot_infra.ts";
+import { Exposure, Launch, OwnerRule, SecretFact, ServerCall } from "./snapshot_infra.ts";
 import { DataSource, RegistryData } from "./snapshot_registry.ts";
 
 export * from "./location.ts";
@@ -53,7 +53,7 @@ export const SNAPSHOT_SCHEMA = "tollgate.snapshot/v1" as const;
  * ```ts
  * import { Section } from "./snapshot.ts";
  * const section: Section = Section.parse("registry.pypi");
- * Section.options.length; // 15
+ * Section.options.length; // 16
  * ```
  */
 export type Section =
@@ -67,6 +67,7 @@ export type Section =
   | "artifacts"
   | "signatures"
   | "services"
+  | "secrets"
   | "codeowners"
   | "registry.pypi"
   | "registry.advisories"
@@ -85,6 +86,7 @@ export const Section = z.enum([
   "artifacts",
   "signatures",
   "services",
+  "secrets",
   "codeowners",
   "registry.pypi",
   "registry.advisories",
@@ -175,8 +177,14 @@ export interface Snapshot {
   artifacts: Artifact[];
   /** Model signatures and the files they cover. */
   signatures: Signature[];
-  /** MLOps service definitions. */
-  services: Service[];
+  /** Processes the deployment files and scripts start (section `services`). */
+  launches: Launch[];
+  /** How units are reachable from outside (section `services`). */
+  exposures: Exposure[];
+  /** Python code that starts servers (section `services`). */
+  serverCalls: ServerCall[];
+  /** Secrets written into deployment files: kind and place, never the value. */
+  secrets: SecretFact[];
   /** CODEOWNERS rules. */
   codeowners: OwnerRule[];
   /** Registry facts added by enrichment. */
@@ -214,7 +222,14 @@ export const Snapshot = z.object({
     .describe("Deserialising calls in code (absent in snapshots from before this field)"),
   artifacts: z.array(Artifact),
   signatures: z.array(Signature),
-  services: z.array(Service),
+  launches: z.array(Launch).default([]).describe(
+    "Processes the deployment files and scripts start (absent in snapshots from before this field)",
+  ),
+  exposures: z.array(Exposure).default([]).describe("How units are reachable from outside"),
+  serverCalls: z.array(ServerCall).default([]).describe("Python code that starts servers"),
+  secrets: z.array(SecretFact).default([]).describe(
+    "Secrets written into deployment files: kind and place, never the value",
+  ),
   codeowners: z.array(OwnerRule),
   registry: RegistryData,
   data: z.array(DataSource),
@@ -265,7 +280,10 @@ export function emptySnapshot(options: { root: string; collectedAt: string }): S
     loaderCalls: [],
     artifacts: [],
     signatures: [],
-    services: [],
+    launches: [],
+    exposures: [],
+    serverCalls: [],
+    secrets: [],
     codeowners: [],
     registry: { pypi: [], advisories: [], hub: [], provenance: [] },
     data: [],

@@ -1,6 +1,8 @@
 /**
- * Snapshot facts about the project's infrastructure: MLOps service definitions and CODEOWNERS
- * rules.
+ * Snapshot facts about the project's infrastructure (issue 16): the processes its deployment files
+ * and scripts launch, how they are exposed, Python code that starts servers, secrets written into
+ * those files, and CODEOWNERS rules. Facts only: which of them is an unauthenticated MLflow is for
+ * the checks to say.
  *
  * @module
  */
@@ -9,46 +11,218 @@ import type { Assert, Same } from "./_same_type.ts";
 import { Location } from "./location.ts";
 
 /**
- * An MLOps service definition (compose service, Kubernetes container, Dockerfile CMD…).
+ * Where a launch or an exposure is declared.
  *
  * @example
  * ```ts
- * import { Service } from "./snapshot.ts";
- * const mlflow: Service = Service.parse({
- *   kind: "mlflow",
- *   bind: "0.0.0.0:5000",
- *   secrets: [],
- *   location: { file: "compose.yaml", line: 4 },
+ * import type { InfraOrigin } from "./snapshot.ts";
+ * const origin: InfraOrigin = "compose";
+ * ```
+ */
+export type InfraOrigin =
+  | "compose"
+  | "kubernetes"
+  | "helm"
+  | "dockerfile"
+  | "procfile"
+  | "shell"
+  | "makefile"
+  | "workflow";
+
+/** @ignore The zod schema of {@linkcode InfraOrigin}. */
+export const InfraOrigin = z.enum([
+  "compose",
+  "kubernetes",
+  "helm",
+  "dockerfile",
+  "procfile",
+  "shell",
+  "makefile",
+  "workflow",
+]);
+type _InfraOrigin = Assert<Same<z.output<typeof InfraOrigin>, InfraOrigin>>;
+
+/**
+ * One word of a command line, split as a shell splits it (`collect/infra/shell_words.ts`).
+ *
+ * @example
+ * ```ts
+ * import { CommandWord } from "./snapshot.ts";
+ * const word: CommandWord = CommandWord.parse({ text: "$HOST", unresolved: ["$HOST"] });
+ * ```
+ */
+export interface CommandWord {
+  /** The word after quote removal; expansions kept as written. */
+  text: string;
+  /** Expansions left for run time (`$HOST`, `${PORT:-80}`, `$(…)`); absent when none. */
+  unresolved?: string[];
+}
+
+/** @ignore The zod schema of {@linkcode CommandWord}. */
+export const CommandWord = z.object({
+  text: z.string(),
+  unresolved: z.array(z.string()).optional(),
+});
+type _CommandWord = Assert<Same<z.output<typeof CommandWord>, CommandWord>>;
+
+/**
+ * A process the project's deployment files or scripts start: a compose service's command, a
+ * Kubernetes container's command and args, a Dockerfile's ENTRYPOINT/CMD or RUN, a Procfile line,
+ * a script's or Makefile recipe's command, a CI step's command.
+ *
+ * @example
+ * ```ts
+ * import { Launch } from "./snapshot.ts";
+ * const launch: Launch = Launch.parse({
+ *   origin: "compose", unit: "tracking",
+ *   argv: [{ text: "mlflow" }, { text: "server" }, { text: "--host" }, { text: "0.0.0.0" }],
+ *   env: [], location: { file: "docker-compose.yml", line: 7 },
  * });
  * ```
  */
-export interface Service {
-  /** e.g. 'mlflow', 'jupyter', 'tensorboard'. */
-  kind: string;
-  /** The address it listens on, as configured. */
-  bind?: string;
-  /** Whether it requires authentication, when the definition says. */
-  authentication?: boolean;
-  /** Secrets written into the definition, by name. */
-  secrets: {
-    /** The variable or key holding the secret. */
+export interface Launch {
+  /** The kind of file that declares it. */
+  origin: InfraOrigin;
+  /**
+   * Its name there: the compose service, `Deployment/name/container`, the Dockerfile stage (or
+   * `Dockerfile`), the Procfile process type, the Make target, `workflow job/step`, the script.
+   */
+  unit: string;
+  /** The container image, when it runs in one. */
+  image?: string;
+  /** `RUN` (a build step) rather than what the container runs (Dockerfiles only). */
+  build?: boolean;
+  /** The command as the runtime runs it: entrypoint, then command or args. */
+  argv: CommandWord[];
+  /** Environment variables set for it: values only when literal and not secret-looking. */
+  env: {
+    /** The variable. */
     name: string;
-    /** Where it is written. */
+    /** Its value, as written. */
+    value?: string;
+    /** Where it is set. */
     location: Location;
   }[];
-  /** Where the service is defined. */
+  /** Where the command is declared. */
   location: Location;
 }
 
-/** @ignore The zod schema of {@linkcode Service}. */
-export const Service = z.object({
-  kind: z.string().describe("e.g. 'mlflow', 'jupyter', 'tensorboard'"),
-  bind: z.string().optional(),
-  authentication: z.boolean().optional(),
-  secrets: z.array(z.object({ name: z.string(), location: Location })),
+/** @ignore The zod schema of {@linkcode Launch}. */
+export const Launch = z.object({
+  origin: InfraOrigin,
+  unit: z.string(),
+  image: z.string().optional(),
+  build: z.boolean().optional(),
+  argv: z.array(CommandWord),
+  env: z.array(z.object({ name: z.string(), value: z.string().optional(), location: Location })),
   location: Location,
 });
-type _Service = Assert<Same<z.output<typeof Service>, Service>>;
+type _Launch = Assert<Same<z.output<typeof Launch>, Launch>>;
+
+/**
+ * How a unit is reachable from outside: a published port, a Kubernetes Service of type
+ * LoadBalancer or NodePort, an Ingress, host networking, or a Dockerfile EXPOSE (documentation).
+ *
+ * @example
+ * ```ts
+ * import { Exposure } from "./snapshot.ts";
+ * const published: Exposure = Exposure.parse({
+ *   origin: "compose", unit: "tracking", via: "port", port: "5000", hostPort: "5000",
+ *   location: { file: "docker-compose.yml", line: 9 },
+ * });
+ * ```
+ */
+export interface Exposure {
+  /** The kind of file that declares it. */
+  origin: InfraOrigin;
+  /** The unit exposed (as in {@linkcode Launch}`.unit`). */
+  unit: string;
+  /** How. */
+  via: "port" | "load-balancer" | "node-port" | "ingress" | "host-network" | "expose";
+  /** The host address it is bound to; absent means every interface. */
+  hostIp?: string;
+  /** The host or node port, as written. */
+  hostPort?: string;
+  /** The container or target port, as written. */
+  port?: string;
+  /** An Ingress's host names. */
+  hosts?: string[];
+  /** Whether the definition puts authentication in front (Ingress auth annotations); absent: unknown. */
+  authenticated?: boolean;
+  /** Where it is declared. */
+  location: Location;
+}
+
+/** @ignore The zod schema of {@linkcode Exposure}. */
+export const Exposure = z.object({
+  origin: InfraOrigin,
+  unit: z.string(),
+  via: z.enum(["port", "load-balancer", "node-port", "ingress", "host-network", "expose"]),
+  hostIp: z.string().optional(),
+  hostPort: z.string().optional(),
+  port: z.string().optional(),
+  hosts: z.array(z.string()).optional(),
+  authenticated: z.boolean().optional(),
+  location: Location,
+});
+type _Exposure = Assert<Same<z.output<typeof Exposure>, Exposure>>;
+
+/**
+ * Python code that starts a server: `demo.launch(share=True)`, `uvicorn.run(app, host=…)`,
+ * `app.run(host=…)`; keyword arguments as written.
+ *
+ * @example
+ * ```ts
+ * import { ServerCall } from "./snapshot.ts";
+ * const call: ServerCall = ServerCall.parse({
+ *   call: "gradio.launch", args: { share: "True" }, location: { file: "app.py", line: 30 },
+ * });
+ * ```
+ */
+export interface ServerCall {
+  /** What is called, resolved through imports: `gradio.launch`, `uvicorn.run`, `flask.run`. */
+  call: string;
+  /** Keyword arguments as written in the source (`"True"`, `"'0.0.0.0'"`, `"os.environ[…]"`). */
+  args: Record<string, string>;
+  /** Where the call is. */
+  location: Location;
+}
+
+/** @ignore The zod schema of {@linkcode ServerCall}. */
+export const ServerCall = z.object({
+  call: z.string(),
+  args: z.record(z.string(), z.string()),
+  location: Location,
+});
+type _ServerCall = Assert<Same<z.output<typeof ServerCall>, ServerCall>>;
+
+/**
+ * A secret written into a deployment file: its kind and place, never its value.
+ *
+ * @example
+ * ```ts
+ * import { SecretFact } from "./snapshot.ts";
+ * const secret: SecretFact = SecretFact.parse({
+ *   kind: "huggingface-token", name: "HF_TOKEN", location: { file: "k8s/deploy.yaml", line: 22 },
+ * });
+ * ```
+ */
+export interface SecretFact {
+  /** What it is: `huggingface-token`, `aws-access-key`, `url-credentials`, `private-key`, … */
+  kind: string;
+  /** The variable or key holding it, when there is one. */
+  name?: string;
+  /** Where it is written. */
+  location: Location;
+}
+
+/** @ignore The zod schema of {@linkcode SecretFact}. */
+export const SecretFact = z.object({
+  kind: z.string(),
+  name: z.string().optional(),
+  location: Location,
+});
+type _SecretFact = Assert<Same<z.output<typeof SecretFact>, SecretFact>>;
 
 /**
  * One CODEOWNERS rule.
