@@ -208,3 +208,54 @@ Deno.test("conda: a channel a package spec or lock entry names is judged against
   ]);
   assert.match(allowed[0].message, /^Conda channel pytorch, named in environment\.yml/);
 });
+
+// As conda-lock 2 writes it; the second package comes from a channel the lock's metadata does not
+// list, over plain HTTP.
+const CONDA_LOCK = `version: 1
+metadata:
+  content_hash:
+    linux-64: ${"d".repeat(64)}
+  channels:
+  - url: conda-forge
+    used_env_vars: []
+  platforms:
+  - linux-64
+  sources:
+  - environment.yml
+package:
+- name: python
+  version: 3.11.9
+  manager: conda
+  platform: linux-64
+  dependencies: {}
+  url: https://conda.anaconda.org/conda-forge/linux-64/python-3.11.9-hb806964_0_cpython.conda
+  hash:
+    md5: ${"0".repeat(32)}
+    sha256: ${A}
+  category: main
+  optional: false
+- name: numpy
+  version: 1.26.4
+  manager: conda
+  platform: linux-64
+  dependencies: {}
+  url: http://conda.mirror.example/main/linux-64/numpy-1.26.4-py311h64a7726_0.conda
+  hash:
+    md5: ${"1".repeat(32)}
+    sha256: ${B}
+  category: main
+  optional: false
+`;
+
+Deno.test("conda-lock: a package from a channel the lock does not list is judged, over HTTP too", async () => {
+  const root = await project({ "conda-lock.yml": CONDA_LOCK });
+  const snapshot = await collectProject({ root });
+  const entry = line(CONDA_LOCK, "- name: numpy");
+  for (const check of [checks.source.allowedIndexes(), checks.source.httpsOnly()]) {
+    const findings = await runCheck(check, snapshot);
+    assert.deepEqual(findings.map((f) => `${f.subject} ${f.location?.file}:${f.location?.line}`), [
+      `index:http://conda.mirror.example/main conda-lock.yml:${entry}`,
+    ]);
+    assert.match(findings[0].fix!, /conda-lock/);
+  }
+});
