@@ -120,6 +120,9 @@ function unclaimedFinding(
     );
   const routes = [...new Set(routedTo.filter((u): u is string => u !== undefined))];
   const pkg = firstDeclaration(decls);
+  const where = routes.length > 0
+    ? `routes it to ${routes.join(" or ")}`
+    : `resolves it from ${reachable.join(" or ")}`;
   const unclaimed = `\`${name}\` is unclaimed on ${asked} (404: nobody has published it)`;
   const placeholder = `register a placeholder project named ${name} on PyPI (owned by your ` +
     "organisation, with no installable code) so nobody else can";
@@ -138,11 +141,9 @@ function unclaimedFinding(
       }
       : {
         severity: "warning" as const,
-        message:
-          `${unclaimed}. This project routes it to ${
-            routes.join(" or ") || "another index"
-          } only, but any install without that routing (a developer's pip install, another ` +
-          "project) takes whatever someone registers on PyPI.",
+        message: `${unclaimed}. This project ${where} only, but any install without that ` +
+          "configuration (a developer's pip install, another project) takes whatever someone " +
+          "registers on PyPI.",
         fix: `${placeholder[0].toUpperCase()}${placeholder.slice(1)}.`,
       }),
   };

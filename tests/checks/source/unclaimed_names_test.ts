@@ -65,6 +65,17 @@ Deno.test("unclaimed-names: a 404 internal-looking name is an error where PyPI c
   assert.match(routed.message, /routes it to https:\/\/pypi\.acme\.example\/simple only/);
   assert.match(routed.fix!, /^Register a placeholder project named acme-auth on PyPI/);
   assert.match(unasked.message, /not looked up.*acme-never-asked/);
+  // One index that serves everything (pip --index-url): nothing reaches PyPI, a warning.
+  const mirrored = await runCheck(
+    checks.source.unclaimedNames(),
+    snapshotOf({
+      ...snapshot,
+      indexes: [index(INTERNAL, { role: "primary", location: at("requirements.txt", 1) })],
+      packages: snapshot.packages.slice(0, 1),
+    }),
+  );
+  assert.deepEqual(mirrored.map((f) => f.severity), ["warning"]);
+  assert.match(mirrored[0].message, /resolves it from https:\/\/pypi\.acme\.example\/simple only/);
 });
 
 Deno.test("unclaimed-names: offline without registry data it is skipped, never a pass", async () => {
