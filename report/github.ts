@@ -52,7 +52,15 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
 }
 
-/** Options of {@linkcode formatGithub}. */
+/**
+ * Options of {@linkcode formatGithub}.
+ *
+ * @example
+ * ```ts
+ * import type { GithubOptions } from "./github.ts";
+ * const options: GithubOptions = { pathPrefix: "services/train" };
+ * ```
+ */
 export interface GithubOptions {
   /**
    * The project's folder inside the repository (`services/train`), put before every project path:

@@ -9,7 +9,15 @@ import type { Finding } from "../core/check.ts";
 import type { CheckResult, CheckStatus, Report, WaivedFinding } from "../core/report.ts";
 import { clip, locationText, withoutControls } from "./_shared.ts";
 
-/** Options for the Markdown formatter. */
+/**
+ * Options for the Markdown formatter.
+ *
+ * @example
+ * ```ts
+ * import type { MarkdownOptions } from "./markdown.ts";
+ * const options: MarkdownOptions = { limit: 20_000 };
+ * ```
+ */
 export interface MarkdownOptions {
   /**
    * The most characters (UTF-16 units) to write; findings that do not fit are counted in a note.

@@ -32,7 +32,15 @@ export {
 } from "./sarif.ts";
 export { formatText, type TextOptions } from "./text.ts";
 
-/** Options every formatter accepts (each uses what applies to it). */
+/**
+ * Options every formatter accepts (each uses what applies to it).
+ *
+ * @example
+ * ```ts
+ * import type { FormatOptions } from "./mod.ts";
+ * const options: FormatOptions = { color: false, quiet: true, pathPrefix: "services/train" };
+ * ```
+ */
 export interface FormatOptions {
   /** ANSI colour (text only). */
   color?: boolean;
@@ -50,7 +58,15 @@ export interface FormatOptions {
   pathPrefix?: string;
 }
 
-/** A formatter: renders a report, never changes a verdict. */
+/**
+ * A formatter: renders a report, never changes a verdict.
+ *
+ * @example
+ * ```ts
+ * import { type Formatter, formatters } from "./mod.ts";
+ * const json: Formatter = formatters.json;
+ * ```
+ */
 export type Formatter = (report: Report, options: FormatOptions) => string;
 
 /**

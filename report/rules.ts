@@ -9,7 +9,17 @@ import type { Family, Reference, Severity } from "../core/check.ts";
 import type { Policy } from "../core/policy.ts";
 import type { CheckResult } from "../core/report.ts";
 
-/** A check as formatters describe it: the texts of its definition, the severity the policy gives. */
+/**
+ * A check as formatters describe it: the texts of its definition, the severity the policy gives.
+ *
+ * @example
+ * ```ts
+ * import { type RuleInfo, rulesOf } from "./rules.ts";
+ * import { recommended } from "../policies/mod.ts";
+ * const rules: RuleInfo[] = rulesOf(recommended);
+ * rules.some((rule) => rule.id === "venv.isolated"); // true
+ * ```
+ */
 export interface RuleInfo {
   /** The check's id, `family.name`. */
   id: string;

@@ -14,7 +14,15 @@ import type { CheckResult, Report, WaivedFinding } from "../core/report.ts";
 import { clip, pathPrefix, repositoryFile } from "./_shared.ts";
 import { type RuleInfo, rulesForResults } from "./rules.ts";
 
-/** Options for the SARIF formatter. */
+/**
+ * Options for the SARIF formatter.
+ *
+ * @example
+ * ```ts
+ * import type { SarifOptions } from "./sarif.ts";
+ * const options: SarifOptions = { pathPrefix: "services/train" };
+ * ```
+ */
 export interface SarifOptions {
   /** The check catalogue (`rulesOf(policy)`); checks not in it get a rule derived from the report. */
   checks?: readonly RuleInfo[];

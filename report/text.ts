@@ -7,7 +7,15 @@
 import type { Finding } from "../core/check.ts";
 import type { CheckResult, Report } from "../core/report.ts";
 
-/** Options for the text formatter. */
+/**
+ * Options for the text formatter.
+ *
+ * @example
+ * ```ts
+ * import type { TextOptions } from "./text.ts";
+ * const options: TextOptions = { color: false, quiet: true };
+ * ```
+ */
 export interface TextOptions {
   /** Use ANSI colours. */
   color?: boolean;
