@@ -63,6 +63,9 @@ export interface Pep508Requirement {
 const NAME = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/y;
 const OPERATOR = /===|==|!=|~=|<=|>=|<|>/y;
 const VERSION_CHARS = /[A-Za-z0-9_.*+!-]+/y;
+/** A version that may hold pip's `${NAME}` placeholders (NAME of `[A-Z0-9_]`), left unexpanded. */
+const VERSION_WITH_VARIABLES = /(?:[A-Za-z0-9_.*+!-]|\$\{[A-Z0-9_]+\})+/y;
+const VARIABLE = /\$\{[A-Z0-9_]+\}/;
 const ARBITRARY = /[^\s,;)]+/y;
 
 /**
@@ -128,6 +131,8 @@ class Cursor {
  * Parse one PEP 508 requirement string.
  *
  * @param text The requirement, e.g. `torch[cuda] >=2.1,<3 ; python_version >= "3.9"`.
+ * @param options `variables`: accept versions holding unexpanded `${NAME}` references (as a pip
+ *   requirements file may), unchecked and kept as written.
  * @returns Its name, extras, specifier, URL and markers.
  * @throws {Pep508Error} saying what was expected at which column.
  * @example
@@ -138,7 +143,11 @@ class Cursor {
  * req.specifier; // ">=2.0,<3"
  * ```
  */
-export function parsePep508(text: string): Pep508Requirement {
+export function parsePep508(
+  text: string,
+  options: { variables?: boolean } = {},
+): Pep508Requirement {
+  const variables = options.variables === true;
   const cursor: Cursor = new Cursor(text);
   cursor.skipSpace();
   const name = cursor.match(NAME);
@@ -156,12 +165,12 @@ export function parsePep508(text: string): Pep508Requirement {
     if (!cursor.atEnd && !spaced) cursor.fail("whitespace after the URL");
   } else if (cursor.accept("(")) {
     cursor.skipSpace();
-    specifier = parseSpecifierList(cursor, true);
+    specifier = parseSpecifierList(cursor, true, variables);
     cursor.skipSpace();
     if (!cursor.accept(")")) cursor.fail("')' to close the version specifier");
     cursor.skipSpace();
   } else if (/[<>=!~]/.test(cursor.peek())) {
-    specifier = parseSpecifierList(cursor, false);
+    specifier = parseSpecifierList(cursor, false, variables);
     cursor.skipSpace();
   }
   let markers: string | undefined;
@@ -206,7 +215,7 @@ function parseExtras(cursor: Cursor): string[] {
   }
 }
 
-function parseSpecifierList(cursor: Cursor, parenthesised: boolean): string {
+function parseSpecifierList(cursor: Cursor, parenthesised: boolean, variables: boolean): string {
   const clauses: string[] = [];
   for (;;) {
     cursor.skipSpace();
@@ -215,7 +224,7 @@ function parseSpecifierList(cursor: Cursor, parenthesised: boolean): string {
       cursor.fail(parenthesised && clauses.length === 0 ? "a version specifier" : "an operator");
     }
     cursor.skipSpace();
-    clauses.push(operator + parseVersion(cursor, operator));
+    clauses.push(operator + parseVersion(cursor, operator, variables));
     const before = cursor.position;
     cursor.skipSpace();
     if (!cursor.accept(",")) {
@@ -225,11 +234,17 @@ function parseSpecifierList(cursor: Cursor, parenthesised: boolean): string {
   }
 }
 
-function parseVersion(cursor: Cursor, operator: string): string {
+function parseVersion(cursor: Cursor, operator: string, variables: boolean): string {
   const column = cursor.column;
-  const version = cursor.match(operator === "===" ? ARBITRARY : VERSION_CHARS);
+  const pattern = operator === "==="
+    ? ARBITRARY
+    : variables
+    ? VERSION_WITH_VARIABLES
+    : VERSION_CHARS;
+  const version = cursor.match(pattern);
   if (version === undefined) cursor.fail(`a version after '${operator}'`);
-  if (operator === "===") return version;
+  // An unexpanded variable is no version yet: nothing to check until it is expanded.
+  if (operator === "===" || (variables && VARIABLE.test(version))) return version;
   const invalid: (problem: string) => never = (problem) => {
     throw new Pep508Error(`${problem} at column ${column}`, column);
   };

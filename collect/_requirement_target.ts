@@ -7,10 +7,11 @@
  * @module
  */
 import type { PackageSource } from "../core/snapshot.ts";
-import { parsePep508, Pep508Error } from "./_pep508.ts";
+import { exactVersion, parsePep508, Pep508Error } from "./_pep508.ts";
 import { parseMarker } from "./_pep508_marker.ts";
 import {
   distributionVersion,
+  isDistributionFilename,
   linkFilename,
   parseWheelFilename,
   redactUrl,
@@ -38,11 +39,34 @@ export interface Target {
   source: PackageSource;
   /** `algorithm:hex` hashes from a `#sha256=` style URL fragment. */
   hashes: string[];
-  /** The version a wheel or sdist file name fixes for `name`, when no pin is written. */
+  /** The exact version: pinned with `==`/`===`, or fixed by a wheel or sdist file name. */
   version?: string;
-  /** `filename` when `version` comes from the file name. */
-  versionFrom?: "filename";
+  /**
+   * `filename` when `version` comes from the file name; `unresolved` when the pin (or the file
+   * name) holds an unexpanded `${VAR}`: then there is no `version`, and `specifier` or the
+   * source keeps the text as written.
+   */
+  versionFrom?: "filename" | "unresolved";
 }
+
+/**
+ * Options for {@linkcode describeRequirement} and {@linkcode describeEditable}.
+ *
+ * @example
+ * ```ts
+ * import type { DescribeOptions } from "./_requirement_target.ts";
+ * const options: DescribeOptions = { variables: true };
+ * ```
+ */
+export interface DescribeOptions {
+  /**
+   * Accept pip's unexpanded `${NAME}` references (NAME of `[A-Z0-9_]`) where a version goes, and
+   * mark a pin or file name holding one as `unresolved` instead of refusing the line.
+   */
+  variables?: boolean;
+}
+
+const VARIABLE = /\$\{[A-Z0-9_]+\}/;
 
 const VCS_NAMES = ["git", "hg", "svn", "bzr"] as const;
 type Vcs = typeof VCS_NAMES[number];
@@ -94,6 +118,8 @@ function looksLikePath(text: string): boolean {
 /**
  * Describe the requirement part of a non-editable requirements line.
  *
+ * @param args The requirement part of the line.
+ * @param options `variables`: see {@linkcode DescribeOptions}.
  * @returns The target, or a message saying what was expected.
  * @example
  * ```ts
@@ -101,7 +127,11 @@ function looksLikePath(text: string): boolean {
  * describeRequirement("numpy>=1.26 ; python_version >= '3.10'");
  * ```
  */
-export function describeRequirement(args: string): Target | { error: string } {
+export function describeRequirement(
+  args: string,
+  options: DescribeOptions = {},
+): Target | { error: string } {
+  const variables = options.variables === true;
   const url = isPipUrl(args);
   const separator = url ? "; " : ";";
   const at = args.indexOf(separator);
@@ -115,7 +145,7 @@ export function describeRequirement(args: string): Target | { error: string } {
     }
     let target: Target;
     if (url) {
-      target = fromLink(head, [], false);
+      target = fromLink(head, [], false, variables);
     } else {
       const withExtras = splitTrailingExtras(head);
       const bare = withExtras ? withExtras[1] : head;
@@ -123,13 +153,13 @@ export function describeRequirement(args: string): Target | { error: string } {
       const pepUrl = atSign >= 0 && !looksLikePath(head.slice(0, atSign));
       if ((looksLikePath(head) || ARCHIVE.test(bare)) && !pepUrl) {
         const extras = withExtras ? parsePep508("x" + withExtras[2]).extras : [];
-        target = fromLink(bare, extras, true);
+        target = fromLink(bare, extras, true, variables);
       } else {
-        target = fromPep508(head);
+        target = fromPep508(head, variables);
       }
     }
     if (markers !== undefined) target.markers = markers;
-    return target;
+    return settleVersion(target, variables);
   } catch (error) {
     if (error instanceof Pep508Error) return { error: error.message };
     if (error instanceof TargetError) return { error: error.message };
@@ -140,6 +170,8 @@ export function describeRequirement(args: string): Target | { error: string } {
 /**
  * Describe the value of `-e`/`--editable`: a local directory or a VCS URL.
  *
+ * @param value The option's value.
+ * @param options `variables`: see {@linkcode DescribeOptions}.
  * @returns The target, or a message saying what was expected.
  * @example
  * ```ts
@@ -147,7 +179,11 @@ export function describeRequirement(args: string): Target | { error: string } {
  * describeEditable("git+https://github.com/org/repo@v1#egg=repo");
  * ```
  */
-export function describeEditable(value: string): Target | { error: string } {
+export function describeEditable(
+  value: string,
+  options: DescribeOptions = {},
+): Target | { error: string } {
+  const variables = options.variables === true;
   try {
     const withExtras = splitTrailingExtras(value);
     const bare = withExtras ? withExtras[1] : value;
@@ -156,7 +192,7 @@ export function describeEditable(value: string): Target | { error: string } {
       : undefined;
     if (scheme === undefined || scheme === "file") {
       const extras = withExtras ? parsePep508("x" + withExtras[2]).extras : [];
-      return fromLink(bare, extras, scheme === undefined);
+      return settleVersion(fromLink(bare, extras, scheme === undefined, variables), variables);
     }
     const url = (VCS_NAMES as readonly string[]).includes(scheme) ? `${scheme}+${value}` : value;
     if (!(schemeOf(url)! in VCS_SCHEMES)) {
@@ -166,11 +202,11 @@ export function describeEditable(value: string): Target | { error: string } {
         }'`,
       );
     }
-    const target = fromLink(url, [], false);
+    const target = fromLink(url, [], false, variables);
     if (target.guessedName) {
       throw new TargetError(`expected '#egg=name' on the editable VCS URL '${redactUrl(value)}'`);
     }
-    return target;
+    return settleVersion(target, variables);
   } catch (error) {
     if (error instanceof Pep508Error || error instanceof TargetError) {
       return { error: error.message };
@@ -211,8 +247,39 @@ function fileVersion(source: PackageSource, link: string, name: string): string 
   return distributionVersion(linkFilename(link), name);
 }
 
-function fromPep508(text: string): Target {
-  const requirement = parsePep508(text);
+/**
+ * Give the target the version its file name fixes; or mark it unresolved when that file name
+ * holds an unexpanded variable (`torch-${TORCH_VERSION}-cp311-….whl`).
+ */
+function versionFromFile(target: Target, link: string, variables: boolean): void {
+  const version = fileVersion(target.source, link, target.name);
+  if (version !== undefined) {
+    target.version = version;
+    target.versionFrom = "filename";
+    return;
+  }
+  const filename = linkFilename(link);
+  const kind = target.source.kind;
+  if (
+    variables && (kind === "url" || kind === "path") && VARIABLE.test(filename) &&
+    isDistributionFilename(filename)
+  ) {
+    target.versionFrom = "unresolved";
+  }
+}
+
+/** The pinned version, unless the file name gave one; a pin holding `${VAR}` is unresolved. */
+function settleVersion(target: Target, variables: boolean): Target {
+  if (target.versionFrom !== undefined) return target;
+  const pinned = exactVersion(target.specifier);
+  if (pinned === undefined) return target;
+  if (variables && VARIABLE.test(pinned)) target.versionFrom = "unresolved";
+  else target.version = pinned;
+  return target;
+}
+
+function fromPep508(text: string, variables: boolean): Target {
+  const requirement = parsePep508(text, { variables });
   const target: Target = {
     name: requirement.name,
     guessedName: false,
@@ -223,19 +290,16 @@ function fromPep508(text: string): Target {
   };
   if (requirement.markers !== undefined) target.markers = requirement.markers;
   if (requirement.url !== undefined) {
-    const direct = directUrlSource(requirement.url, requirement.name);
+    const direct = directUrlSource(requirement.url);
     target.source = direct.source;
     target.hashes = direct.hashes;
-    if (direct.version !== undefined) {
-      target.version = direct.version;
-      target.versionFrom = "filename";
-    }
+    versionFromFile(target, requirement.url, variables);
   }
   return target;
 }
 
 /** A URL or path without a PEP 508 name: the name comes from `#egg=`, a wheel name or a guess. */
-function fromLink(link: string, extras: string[], isPath: boolean): Target {
+function fromLink(link: string, extras: string[], isPath: boolean, variables: boolean): Target {
   const target: Target = {
     name: "",
     guessedName: false,
@@ -247,17 +311,11 @@ function fromLink(link: string, extras: string[], isPath: boolean): Target {
   const egg = /[#&]egg=([^&]*)/.exec(link)?.[1];
   const filename = linkFilename(link);
   if (egg) {
-    const named = parsePep508(egg);
+    const named = parsePep508(egg, { variables });
     target.name = named.name;
     target.extras = [...extras, ...named.extras];
     target.specifier = named.specifier;
-    const version = named.specifier === ""
-      ? fileVersion(target.source, link, named.name)
-      : undefined;
-    if (version !== undefined) {
-      target.version = version;
-      target.versionFrom = "filename";
-    }
+    if (named.specifier === "") versionFromFile(target, link, variables);
   } else if (/\.whl$/i.test(filename)) {
     const wheel = parseWheelFilename(filename);
     if (!wheel) {
@@ -265,16 +323,22 @@ function fromLink(link: string, extras: string[], isPath: boolean): Target {
         `expected a wheel filename like name-1.0-py3-none-any.whl, found '${filename}'`,
       );
     }
-    if (validVersion(wheel.version) === null) {
+    // pip installs a bare wheel as `name==version`, so that is its specifier too.
+    target.name = wheel.distribution;
+    const written = filename.split("-")[1];
+    if (variables && VARIABLE.test(written)) {
+      // Kept as written: pip's `_`-to-`-` would mangle `${TORCH_VERSION}` into `${TORCH-VERSION}`.
+      target.specifier = "==" + written;
+      target.versionFrom = "unresolved";
+    } else if (validVersion(wheel.version) === null) {
       throw new TargetError(
         `expected a PEP 440 version in the wheel file name '${filename}', found '${wheel.version}'`,
       );
+    } else {
+      target.specifier = "==" + wheel.version;
+      target.version = wheel.version;
+      target.versionFrom = "filename";
     }
-    // pip installs a bare wheel as `name==version`, so that is its specifier too.
-    target.name = wheel.distribution;
-    target.specifier = "==" + wheel.version;
-    target.version = wheel.version;
-    target.versionFrom = "filename";
   } else {
     target.name = guessName(filename);
     target.guessedName = true;

@@ -9,11 +9,11 @@
 import type { FileReader } from "../_reader.ts";
 import * as path from "node:path";
 import type { Index, InstallerSetting, Location, Package, Problem } from "../../core/snapshot.ts";
-import { exactVersion } from "../_pep508.ts";
 import { normaliseName } from "../../packaging/mod.ts";
 import { normaliseRelative, ReadError, readTextInRoot } from "../fs.ts";
 import { logicalLines, shellWords, splitArgsAndOptions } from "./_lines.ts";
 import { type ParsedOption, parseOptions } from "./_options.ts";
+import { hasVariable, unexpandedMessage, unexpandedVariables } from "./_variables.ts";
 import { describeEditable, describeRequirement, type Target } from "../_requirement_target.ts";
 import { isUrl, redactUrl, redactUrlsIn } from "../../packaging/mod.ts";
 
@@ -66,7 +66,11 @@ export interface RequirementsParse {
 export interface ParseRequirementsOptions {
   /** The file's path relative to the project root, used in locations and problems. */
   file: string;
-  /** Variables for `${NAME}` references; none are expanded when absent. */
+  /**
+   * Variables for `${NAME}` references; none are expanded when absent or empty (`--expand-env`
+   * passes the environment). A reference left unexpanded where it matters is one problem per
+   * line, which says `--expand-env` would expand it (no variables given) or that it is unset.
+   */
   env?: Record<string, string | undefined>;
   /** True for a constraints file: its packages are returned with layer `constraint`. */
   constraint?: boolean;
@@ -116,10 +120,15 @@ export function parseRequirements(
     includes: [],
     problems: [],
   };
-  for (const logical of logicalLines(text, options.env ?? {})) {
+  const env = options.env ?? {};
+  const expanding = Object.keys(env).length > 0;
+  for (const logical of logicalLines(text, env)) {
     const location: Location = { file, line: logical.line };
     const problem = (message: string) =>
       result.problems.push({ file, line: logical.line, message });
+    const variables = unexpandedVariables(logical.text);
+    const unexpanded = (consequence: string) =>
+      problem(unexpandedMessage(variables, expanding, consequence));
     const { args, options: optionText } = splitArgsAndOptions(logical.text);
     const words = shellWords(optionText);
     if (words.error) {
@@ -139,24 +148,35 @@ export function parseRequirements(
       for (const ignored of parsed.options.filter((option) => !PER_REQUIREMENT.has(option.name))) {
         problem(`pip ignores ${ignored.written} on a requirement line`);
       }
-      const target = describeRequirement(args);
-      if ("error" in target) {
-        problem(target.error);
+      const target = describeRequirement(args, { variables: variables.length > 0 });
+      if ("error" in target || hasVariable(target.name)) {
+        if (variables.length === 0) problem((target as { error: string }).error);
+        else {
+          const why = "error" in target ? target.error : "its project name is a variable";
+          unexpanded(`the requirement cannot be read (${why})`);
+        }
         continue;
       }
       const hashes = [...target.hashes, ...hashOptions(named("hash"), problem)];
-      result.packages.push(toPackage(target, { hashes, editable: false, location, layer }));
+      const pkg = toPackage(target, { hashes, editable: false, location, layer });
+      result.packages.push(withoutVariableHashes(pkg));
+      if (variables.length > 0) reportUnresolved(pkg, unexpanded);
       continue;
     }
     const editables = named("editable");
     if (editables.length > 0) {
       if (parsed.options.length > 1) problem("pip ignores other options on an -e line");
-      const target = describeEditable(editables[0].value!);
-      if ("error" in target) problem(target.error);
-      else {
-        result.packages.push(
-          toPackage(target, { hashes: target.hashes, editable: true, location, layer }),
-        );
+      const target = describeEditable(editables[0].value!, { variables: variables.length > 0 });
+      if ("error" in target || hasVariable(target.name)) {
+        if (variables.length === 0) problem((target as { error: string }).error);
+        else {
+          const why = "error" in target ? target.error : "its project name is a variable";
+          unexpanded(`the requirement cannot be read (${why})`);
+        }
+      } else {
+        const pkg = toPackage(target, { hashes: target.hashes, editable: true, location, layer });
+        result.packages.push(pkg);
+        if (variables.length > 0) reportUnresolved(pkg, unexpanded);
       }
       continue;
     }
@@ -164,12 +184,41 @@ export function parseRequirements(
     if (include !== undefined) {
       if (parsed.options.length > 1) problem("pip ignores other options on an -r or -c line");
       const kind = include.name === "requirement" ? "requirement" : "constraint";
-      result.includes.push({ kind, path: include.value!, location });
+      if (hasVariable(include.value!)) unexpanded("the included file is not read");
+      else result.includes.push({ kind, path: include.value!, location });
       continue;
     }
     applyOptionLine(parsed.options, location, result, problem);
+    const unresolved = parsed.options.filter((option) =>
+      option.value !== undefined && unexpandedVariables(option.value).length > 0
+    ).map((option) => option.written);
+    if (unresolved.length > 0) {
+      unexpanded(`the value of ${[...new Set(unresolved)].join(" and ")} is unresolved`);
+    }
   }
   return result;
+}
+
+/** Say which of a package's facts still hold a variable: one problem for the line. */
+function reportUnresolved(pkg: Package, unexpanded: (consequence: string) => void): void {
+  const parts: string[] = [];
+  if (pkg.versionFrom === "unresolved") parts.push("version");
+  else if (hasVariable(pkg.specifier)) parts.push("version specifier");
+  if (hasVariable(JSON.stringify(pkg.source))) parts.push("source");
+  if (hasVariable(pkg.markers ?? "")) parts.push("markers");
+  if (pkg.hashes.some(hasVariable)) parts.push("--hash");
+  if (parts.length === 0) return;
+  const name = pkg.displayName ?? pkg.name;
+  const list = parts.length === 1
+    ? parts[0]
+    : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+  unexpanded(`the ${list} of ${name} ${parts.length === 1 ? "is" : "are"} unresolved`);
+}
+
+/** A `--hash` holding a variable is no digest: it is left out (the line's problem says why). */
+function withoutVariableHashes(pkg: Package): Package {
+  const hashes = pkg.hashes.filter((hash) => !hasVariable(hash));
+  return hashes.length === pkg.hashes.length ? pkg : { ...pkg, hashes };
 }
 
 function applyOptionLine(
@@ -244,8 +293,7 @@ function toPackage(
   };
   if (target.name !== name) pkg.displayName = target.name;
   if (target.guessedName) pkg.nameFrom = "guessed";
-  const version = target.version ?? exactVersion(target.specifier);
-  if (version !== undefined) pkg.version = version;
+  if (target.version !== undefined) pkg.version = target.version;
   if (target.versionFrom !== undefined) pkg.versionFrom = target.versionFrom;
   if (target.markers !== undefined) pkg.markers = target.markers;
   return orderKeys(pkg);
