@@ -5,7 +5,7 @@
  * @module
  */
 import { MAX_KEPT_STRING } from "./_pickle_values.ts";
-import { SIMPLE_ESCAPES } from "./_python_tokens.ts";
+import { SIMPLE_ESCAPES } from "../_python_tokens.ts";
 
 /** The stream ended inside an opcode or its argument. */
 export class PickleTruncated extends Error {

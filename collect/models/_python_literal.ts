@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { SIMPLE_ESCAPES } from "./_python_tokens.ts";
+import { SIMPLE_ESCAPES } from "../_python_tokens.ts";
 
 /**
  * A Python literal: tuples are `{ tuple: [...] }`, dicts are `Map`s (keyed by the first key

@@ -8,8 +8,8 @@
  */
 import { type FileReader, textReader } from "../_reader.ts";
 import type { LoaderCall, ModelReference, Problem } from "../../core/snapshot.ts";
-import { functionScopes, isOp, moduleBindings } from "./_python_constants.ts";
-import { type PythonToken, PythonTokenLimitError, tokenizePython } from "./_python_tokens.ts";
+import { functionScopes, isOp, moduleBindings } from "../_python_constants.ts";
+import { type PythonToken, PythonTokenLimitError, tokenizePython } from "../_python_tokens.ts";
 import {
   type Brackets,
   evaluatePython,
@@ -17,7 +17,7 @@ import {
   matchBrackets,
   type PythonNames,
   type PythonValue,
-} from "./_python_values.ts";
+} from "../_python_values.ts";
 
 /** What {@linkcode findModelReferences} found in one file. */
 export interface ModelReferenceScan {

@@ -4,7 +4,7 @@ import {
   type PythonToken,
   PythonTokenLimitError,
   tokenizePython,
-} from "../../../collect/models/_python_tokens.ts";
+} from "../../collect/_python_tokens.ts";
 
 /** Compact view of tokens: `kind text @line:column`. */
 function brief(tokens: PythonToken[]): string[] {
