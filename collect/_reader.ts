@@ -105,3 +105,84 @@ export function textReader(options: {
 export function baseName(file: string): string {
   return file.slice(file.lastIndexOf("/") + 1);
 }
+
+/** Name parts that mark a `.lock` file as a Python or conda tool's (a platform: conda-lock's). */
+const PYTHON_LOCK_WORD =
+  /(?:^|[-_.])(?:requirements?|conda|environment|env|explicit|pdm|pixi|poetry|uv|pip|pipenv|pylock|rye|py\d*|python\d*(?:\.\d+)?|(?:linux|osx|win)-[a-z0-9]+|noarch)(?:[-_.]|$)/i;
+const REQUIREMENTS_WORD = /(?:^|[-_.])requirements?(?:[-_.]|$)/i;
+const MANIFESTS = new Set(["pyproject.toml", "Pipfile", "Pipfile.lock"]);
+const ENVIRONMENTS = new Set(["environment.yml", "environment.yaml", "conda.yml", "conda.yaml"]);
+
+/**
+ * What a file's name says it is, when that is a dependency file of a Python or conda tool: a file
+ * such tools write or read to decide what gets installed. The collector reports each one that no
+ * reader read as a gap in coverage, so a format Tollgate cannot read is never passed over in
+ * silence. The rule is by name only, and narrow, so that it does not flood:
+ *
+ * - a `.lock` file whose name has a Python or conda word in it (`requirements`, `conda`,
+ *   `environment`, `pdm`, `pixi`, `poetry`, `uv`, `pip`, `pipenv`, `rye`, `py311`, a conda
+ *   platform such as `linux-64`…), so not `Cargo.lock`, `yarn.lock` or `renv.lock`;
+ * - a `requirements` `.txt` or `.in` file, or one in a `requirements/` folder;
+ * - conda's and MLflow's environment names (`environment.yml`, `conda.yaml`) and conda-lock files
+ *   (`*conda-lock*.yml`);
+ * - `pyproject.toml`, `Pipfile`, `Pipfile.lock`.
+ *
+ * Not flagged: YAML a reader declines by its content (a `test_environment.yaml` or Helm
+ * `requirements.yaml` with no conda dependencies), and `setup.py`, `setup.cfg` and constraints
+ * files, which no reader reads (a constraints file is read when a requirements file includes it).
+ *
+ * @param file A project-relative path.
+ * @returns A short description ("a lock file", "a requirements file"…), or undefined.
+ * @example
+ * ```ts
+ * import { dependencyFileKind } from "./_reader.ts";
+ * dependencyFileKind("envs/conda-linux-64.lock"); // "a lock file"
+ * dependencyFileKind("web/yarn.lock"); // undefined
+ * ```
+ */
+export function dependencyFileKind(file: string): string | undefined {
+  const name = baseName(file);
+  if (/\.lock$/i.test(name) && PYTHON_LOCK_WORD.test(name.slice(0, -".lock".length))) {
+    return "a lock file";
+  }
+  if (
+    /\.(?:txt|in)$/i.test(name) &&
+    (REQUIREMENTS_WORD.test(name) || file.split("/").slice(0, -1).includes("requirements"))
+  ) return "a requirements file";
+  if (ENVIRONMENTS.has(name) || /(?:^|[-_.])conda-lock(?:[-_.][^/]*)?\.ya?ml$/i.test(name)) {
+    return "a conda environment or lock file";
+  }
+  if (MANIFESTS.has(name)) return "a project manifest";
+  return undefined;
+}
+
+/**
+ * A coverage problem for every file named like a dependency file (see
+ * {@linkcode dependencyFileKind}) that no reader read.
+ *
+ * @param files The project's files (relative).
+ * @param read Whether a file was read by some reader, or is already reported as unreadable.
+ * @returns One problem per such file.
+ * @example
+ * ```ts
+ * import { unreadDependencyFiles } from "./_reader.ts";
+ * unreadDependencyFiles(["conda-linux-64.lock", "uv.lock"], (file) => file === "uv.lock")[0].file;
+ * // "conda-linux-64.lock"
+ * ```
+ */
+export function unreadDependencyFiles(
+  files: readonly string[],
+  read: (file: string) => boolean,
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const file of files) {
+    const kind = read(file) ? undefined : dependencyFileKind(file);
+    if (kind === undefined) continue;
+    problems.push({
+      file,
+      message: `${file}: named like ${kind} of a Python or conda tool, but no reader understands ` +
+        "it; its dependencies are not checked",
+    });
+  }
+  return problems;
+}

@@ -11,7 +11,7 @@ import { ReadError, resolveInRoot } from "./fs.ts";
 import { modelFileReader, readModelFileAt } from "./models/model_files.ts";
 import { MAX_SNIFFED, mayBeModel, MODEL_FILE, readHead } from "./models/sniff.ts";
 import { redactUrlsIn } from "../packaging/mod.ts";
-import type { FileReader, ReaderResult } from "./_reader.ts";
+import { type FileReader, type ReaderResult, unreadDependencyFiles } from "./_reader.ts";
 import { walkProject } from "./walk.ts";
 import { requirementsReader } from "./requirements/requirements.ts";
 import { pyprojectReader } from "./pyproject/pyproject.ts";
@@ -23,6 +23,9 @@ import { condaEnvironmentReader, condaLockReader } from "./locks/conda.ts";
 import { uvLockReader } from "./locks/uv_lock.ts";
 import { poetryLockReader } from "./locks/poetry_lock.ts";
 import { pylockReader } from "./locks/pylock.ts";
+import { pdmLockReader } from "./locks/pdm_lock.ts";
+import { pixiLockReader } from "./locks/pixi_lock.ts";
+import { condaExplicitReader } from "./locks/conda_explicit.ts";
 import { pipConfigReader } from "./config/pip_config.ts";
 import { readMachineConfig } from "./config/machine_config.ts";
 import { findInstallers } from "./config/installers.ts";
@@ -111,6 +114,9 @@ export const READERS: readonly FileReader[] = [
   uvLockReader,
   poetryLockReader,
   pylockReader,
+  pdmLockReader,
+  pixiLockReader,
+  condaExplicitReader,
   pipConfigReader,
   uvTomlReader,
   modelConfigReader,
@@ -239,6 +245,10 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     }
   }
   const claimed = new Set(inputs.keys());
+  // Nothing is skipped silently: a file named like a dependency file that no reader read (nor
+  // reported as unreadable) is a gap.
+  const reported = new Set(snapshot.problems.map((p) => p.file));
+  add({ problems: unreadDependencyFiles(walk.files, (f) => claimed.has(f) || reported.has(f)) });
   const unclaimed = walk.files.filter((f) => !claimed.has(f) && !READERS.some((r) => r.matches(f)));
   const sniffed = await sniffModels(root, unclaimed);
   add({ artifacts: sniffed.artifacts, problems: sniffed.problems });

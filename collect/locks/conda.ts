@@ -231,37 +231,56 @@ function readPipList(
   }
 }
 
-/** Names conda and conda-lock write; other `*environment*.yml` names are read only when the
- * text has a top-level `dependencies:` key. */
-const ENVIRONMENT_NAMES = new Set(["environment.yml", "environment.yaml"]);
-const LOCK_NAME = /(?:^|\.)conda-lock\.ya?ml$/;
+/**
+ * Names always read as environment files: conda's own, and MLflow's `conda.yaml` beside a model.
+ * Other candidates are read only when the text has a top-level `dependencies:` key.
+ */
+const ENVIRONMENT_NAMES = new Set([
+  "environment.yml",
+  "environment.yaml",
+  "conda.yml",
+  "conda.yaml",
+]);
+/** conda-lock's unified lock: `conda-lock.yml`, `*.conda-lock.yml`, `conda-lock-cuda.yml`… */
+const LOCK_NAME = /(?:^|[-_.])conda-lock(?:[-_.][^/]*)?\.ya?ml$/i;
+/** A name part that conda environment files are written under. */
+const ENVIRONMENT_WORD = /environment|(?:^|[-_.])(?:conda|requirements?)(?:[-_.]|$)/i;
+/** Folders that hold environment files under any name (`envs/gpu.yml`, `ci/requirements/py311.yml`). */
+const ENVIRONMENT_FOLDERS = new Set(["envs", "environments", "requirements"]);
 const TOP_LEVEL_DEPENDENCIES = /^(?:dependencies|"dependencies"|'dependencies')\s*:/m;
 
 /**
- * Whether a path may be a conda environment file: `environment.yml`/`.yaml`, or any
- * `*environment*.yml`/`.yaml` (such as `environment-gpu.yml` or `environment.py-3.12.yml`) that
- * is not a conda-lock file. The latter are only read when their text has a top-level
- * `dependencies:` key; see {@linkcode condaEnvironmentReader}.
+ * Whether a path may be a conda environment file: `environment.yml`/`.yaml` or `conda.yml`/`.yaml`
+ * (MLflow), any other `.yml`/`.yaml` whose name has `environment`, `conda` or `requirements` in
+ * it (`environment-gpu.yml`, `conda-linux-64.lock.yml` as conda-lock renders it,
+ * `ci/requirements-py311.yml`) or that lies in an `envs/`, `environments/` or `requirements/`
+ * folder, and that is not a conda-lock file. All but the first names are only read when their
+ * text is shaped like an environment; see {@linkcode condaEnvironmentReader}.
  *
  * @example
  * ```ts
  * import { isCondaEnvironmentFile } from "./conda.ts";
  * isCondaEnvironmentFile("envs/environment-gpu.yaml"); // true
+ * isCondaEnvironmentFile("models/churn/conda.yaml"); // true
  * isCondaEnvironmentFile("conda-lock.yml"); // false
  * ```
  */
 export function isCondaEnvironmentFile(file: string): boolean {
   const name = baseName(file);
-  return ENVIRONMENT_NAMES.has(name) ||
-    (/environment.*\.ya?ml$/i.test(name) && !LOCK_NAME.test(name));
+  if (!/\.ya?ml$/i.test(name) || LOCK_NAME.test(name)) return false;
+  if (ENVIRONMENT_NAMES.has(name) || ENVIRONMENT_WORD.test(name.replace(/\.ya?ml$/i, ""))) {
+    return true;
+  }
+  return file.split("/").slice(0, -1).some((folder) => ENVIRONMENT_FOLDERS.has(folder));
 }
 
 /**
  * Reads conda environment files with {@linkcode parseCondaEnvironment} and follows the `-r`
  * includes of their `pip:` lists (relative to the file's directory, as conda writes the pip lines
  * to a requirements file there; a `-c` file's packages are constraints, not installs). A file
- * matched only by the `*environment*.yml` pattern whose text has no top-level `dependencies:` key
- * is some other YAML file: it is left alone and not listed as an input (`files: []`).
+ * matched only by a looser name (`*environment*.yml`, `envs/*.yml`…) whose text is not shaped like
+ * an environment is some other YAML file: it is left alone and not listed as an input
+ * (`files: []`).
  *
  * @example
  * ```ts
@@ -277,7 +296,7 @@ export const condaEnvironmentReader: FileReader = {
   matches: isCondaEnvironmentFile,
   read: async (file, context) => {
     const text = await readTextInRoot({ root: context.root, file });
-    if (!ENVIRONMENT_NAMES.has(baseName(file)) && !TOP_LEVEL_DEPENDENCIES.test(text)) {
+    if (!ENVIRONMENT_NAMES.has(baseName(file)) && !isEnvironmentText(text)) {
       return { files: [] };
     }
     const parsed = parseCondaEnvironment(text, { file, env: context.env });
@@ -318,6 +337,21 @@ export const condaEnvironmentReader: FileReader = {
   },
 };
 
+/**
+ * Whether YAML text is shaped like a conda environment: a top-level `dependencies:` list, and
+ * `channels:` or a first dependency that is a match spec or a `pip:` list. Other YAML with a
+ * `dependencies:` list (a Helm 2 chart's `requirements.yaml`: `- name: mysql`) is left alone.
+ */
+function isEnvironmentText(text: string): boolean {
+  if (!TOP_LEVEL_DEPENDENCIES.test(text)) return false;
+  const yaml = parseYamlFile(text, "");
+  if (mapEntry(yaml.root, "channels") !== undefined) return true;
+  const dependencies = yaml.resolve(mapEntry(yaml.root, "dependencies")?.value);
+  if (!isYamlSeq(dependencies) || dependencies.items.length === 0) return false;
+  const first = yaml.resolve(dependencies.items[0]);
+  return stringValue(first) !== undefined || mapEntry(first, "pip") !== undefined;
+}
+
 function includedFile(from: string, written: string): string | undefined {
   if (isUrl(written) || path.posix.isAbsolute(written.replaceAll("\\", "/"))) return undefined;
   const joined = path.posix.join(path.posix.dirname(from), written.replaceAll("\\", "/"));
@@ -325,8 +359,8 @@ function includedFile(from: string, written: string): string | undefined {
 }
 
 /**
- * Reads conda-lock's unified lock files (`conda-lock.yml`, `*.conda-lock.yml`, `.yaml` too) with
- * {@linkcode parseCondaLock}.
+ * Reads conda-lock's unified lock files (`conda-lock.yml`, `*.conda-lock.yml`, `conda-lock-cuda.yml`:
+ * any `.yml`/`.yaml` name with `conda-lock` as a part) with {@linkcode parseCondaLock}.
  *
  * @example
  * ```ts

@@ -16,9 +16,12 @@ function corpusByFormat(): Array<{ source: string; format: string }> {
   const read = new Set([
     "Pipfile",
     "Pipfile.lock",
+    "conda-explicit.lock",
     "conda-lock.yml",
     "environment.yml",
+    "pdm.lock",
     "pip.conf",
+    "pixi.lock",
     "poetry.lock",
     "pylock.toml",
     "pyproject.toml",

@@ -170,7 +170,11 @@ Deno.test("file names: environment files, and conda-lock files kept apart", () =
   assert.ok(!isCondaEnvironmentFile("environment.txt"));
   assert.ok(condaLockReader.matches("conda-lock.yml"));
   assert.ok(condaLockReader.matches("ci/environment.conda-lock.yml"));
-  assert.ok(!condaLockReader.matches("my-conda-lock.yml"));
+  // conda-lock --lockfile takes any name; these carry conda-lock as a part of theirs.
+  assert.ok(condaLockReader.matches("conda-lock-cuda.yml"));
+  assert.ok(condaLockReader.matches("ci/conda-lock.gpu.yaml"));
+  assert.ok(!condaLockReader.matches("conda-lockfile.yml"));
+  assert.ok(!isCondaEnvironmentFile("conda-lock-cuda.yml"));
   assert.equal(condaEnvironmentReader.format, "environment.yml");
   assert.equal(condaLockReader.format, "conda-lock.yml");
 });
