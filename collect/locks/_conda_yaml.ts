@@ -13,6 +13,7 @@ import {
   isSeq,
   LineCounter,
   parseDocument,
+  visit,
   type YAMLMap,
   type YAMLSeq,
 } from "yaml";
@@ -65,11 +66,15 @@ export function parseYamlFile(text: string, file: string): YamlFile {
       ? { file, message }
       : { file, line: Math.min(line, lastLine), message };
   });
+  // What each alias names, found in one walk on the first lookup: asking the parser per alias
+  // walks the whole document each time, quadratic for a file of aliases.
+  let targets: Map<unknown, unknown> | undefined;
   const resolve = (node: unknown): unknown => {
     // An alias that names no anchor (or a chain too long) comes back as the alias itself.
     let current = node;
     for (let hops = 0; isAlias(current) && hops < MAX_ALIAS_HOPS; hops++) {
-      const next: unknown = current.resolve(doc);
+      targets ??= aliasTargets(doc);
+      const next = targets.get(current);
       if (next === undefined || next === null) return current;
       current = next;
     }
@@ -80,6 +85,22 @@ export function parseYamlFile(text: string, file: string): YamlFile {
     return range ? Math.min(lineCounter.linePos(range[0]).line, lastLine) : undefined;
   };
   return { root: resolve(doc.contents), problems, lineOf, resolve };
+}
+
+/**
+ * The node each alias names, as the parser's `Alias.resolve` finds it: the last node before the
+ * alias, in document order, that carries its anchor.
+ */
+function aliasTargets(doc: Document): Map<unknown, unknown> {
+  const targets = new Map<unknown, unknown>();
+  const anchors = new Map<string, unknown>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
 }
 
 /**

@@ -49,8 +49,9 @@ const HEX = /^[0-9a-fA-F]+$/;
  * indexes (once per channel URL). Each entry of `packages` becomes a `lock` package: conda
  * packages take their name and version from the entry or, as rattler does, from the archive file
  * name, and their channel as source; PyPI packages resolve from the index the entry names
- * (`index_url`, version 7), else from the one index of every environment that installs them, else
- * from an unnamed index; `git+` and path locations are VCS and path sources. Platforms and groups
+ * (`index`/`index_url`, version 7), else from the one index of every environment that installs
+ * them, else from the only one of those indexes on the file's host (PyPI for
+ * files.pythonhosted.org), else from an unnamed index; `git+` and path locations are VCS and path sources. Platforms and groups
  * come from the environments that list the package: the `default` environment is main, others are
  * groups. Builds of one version for several platforms merge into one package, as for conda-lock.
  * pixi.lock does not say which packages the project asked for, so none is direct.
@@ -272,7 +273,8 @@ function conda(location: string, channels: string[]): PackageSource {
 
 /**
  * A PyPI package's source: the index it names, else the single index every environment that
- * installs it resolves from; `git+` URLs and paths are VCS and path sources.
+ * installs it resolves from, else the only one of their indexes on the file's host; `git+` URLs
+ * and paths are VCS and path sources. With find-links, files may come from anywhere: no index.
  */
 function pypi(location: string, index: string | undefined, used: Usage | undefined): PackageSource {
   if (!isUrl(location) && !/^file:/i.test(location)) return { kind: "path", path: location };
@@ -284,7 +286,28 @@ function pypi(location: string, index: string | undefined, used: Usage | undefin
   if (only !== undefined && routes.every((route) => route?.length === 1 && route[0] === only)) {
     return { kind: "index", url: redactUrl(only) };
   }
+  // Several indexes: the one that serves files from the file's host, when only one does.
+  if (routes.length > 0 && routes.every((route) => route !== undefined)) {
+    const host = hostOf(location);
+    const serving = [...new Set(routes.flat())].filter((url) => servesFrom(url, host));
+    if (serving.length === 1) return { kind: "index", url: redactUrl(serving[0]) };
+  }
   return { kind: "index" };
+}
+
+/** Whether an index serves files from `host` (PyPI's come from files.pythonhosted.org). */
+function servesFrom(index: string, host: string | undefined): boolean {
+  const own = hostOf(index);
+  return own !== undefined &&
+    (own === host || (own === "pypi.org" && host === "files.pythonhosted.org"));
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -171,7 +171,7 @@ Deno.test("pixi.lock v6: channels, conda and PyPI packages with platforms, group
   );
 });
 
-Deno.test("pixi.lock v7: a PyPI entry's own index wins; an environment with two indexes names none", () => {
+Deno.test("pixi.lock v7: a PyPI entry's own index wins; else the one index on the file's host", () => {
   const text = [
     "version: 7",
     "platforms:",
@@ -187,6 +187,7 @@ Deno.test("pixi.lock v7: a PyPI entry's own index wins; an environment with two 
     "      linux-64:",
     "      - pypi: https://pypi.acme.internal/packages/acme_core-1.0-py3-none-any.whl",
     "      - pypi: https://files.pythonhosted.org/packages/six-1.16.0-py2.py3-none-any.whl",
+    "      - pypi: https://mirror.example/whl/attrs-23.2.0-py3-none-any.whl",
     "packages:",
     "- pypi: https://pypi.acme.internal/packages/acme_core-1.0-py3-none-any.whl",
     "  name: acme-core",
@@ -195,12 +196,17 @@ Deno.test("pixi.lock v7: a PyPI entry's own index wins; an environment with two 
     "- pypi: https://files.pythonhosted.org/packages/six-1.16.0-py2.py3-none-any.whl",
     "  name: six",
     "  version: 1.16.0",
+    "- pypi: https://mirror.example/whl/attrs-23.2.0-py3-none-any.whl",
+    "  name: attrs",
+    "  version: 23.2.0",
   ].join("\n");
   const result = parsePixiLock(text, { file });
   assert.deepEqual(result.problems, []);
   assert.deepEqual(result.packages.map((p) => [p.name, p.version, p.source]), [
     ["acme-core", "1.0", { kind: "index", url: "https://pypi.acme.internal/simple" }],
-    ["six", "1.16.0", { kind: "index" }],
+    // Files from files.pythonhosted.org are PyPI's; a host no index is on names none.
+    ["six", "1.16.0", { kind: "index", url: "https://pypi.org/simple" }],
+    ["attrs", "23.2.0", { kind: "index" }],
   ]);
 });
 
