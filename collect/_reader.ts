@@ -110,7 +110,9 @@ export function baseName(file: string): string {
 const PYTHON_LOCK_WORD =
   /(?:^|[-_.])(?:requirements?|conda|environment|env|explicit|pdm|pixi|poetry|uv|pip|pipenv|pylock|rye|py\d*|python\d*(?:\.\d+)?|(?:linux|osx|win)-[a-z0-9]+|noarch)(?:[-_.]|$)/i;
 const REQUIREMENTS_WORD = /(?:^|[-_.])requirements?(?:[-_.]|$)/i;
-const MANIFESTS = new Set(["pyproject.toml", "Pipfile", "Pipfile.lock"]);
+const MANIFESTS = new Set(["pyproject.toml", "Pipfile", "Pipfile.lock", "pixi.toml"]);
+/** Manifests no reader reads whose lock, read beside them, holds what they install. */
+const LOCKED_BY: Readonly<Record<string, string>> = { "pixi.toml": "pixi.lock" };
 const ENVIRONMENTS = new Set(["environment.yml", "environment.yaml", "conda.yml", "conda.yaml"]);
 
 /**
@@ -125,11 +127,13 @@ const ENVIRONMENTS = new Set(["environment.yml", "environment.yaml", "conda.yml"
  * - a `requirements` `.txt` or `.in` file, or one in a `requirements/` folder;
  * - conda's and MLflow's environment names (`environment.yml`, `conda.yaml`) and conda-lock files
  *   (`*conda-lock*.yml`);
- * - `pyproject.toml`, `Pipfile`, `Pipfile.lock`.
+ * - `pyproject.toml`, `Pipfile`, `Pipfile.lock`, and `pixi.toml` unless the `pixi.lock` beside it
+ *   was read (the lock holds every package and channel the manifest resolves to).
  *
  * Not flagged: YAML a reader declines by its content (a `test_environment.yaml` or Helm
  * `requirements.yaml` with no conda dependencies), and `setup.py`, `setup.cfg` and constraints
- * files, which no reader reads (a constraints file is read when a requirements file includes it).
+ * files, which no reader reads (a constraints file is read when a requirements file includes it):
+ * flagging them would fail most setuptools projects for files their requirements or lock cover.
  *
  * @param file A project-relative path.
  * @returns A short description ("a lock file", "a requirements file"…), or undefined.
@@ -158,7 +162,8 @@ export function dependencyFileKind(file: string): string | undefined {
 
 /**
  * A coverage problem for every file named like a dependency file (see
- * {@linkcode dependencyFileKind}) that no reader read.
+ * {@linkcode dependencyFileKind}) that no reader read: a `pixi.toml` whose `pixi.lock` beside it
+ * was read is covered by the lock.
  *
  * @param files The project's files (relative).
  * @param read Whether a file was read by some reader, or is already reported as unreadable.
@@ -178,6 +183,10 @@ export function unreadDependencyFiles(
   for (const file of files) {
     const kind = read(file) ? undefined : dependencyFileKind(file);
     if (kind === undefined) continue;
+    const lock = LOCKED_BY[baseName(file)];
+    if (lock !== undefined && read(file.slice(0, file.length - baseName(file).length) + lock)) {
+      continue;
+    }
     problems.push({
       file,
       message: `${file}: named like ${kind} of a Python or conda tool, but no reader understands ` +

@@ -88,6 +88,11 @@ Deno.test("a file named like a dependency file that no reader understands is a c
     "conda-osx-64.lock": "name: ml\n",
     // A lock name of a Python tool with no reader of that name.
     "poetry.gpu.lock": "[[package]]\n",
+    // No reader reads pixi.toml: without a pixi.lock beside it, nothing of it is checked.
+    "tools/pixi.toml": '[workspace]\nchannels = ["conda-forge"]\n',
+    // With one, the lock holds every package and channel it resolves to.
+    "app/pixi.toml": '[workspace]\nchannels = ["conda-forge"]\n',
+    "app/pixi.lock": "version: 6\nenvironments: {}\npackages: []\n",
     // Other ecosystems' locks, other YAML with a dependencies: list (a Helm 2 chart), and YAML
     // that only mentions an environment are not dependency files of Python or conda.
     "web/yarn.lock": "# yarn lockfile v1\n",
@@ -108,8 +113,13 @@ Deno.test("a file named like a dependency file that no reader understands is a c
       message: "poetry.gpu.lock: named like a lock file of a Python or conda tool, but no reader " +
         "understands it; its dependencies are not checked",
     },
+    {
+      file: "tools/pixi.toml",
+      message: "tools/pixi.toml: named like a project manifest of a Python or conda tool, but no " +
+        "reader understands it; its dependencies are not checked",
+    },
   ]);
-  assert.deepEqual(snapshot.inputs, []);
+  assert.deepEqual(snapshot.inputs, [{ file: "app/pixi.lock", format: "pixi.lock" }]);
 });
 
 Deno.test("the 'named like a dependency file' rule: Python and conda names only", () => {
@@ -124,6 +134,7 @@ Deno.test("the 'named like a dependency file' rule: Python and conda names only"
     ["models/conda.yaml", "a conda environment or lock file"],
     ["conda-lock-cuda.yml", "a conda environment or lock file"],
     ["Pipfile", "a project manifest"],
+    ["pixi.toml", "a project manifest"],
     ["yarn.lock", undefined],
     ["Gemfile.lock", undefined],
     ["renv.lock", undefined],
