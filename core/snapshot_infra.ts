@@ -103,9 +103,49 @@ export interface Launch {
     /** Where it is set. */
     location: Location;
   }[];
+  /**
+   * The Python virtual environment this command's `python` and `pip` come from, when the file
+   * makes one active for it (Dockerfiles, scripts, Makefile recipes): its directory first on PATH
+   * ahead of the system's (`ENV PATH=/opt/venv/bin:$PATH`), `VIRTUAL_ENV` set, or an `activate`
+   * script sourced earlier in the same shell. Absent: the file activates none (for a Dockerfile, a
+   * base image the file does not show may still).
+   */
+  venv?: LaunchVenv;
   /** Where the command is declared. */
   location: Location;
 }
+
+/**
+ * How a virtual environment is active for a {@linkcode Launch}.
+ *
+ * @example
+ * ```ts
+ * import { LaunchVenv } from "./snapshot.ts";
+ * const venv: LaunchVenv = LaunchVenv.parse({
+ *   path: "/opt/venv", via: "PATH", location: { file: "Dockerfile", line: 6 },
+ * });
+ * ```
+ */
+export interface LaunchVenv {
+  /** The environment's directory, as written (relative to the working directory when relative). */
+  path: string;
+  /**
+   * What makes it active: `PATH` (its `bin` comes first on PATH, ahead of the system's),
+   * `VIRTUAL_ENV` (set to it, which uv and `python -m` tools honour but a bare `pip` does not), or
+   * `activate` (its `bin/activate` sourced earlier in the same shell).
+   */
+  via: "PATH" | "VIRTUAL_ENV" | "activate";
+  /** Where that is set. */
+  location: Location;
+}
+
+/** @ignore The zod schema of {@linkcode LaunchVenv}. */
+export const LaunchVenv = z.object({
+  path: z.string(),
+  via: z.enum(["PATH", "VIRTUAL_ENV", "activate"]),
+  location: Location,
+});
+type _LaunchVenv = Assert<Same<z.output<typeof LaunchVenv>, LaunchVenv>>;
 
 /** @ignore The zod schema of {@linkcode Launch}. */
 export const Launch = z.object({
@@ -115,6 +155,7 @@ export const Launch = z.object({
   build: z.boolean().optional(),
   argv: z.array(CommandWord),
   env: z.array(z.object({ name: z.string(), value: z.string().optional(), location: Location })),
+  venv: LaunchVenv.optional(),
   location: Location,
 });
 type _Launch = Assert<Same<z.output<typeof Launch>, Launch>>;
@@ -184,6 +225,13 @@ export interface ServerCall {
   call: string;
   /** Keyword arguments as written in the source (`"True"`, `"'0.0.0.0'"`, `"os.environ[…]"`). */
   args: Record<string, string>;
+  /**
+   * What arguments evaluate to when the file fixes them, by the same keys as `args` (a dict
+   * argument's entries as `http_options.host`; entries of a `**mapping` the file spells out):
+   * literals, constants, f-strings of constants, `True`/`False`/`None`, and `os.environ.get` /
+   * `os.getenv` defaults, with the variable that can replace them as `overridable`.
+   */
+  values?: Record<string, { value: string; overridable?: string }>;
   /** Where the call is. */
   location: Location;
 }
@@ -192,6 +240,10 @@ export interface ServerCall {
 export const ServerCall = z.object({
   call: z.string(),
   args: z.record(z.string(), z.string()),
+  values: z.record(
+    z.string(),
+    z.object({ value: z.string(), overridable: z.string().optional() }),
+  ).optional(),
   location: Location,
 });
 type _ServerCall = Assert<Same<z.output<typeof ServerCall>, ServerCall>>;
