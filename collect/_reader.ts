@@ -6,13 +6,17 @@
 import type {
   Artifact,
   Environment,
+  Exposure,
   Index,
   InstallerSetting,
   InstallerTool,
+  Launch,
   LoaderCall,
   ModelReference,
   Package,
   Problem,
+  SecretFact,
+  ServerCall,
 } from "../core/snapshot.ts";
 import { readTextInRoot } from "./fs.ts";
 
@@ -40,6 +44,14 @@ export interface ReaderResult {
   artifacts?: Artifact[];
   /** Deserialising calls in code. */
   loaderCalls?: LoaderCall[];
+  /** Processes deployment files and scripts start. */
+  launches?: Launch[];
+  /** How units are reachable from outside. */
+  exposures?: Exposure[];
+  /** Python code that starts servers. */
+  serverCalls?: ServerCall[];
+  /** Secrets written into deployment files (kind and place only). */
+  secrets?: SecretFact[];
   /** What could not be read or understood, with file and line. */
   problems?: Problem[];
   /** Every project file read (relative), when more than the one given (includes). */
