@@ -9,12 +9,13 @@
 import type { FileReader } from "../_reader.ts";
 import * as path from "node:path";
 import type { Index, InstallerSetting, Location, Package, Problem } from "../../core/snapshot.ts";
-import { normaliseName } from "../../packaging/mod.ts";
-import { normaliseRelative, ReadError, readTextInRoot } from "../fs.ts";
+import { normaliseRelative, readBytesInRoot, ReadError } from "../fs.ts";
+import { decodeRequirementsBytes } from "./_decode.ts";
 import { logicalLines, shellWords, splitArgsAndOptions } from "./_lines.ts";
 import { type ParsedOption, parseOptions } from "./_options.ts";
 import { hasVariable, unexpandedMessage, unexpandedVariables } from "./_variables.ts";
-import { describeEditable, describeRequirement, type Target } from "../_requirement_target.ts";
+import { hashOptions, reportUnresolved, toPackage, withoutVariableHashes } from "./_package.ts";
+import { describeEditable, describeRequirement } from "../_requirement_target.ts";
 import { isUrl, redactUrl, redactUrlsIn } from "../../packaging/mod.ts";
 
 /**
@@ -76,7 +77,6 @@ export interface ParseRequirementsOptions {
   constraint?: boolean;
 }
 
-const HASH_ALGORITHMS = ["sha256", "sha384", "sha512"];
 /** Options pip honours on a requirement line; all others there are ignored by pip. */
 const PER_REQUIREMENT = new Set(["hash", "global-option", "config-settings"]);
 /** Flags recorded as installer settings, with their value when they take one. */
@@ -199,28 +199,6 @@ export function parseRequirements(
   return result;
 }
 
-/** Say which of a package's facts still hold a variable: one problem for the line. */
-function reportUnresolved(pkg: Package, unexpanded: (consequence: string) => void): void {
-  const parts: string[] = [];
-  if (pkg.versionFrom === "unresolved") parts.push("version");
-  else if (hasVariable(pkg.specifier)) parts.push("version specifier");
-  if (hasVariable(JSON.stringify(pkg.source))) parts.push("source");
-  if (hasVariable(pkg.markers ?? "")) parts.push("markers");
-  if (pkg.hashes.some(hasVariable)) parts.push("--hash");
-  if (parts.length === 0) return;
-  const name = pkg.displayName ?? pkg.name;
-  const list = parts.length === 1
-    ? parts[0]
-    : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
-  unexpanded(`the ${list} of ${name} ${parts.length === 1 ? "is" : "are"} unresolved`);
-}
-
-/** A `--hash` holding a variable is no digest: it is left out (the line's problem says why). */
-function withoutVariableHashes(pkg: Package): Package {
-  const hashes = pkg.hashes.filter((hash) => !hasVariable(hash));
-  return hashes.length === pkg.hashes.length ? pkg : { ...pkg, hashes };
-}
-
 function applyOptionLine(
   options: ParsedOption[],
   location: Location,
@@ -256,74 +234,6 @@ function applyOptionLine(
         }
     }
   }
-}
-
-function hashOptions(options: ParsedOption[], problem: (message: string) => void): string[] {
-  const hashes: string[] = [];
-  for (const option of options) {
-    const colon = option.value!.indexOf(":");
-    const algorithm = option.value!.slice(0, colon);
-    if (colon < 0 || option.value!.slice(colon + 1) === "") {
-      problem(`expected --hash=algorithm:hexdigest, found '${option.value}'`);
-    } else if (!HASH_ALGORITHMS.includes(algorithm)) {
-      problem(`expected a hash algorithm of ${HASH_ALGORITHMS.join(", ")}, found '${algorithm}'`);
-    } else hashes.push(option.value!);
-  }
-  return hashes;
-}
-
-function toPackage(
-  target: Target,
-  options: { hashes: string[]; editable: boolean; location: Location; layer: Package["layer"] },
-): Package {
-  const { hashes, editable, location, layer } = options;
-  const name = normaliseName(target.name);
-  const pkg: Package = {
-    ecosystem: "pypi",
-    name,
-    specifier: target.specifier,
-    extras: target.extras,
-    hashes: [...new Set(hashes)],
-    source: target.source,
-    layer,
-    direct: layer !== "constraint",
-    editable,
-    groups: [],
-    locations: [location],
-  };
-  if (target.name !== name) pkg.displayName = target.name;
-  if (target.guessedName) pkg.nameFrom = "guessed";
-  if (target.version !== undefined) pkg.version = target.version;
-  if (target.versionFrom !== undefined) pkg.versionFrom = target.versionFrom;
-  if (target.markers !== undefined) pkg.markers = target.markers;
-  return orderKeys(pkg);
-}
-
-const KEY_ORDER = [
-  "ecosystem",
-  "name",
-  "displayName",
-  "nameFrom",
-  "version",
-  "versionFrom",
-  "specifier",
-  "extras",
-  "markers",
-  "hashes",
-  "source",
-  "layer",
-  "direct",
-  "editable",
-  "groups",
-  "locations",
-];
-
-/** Keys in schema order, so that snapshots serialise the same way every time. */
-function orderKeys(pkg: Package): Package {
-  const record = pkg as unknown as Record<string, unknown>;
-  const ordered: Record<string, unknown> = {};
-  for (const key of KEY_ORDER) if (key in record) ordered[key] = record[key];
-  return ordered as unknown as Package;
 }
 
 /**
@@ -401,16 +311,22 @@ export async function readRequirementsFile(
       return;
     }
     seen.add(key);
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = await readTextInRoot({ root: options.root, file });
+      bytes = await readBytesInRoot({ root: options.root, file });
     } catch (error) {
       if (!(error instanceof ReadError)) throw error;
       problemAt(from ? `cannot read included file ${error.message}` : error.message);
       return;
     }
+    // pip decodes by byte-order mark, then a PEP 263 comment, then UTF-8 (UTF-16 from PowerShell).
+    const decoded = decodeRequirementsBytes(bytes);
+    if (!("text" in decoded)) {
+      merged.problems.push({ file, line: decoded.line, message: `${file}: ${decoded.message}` });
+      return;
+    }
     if (!merged.files.includes(file)) merged.files.push(file);
-    const parsed = parseRequirements(text, { file, env: options.env, constraint });
+    const parsed = parseRequirements(decoded.text, { file, env: options.env, constraint });
     // Merge in pip's order: an included file's entries come where its -r or -c line stands.
     const flush = (line: number) => {
       takeThrough(parsed.packages, (item) => item.locations[0].line, line, merged.packages);
