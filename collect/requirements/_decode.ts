@@ -27,7 +27,7 @@ export type DecodedRequirements =
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 /** pip's PEP 263 pattern (a bytes regex: `\w` is ASCII there). */
 const CODING = /coding[:=][ \t\n\r\f\v]*([-A-Za-z0-9_.]+)/;
-/** Characters decoded per String.fromCharCode call, to stay within argument limits. */
+/** Code points joined per String.fromCodePoint call, to stay within argument limits. */
 const CHUNK = 8192;
 
 /** An encoding Tollgate decodes: its name in messages and a decoder from a byte offset. */
@@ -129,20 +129,12 @@ function codingComment(
     if (end < 0) end = bytes.length;
     if (bytes[start] === 0x23) {
       // Latin-1 keeps every byte one character, so the ASCII pattern sees what pip's bytes see.
-      const match = CODING.exec(latin1(bytes.subarray(start, end)));
+      const match = CODING.exec(LATIN1.decode(bytes.subarray(start, end), 0) as string);
       if (match) return { name: match[1], line, offset: start };
     }
     start = end + 1;
   }
   return undefined;
-}
-
-function latin1(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    text += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  }
-  return text;
 }
 
 /** Python's codec-name lookup: case and `-`/space insensitive. */
@@ -192,6 +184,33 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+/** Code points joined into text in chunks (String.fromCodePoint takes a bounded argument list). */
+class TextBuilder {
+  #points: number[] = [];
+  #text = "";
+
+  push(code: number): void {
+    this.#points.push(code);
+    if (this.#points.length >= CHUNK) this.#flush();
+  }
+
+  /** The text so far. */
+  text(): string {
+    this.#flush();
+    return this.#text;
+  }
+
+  /** Stop at `offset`, keeping the text before it (its line is the problem's line). */
+  fail(offset: number, reason: string): Failure {
+    return { offset, reason, before: this.text() };
+  }
+
+  #flush(): void {
+    this.#text += String.fromCodePoint(...this.#points);
+    this.#points.length = 0;
+  }
+}
+
 /** UTF-16 from a byte offset; `native`: Python's "utf-16", which also takes a second mark. */
 function utf16(bigEndian: boolean, native: boolean): Codec {
   return {
@@ -206,27 +225,19 @@ function utf16(bigEndian: boolean, native: boolean): Codec {
       }
       const unit = (at: number) =>
         big ? (bytes[at] << 8) | bytes[at + 1] : bytes[at] | (bytes[at + 1] << 8);
-      const units: number[] = [];
-      let text = "";
-      const flush = () => {
-        text += String.fromCharCode(...units);
-        units.length = 0;
-      };
+      const out = new TextBuilder();
       for (let at = start; at < bytes.length; at += 2) {
-        const stop = (reason: string): Failure => (flush(), { offset: at, reason, before: text });
-        if (at + 1 >= bytes.length) return stop("a byte is left over at the end");
+        if (at + 1 >= bytes.length) return out.fail(at, "a byte is left over at the end");
         const code = unit(at);
-        if (code >= 0xdc00 && code <= 0xdfff) return stop("an unpaired surrogate");
+        if (code >= 0xdc00 && code <= 0xdfff) return out.fail(at, "an unpaired surrogate");
         if (code >= 0xd800 && code <= 0xdbff) {
           const low = at + 3 < bytes.length ? unit(at + 2) : -1;
-          if (low < 0xdc00 || low > 0xdfff) return stop("an unpaired surrogate");
-          units.push(code, low);
+          if (low < 0xdc00 || low > 0xdfff) return out.fail(at, "an unpaired surrogate");
+          out.push(0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00));
           at += 2;
-        } else units.push(code);
-        if (units.length >= CHUNK) flush();
+        } else out.push(code);
       }
-      flush();
-      return text;
+      return out.text();
     },
   };
 }
@@ -247,23 +258,15 @@ function utf32(bigEndian: boolean, native: boolean): Codec {
         if (mark === 0xfeff) start += 4;
         else if (mark === 0xfffe0000) [start, big] = [start + 4, true];
       }
-      const points: number[] = [];
-      let text = "";
-      const flush = () => {
-        text += String.fromCodePoint(...points);
-        points.length = 0;
-      };
+      const out = new TextBuilder();
       for (let at = start; at < bytes.length; at += 4) {
-        const stop = (reason: string): Failure => (flush(), { offset: at, reason, before: text });
-        if (at + 3 >= bytes.length) return stop("bytes are left over at the end");
+        if (at + 3 >= bytes.length) return out.fail(at, "bytes are left over at the end");
         const code = at4(at);
-        if (code > 0x10ffff) return stop("a code point beyond U+10FFFF");
-        if (code >= 0xd800 && code <= 0xdfff) return stop("a surrogate code point");
-        points.push(code);
-        if (points.length >= CHUNK) flush();
+        if (code > 0x10ffff) return out.fail(at, "a code point beyond U+10FFFF");
+        if (code >= 0xd800 && code <= 0xdfff) return out.fail(at, "a surrogate code point");
+        out.push(code);
       }
-      flush();
-      return text;
+      return out.text();
     },
   };
 }
@@ -273,25 +276,15 @@ function singleByte(name: string, table?: (byte: number) => number | undefined):
   return {
     name,
     decode(bytes, start) {
-      const codes: number[] = [];
-      let text = "";
+      const out = new TextBuilder();
       for (let at = start; at < bytes.length; at++) {
         const code = table ? table(bytes[at]) : bytes[at];
         if (code === undefined) {
-          text += String.fromCharCode(...codes);
-          return {
-            offset: at,
-            reason: `byte 0x${bytes[at].toString(16)} means nothing`,
-            before: text,
-          };
+          return out.fail(at, `byte 0x${bytes[at].toString(16)} means nothing in ${name}`);
         }
-        codes.push(code);
-        if (codes.length >= CHUNK) {
-          text += String.fromCharCode(...codes);
-          codes.length = 0;
-        }
+        out.push(code);
       }
-      return text + String.fromCharCode(...codes);
+      return out.text();
     },
   };
 }

@@ -245,3 +245,28 @@ function points(text: string, bigEndian: boolean, bom: number[]): Uint8Array {
   });
   return bytes;
 }
+
+Deno.test("a PEP 263 comment names the encoding; one Tollgate does not decode is a problem", () => {
+  const bytes = (text: string, ...extra: number[]) =>
+    new Uint8Array([...new TextEncoder().encode(text), ...extra]);
+  assert.deepEqual(decodeRequirementsBytes(bytes("# coding: cp1252\n# caf", 0xe9, 0x80)), {
+    text: "# coding: cp1252\n# café€",
+    encoding: "cp1252",
+  });
+  const undefinedByte = decodeRequirementsBytes(bytes("# coding=windows-1252\n\n", 0x81));
+  assert.ok(!("text" in undefinedByte));
+  assert.equal(undefinedByte.line, 3);
+  assert.match(undefinedByte.message, /byte 0x81 means nothing in cp1252/);
+  assert.deepEqual(decodeRequirementsBytes(bytes("six==1\n# -*- coding: koi8-r -*-\n")), {
+    message: "declares the encoding 'koi8-r' in a PEP 263 coding comment, which Tollgate does " +
+      "not decode: save the file as UTF-8",
+    encoding: "koi8-r",
+    offset: 7,
+    line: 2,
+  });
+  // Only the first two lines count, and only comment lines.
+  assert.deepEqual(decodeRequirementsBytes(bytes("a\nb\n# coding: koi8-r\n")), {
+    text: "a\nb\n# coding: koi8-r\n",
+    encoding: "UTF-8",
+  });
+});
