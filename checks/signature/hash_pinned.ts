@@ -93,7 +93,11 @@ export const hashPinned = defineCheck({
       }
       const pinned = pkg.version !== undefined || pkg.source.kind === "url";
       if (pinned && hashed(pkg)) continue;
-      const what = !pinned && !hashed(pkg)
+      const what = pkg.versionFrom === "unresolved"
+        ? `has no known version: ${
+          pkg.specifier ? `its pin ${pkg.specifier}` : "its file name"
+        } holds an unexpanded variable, so which file is installed is not known`
+        : !pinned && !hashed(pkg)
         ? "is neither pinned to an exact version nor hashed"
         : !pinned
         ? `is hashed but not pinned to one version (specifier "${pkg.specifier || "none"}")`
