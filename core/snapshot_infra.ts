@@ -277,7 +277,9 @@ export const SecretFact = z.object({
 type _SecretFact = Assert<Same<z.output<typeof SecretFact>, SecretFact>>;
 
 /**
- * One CODEOWNERS rule.
+ * One CODEOWNERS rule, from the one CODEOWNERS file the forge reads (GitHub: `.github/`, the root,
+ * `docs/`, the first found; GitLab: the root, `docs/`, `.gitlab/`). Rules keep the file's order:
+ * the last matching rule wins (within its section, on GitLab).
  *
  * @example
  * ```ts
@@ -287,13 +289,29 @@ type _SecretFact = Assert<Same<z.output<typeof SecretFact>, SecretFact>>;
  *   owners: ["@ml-platform"],
  *   location: { file: "CODEOWNERS", line: 1 },
  * });
+ * const gitlab: OwnerRule = OwnerRule.parse({
+ *   pattern: "/models/",
+ *   owners: [],
+ *   section: "Models",
+ *   optional: true,
+ *   location: { file: ".gitlab/CODEOWNERS", line: 7 },
+ * });
  * ```
  */
 export interface OwnerRule {
-  /** The path pattern, as written. */
+  /** The path pattern, as written (GitLab escapes such as `\#` and `\ ` removed). */
   pattern: string;
-  /** Users and teams that own matching paths. */
+  /**
+   * Users, teams and e-mail addresses that own matching paths; empty: the rule leaves them without
+   * owners (a GitLab entry written without owners is given its section's default owners).
+   */
   owners: string[];
+  /** GitLab: the `[Section]` the rule is in (sections are judged apart); absent before any. */
+  section?: string;
+  /** GitLab: the section is optional (`^[Section]`): its owners' approval is not required. */
+  optional?: boolean;
+  /** GitLab: an exclusion (`!pattern`), which leaves matching paths without owners. */
+  exclusion?: boolean;
   /** Where the rule is. */
   location: Location;
 }
@@ -302,6 +320,9 @@ export interface OwnerRule {
 export const OwnerRule = z.object({
   pattern: z.string(),
   owners: z.array(z.string()),
+  section: z.string().optional(),
+  optional: z.boolean().optional(),
+  exclusion: z.boolean().optional(),
   location: Location,
 });
 type _OwnerRule = Assert<Same<z.output<typeof OwnerRule>, OwnerRule>>;
