@@ -207,3 +207,27 @@ export class FieldReader {
     return undefined;
   }
 }
+
+/**
+ * The distinct `hash` of each `{file, hash}` table of a lock entry's file list (poetry.lock,
+ * pdm.lock), normalised; a malformed one is a problem.
+ *
+ * @param files The file tables, each with where it is (for problems).
+ * @param fields Reports problems.
+ * @returns `algorithm:hexdigest` hashes, in file order.
+ * @example
+ * ```ts
+ * import { FieldReader, fileHashes } from "./_lock_toml.ts";
+ * const fields = new FieldReader(() => {});
+ * fileHashes([[{ file: "a.whl", hash: "SHA256:ab" }, "package.files[0]"]], fields); // ["sha256:ab"]
+ * ```
+ */
+export function fileHashes(files: Array<[Table, string]>, fields: FieldReader): string[] {
+  const hashes = new Set<string>();
+  for (const [entry, where] of files) {
+    if (entry.hash === undefined) continue;
+    const hash = fields.hash(entry.hash, `${where}.hash`);
+    if (hash) hashes.add(hash);
+  }
+  return [...hashes];
+}

@@ -8,6 +8,7 @@ import type { Index, Package, PackageSource, Problem } from "../../core/snapshot
 import { normaliseName } from "../../packaging/mod.ts";
 import { directUrlSource } from "../_requirement_target.ts";
 import { redactUrl } from "../../packaging/mod.ts";
+import { mergeLocked } from "../_lock_merge.ts";
 import { channelSource } from "./_conda_url.ts";
 import {
   describeNode,
@@ -110,20 +111,9 @@ export function parseCondaLock(text: string, options: { file: string }): CondaLo
     if (entry === undefined) return;
     const key = `${entry.ecosystem}\u0000${entry.name}\u0000${entry.version}`;
     const known = merged.get(key);
-    if (known === undefined) {
-      merged.set(key, entry);
-      return;
-    }
-    for (const platform of entry.platforms!) {
-      if (!known.platforms!.includes(platform)) known.platforms!.push(platform);
-    }
-    for (const hash of entry.hashes) if (!known.hashes.includes(hash)) known.hashes.push(hash);
-    known.locations.push(...entry.locations);
     // An entry in "main" is always installed; otherwise the package belongs to each category.
-    if (known.groups.length > 0) {
-      if (entry.groups.length === 0) known.groups = [];
-      else if (!known.groups.includes(entry.groups[0])) known.groups.push(entry.groups[0]);
-    }
+    if (known === undefined) merged.set(key, entry);
+    else mergeLocked(known, entry);
   });
   result.packages = [...merged.values()];
   return result;

@@ -41,8 +41,11 @@ export const MAX_SELECTORS = 1_000_000;
  * ```
  */
 export interface Usage {
+  /** The environments that list the location. */
   environments: Set<string>;
+  /** The platforms it is listed for. */
   platforms: Set<string>;
+  /** The extras a PyPI reference asks for. */
   extras: Set<string>;
   /** The PyPI indexes of each environment listing it (an environment with find-links: none). */
   indexes: Array<string[] | undefined>;
@@ -74,7 +77,8 @@ export type Report = (message: string, line?: number) => void;
  * ```ts
  * import { readEnvironments } from "./_pixi_environments.ts";
  * import { parseYamlFile } from "./_conda_yaml.ts";
- * const yaml = parseYamlFile("environments:\n  default:\n    channels: [{url: https://c/}]\n", "pixi.lock");
+ * const text = "environments:\n  default:\n    channels: [{url: https://c/}]\n";
+ * const yaml = parseYamlFile(text, "pixi.lock");
  * const result = { indexes: [] };
  * readEnvironments(yaml, yaml.root, "pixi.lock", result, () => {}).channels; // ["https://c/"]
  * ```

@@ -245,7 +245,7 @@ const ENVIRONMENT_NAMES = new Set([
 const LOCK_NAME = /(?:^|[-_.])conda-lock(?:[-_.][^/]*)?\.ya?ml$/i;
 /** A name part that conda environment files are written under. */
 const ENVIRONMENT_WORD = /environment|(?:^|[-_.])(?:conda|requirements?)(?:[-_.]|$)/i;
-/** Folders that hold environment files under any name (`envs/gpu.yml`, `ci/requirements/py311.yml`). */
+/** Folders holding environment files under any name (`envs/gpu.yml`, `ci/requirements/py311.yml`). */
 const ENVIRONMENT_FOLDERS = new Set(["envs", "environments", "requirements"]);
 const TOP_LEVEL_DEPENDENCIES = /^(?:dependencies|"dependencies"|'dependencies')\s*:/m;
 

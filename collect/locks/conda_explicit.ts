@@ -24,10 +24,13 @@ import { channelSource, condaArchive } from "./_conda_url.ts";
  * ```
  */
 export interface CondaExplicitParse {
+  /** One `lock` package per line: conda archives, and PyPI packages of `# pip` lines. */
   packages: Package[];
-  /** Options of `# pip` lines (conda-lock passes them to pip as a requirements file). */
+  /** Index options of `# pip` lines (conda-lock passes them to pip as a requirements file). */
   indexes: Index[];
+  /** Other pip options of `# pip` lines. */
   settings: InstallerSetting[];
+  /** Lines conda would refuse, with lines. */
   problems: Problem[];
 }
 

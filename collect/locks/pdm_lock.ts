@@ -17,11 +17,13 @@ import { directUrlSource } from "../_requirement_target.ts";
 import {
   describeValue,
   type FieldReader,
+  fileHashes,
   lockPackage,
   MAX_LOCK_BYTES,
   readLockTables,
   type Table,
 } from "../_lock_toml.ts";
+import { mergeLocked } from "../_lock_merge.ts";
 import { channelSource } from "./_conda_url.ts";
 
 const VCS_KEYS = ["git", "hg", "svn", "bzr"] as const;
@@ -96,7 +98,7 @@ export function parsePdmLock(text: string, options: { file: string }): ReaderRes
     const key = JSON.stringify([pkg.ecosystem, pkg.name, pkg.version, pkg.source]);
     const known = merged.get(key);
     if (known === undefined) merged.set(key, pkg);
-    else mergeInto(known, pkg);
+    else mergeLocked(known, pkg);
   }
   return { packages: [...merged.values()], problems: lock.problems };
 }
@@ -117,7 +119,10 @@ export const pdmLockReader: FileReader = textReader({
   maxBytes: MAX_LOCK_BYTES,
 });
 
-/** Lock formats before 4.3 keep hashes in `[metadata.files]`, keyed "name version" (or "name[extra] version"). */
+/**
+ * Lock formats before 4.3 keep hashes in `[metadata.files]`, keyed "name version" (or
+ * "name[extra] version").
+ */
 function legacyFileTables(
   document: Table,
   fields: FieldReader,
@@ -140,16 +145,6 @@ function legacyFileTables(
     byKey.set(id, [...byKey.get(id) ?? [], ...tables]);
   }
   return byKey;
-}
-
-function fileHashes(files: Array<[Table, string]>, fields: FieldReader): string[] {
-  const hashes = new Set<string>();
-  for (const [entry, where] of files) {
-    if (entry.hash === undefined) continue;
-    const hash = fields.hash(entry.hash, `${where}.hash`);
-    if (hash) hashes.add(hash);
-  }
-  return [...hashes];
 }
 
 /** PDM's main group is `default`; lock formats before 4.0 call groups `sections`. */
@@ -210,19 +205,4 @@ function asConda(pkg: Package, written: string): Package {
     ...(name !== written ? { displayName: written } : {}),
     ...rest,
   };
-}
-
-/** The same distribution locked again with other extras: one package, every line. */
-function mergeInto(known: Package, again: Package): void {
-  for (const extra of again.extras) if (!known.extras.includes(extra)) known.extras.push(extra);
-  for (const hash of again.hashes) if (!known.hashes.includes(hash)) known.hashes.push(hash);
-  known.locations.push(...again.locations);
-  // An entry needed by the main group makes the package main, whatever else needs it.
-  if (known.groups.length > 0) {
-    if (again.groups.length === 0) known.groups = [];
-    else {for (const group of again.groups) {
-        if (!known.groups.includes(group)) known.groups.push(group);
-      }}
-  }
-  if (known.markers !== again.markers) delete known.markers;
 }

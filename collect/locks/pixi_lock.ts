@@ -10,7 +10,9 @@ import { isUrl, normaliseName, redactUrl } from "../../packaging/mod.ts";
 import { baseName, type FileReader, textReader } from "../_reader.ts";
 import { directUrlSource } from "../_requirement_target.ts";
 import { MAX_LOCK_BYTES, MAX_LOCK_ENTRIES } from "../_lock_toml.ts";
+import { mergeLocked } from "../_lock_merge.ts";
 import { channelSource, condaArchive } from "./_conda_url.ts";
+import { pinnedGitSource } from "./_git_pin.ts";
 import { readEnvironments, type Report, type Usage } from "./_pixi_environments.ts";
 import {
   describeNode,
@@ -34,8 +36,11 @@ import {
  * ```
  */
 export interface PixiLockParse {
+  /** One `lock` package per locked distribution, merged across platforms. */
   packages: Package[];
+  /** The environments' conda channels. */
   indexes: Index[];
+  /** What could not be read, with lines. */
   problems: Problem[];
 }
 
@@ -51,10 +56,11 @@ const HEX = /^[0-9a-fA-F]+$/;
  * name, and their channel as source; PyPI packages resolve from the index the entry names
  * (`index`/`index_url`, version 7), else from the one index of every environment that installs
  * them, else from the only one of those indexes on the file's host (PyPI for
- * files.pythonhosted.org), else from an unnamed index; `git+` and path locations are VCS and path sources. Platforms and groups
- * come from the environments that list the package: the `default` environment is main, others are
- * groups. Builds of one version for several platforms merge into one package, as for conda-lock.
- * pixi.lock does not say which packages the project asked for, so none is direct.
+ * files.pythonhosted.org), else from an unnamed index; `git+` and path locations are VCS and path
+ * sources. Platforms and groups come from the environments that list the package: the `default`
+ * environment is main, others are groups. Builds of one version for several platforms merge into
+ * one package, as for conda-lock. pixi.lock does not say which packages the project asked for, so
+ * none is direct.
  *
  * @param text The file's text.
  * @param options `file`: its path relative to the project root.
@@ -134,7 +140,7 @@ export function parsePixiLock(text: string, options: { file: string }): PixiLock
     const key = JSON.stringify([entry.ecosystem, entry.name, entry.version, entry.source]);
     const known = merged.get(key);
     if (known === undefined) merged.set(key, entry);
-    else mergeInto(known, entry);
+    else mergeLocked(known, entry);
   });
   result.packages = [...merged.values()];
   return result;
@@ -307,49 +313,5 @@ function hostOf(url: string): string | undefined {
     return new URL(url).hostname.toLowerCase();
   } catch {
     return undefined;
-  }
-}
-
-/**
- * A git location as pixi pins it (uv's form): `https://host/repo.git?rev=R&tag=T&branch=B#COMMIT`,
- * after `git+`; a pip-style `@ref` is read too.
- */
-function pinnedGitSource(text: string): PackageSource {
-  const hash = text.indexOf("#");
-  const commit = hash >= 0 ? text.slice(hash + 1) : "";
-  const withoutCommit = hash >= 0 ? text.slice(0, hash) : text;
-  const question = withoutCommit.indexOf("?");
-  let url = question >= 0 ? withoutCommit.slice(0, question) : withoutCommit;
-  const query = new URLSearchParams(question >= 0 ? withoutCommit.slice(question + 1) : "");
-  let ref = query.get("tag") ?? query.get("branch") ?? query.get("rev") ?? undefined;
-  const authority = /^[^:]+:\/\/[^/]*/.exec(url)?.[0] ?? "";
-  const at = url.lastIndexOf("@");
-  if (ref === undefined && at > authority.length) {
-    [url, ref] = [url.slice(0, at), url.slice(at + 1)];
-  }
-  return {
-    kind: "vcs",
-    vcs: "git",
-    url: redactUrl(url),
-    ...(ref ? { ref } : {}),
-    ...(/^[0-9a-f]{40}$/i.test(commit) ? { commit } : {}),
-  };
-}
-
-/** Builds of one version for other platforms: one package, every platform, hash and line. */
-function mergeInto(known: Package, again: Package): void {
-  for (const platform of again.platforms ?? []) {
-    if (!known.platforms?.includes(platform)) (known.platforms ??= []).push(platform);
-  }
-  known.platforms?.sort();
-  for (const hash of again.hashes) if (!known.hashes.includes(hash)) known.hashes.push(hash);
-  for (const extra of again.extras) if (!known.extras.includes(extra)) known.extras.push(extra);
-  known.locations.push(...again.locations);
-  if (known.groups.length > 0) {
-    if (again.groups.length === 0) known.groups = [];
-    else {
-      for (const group of again.groups) if (!known.groups.includes(group)) known.groups.push(group);
-      known.groups.sort();
-    }
   }
 }

@@ -13,6 +13,7 @@ import { redactUrl } from "../../packaging/mod.ts";
 import {
   describeValue,
   type FieldReader,
+  fileHashes,
   lockPackage,
   MAX_LOCK_BYTES,
   readLockTables,
@@ -127,16 +128,6 @@ function legacyFileTables(
     byPackage.set(normaliseName(name), fields.tables(files!, name, `metadata.files.${name}`));
   }
   return byPackage;
-}
-
-function fileHashes(files: Array<[Table, string]>, fields: FieldReader): string[] {
-  const hashes = new Set<string>();
-  for (const [entry, where] of files) {
-    if (entry.hash === undefined) continue;
-    const hash = fields.hash(entry.hash, `${where}.hash`);
-    if (hash) hashes.add(hash);
-  }
-  return [...hashes];
 }
 
 /** A single marker string; per-group marker tables are kept only when every group agrees. */

@@ -17,6 +17,7 @@ import {
   readLockTables,
   type Table,
 } from "../_lock_toml.ts";
+import { pinnedGitSource } from "./_git_pin.ts";
 
 /** A dependency edge from one of the project's own packages. */
 interface DirectReference {
@@ -178,7 +179,7 @@ function toSource(source: Table, fields: FieldReader): PackageSource {
   const registry = fields.string(source, "registry", "package.source.registry");
   if (registry !== undefined) return { kind: "index", url: redactUrl(registry) };
   const git = fields.string(source, "git", "package.source.git");
-  if (git !== undefined) return gitSource(git);
+  if (git !== undefined) return pinnedGitSource(git);
   const url = fields.string(source, "url", "package.source.url");
   if (url !== undefined) return { kind: "url", url: redactUrl(url) };
   for (const key of PATH_KEYS) {
@@ -193,24 +194,6 @@ function toSource(source: Table, fields: FieldReader): PackageSource {
     );
   }
   return { kind: "index" };
-}
-
-/** `https://host/repo.git?rev=R&tag=T&branch=B&subdirectory=S#COMMIT` as uv writes it. */
-function gitSource(text: string): PackageSource {
-  const hash = text.indexOf("#");
-  const commit = hash >= 0 ? text.slice(hash + 1) : "";
-  const withoutCommit = hash >= 0 ? text.slice(0, hash) : text;
-  const question = withoutCommit.indexOf("?");
-  const url = question >= 0 ? withoutCommit.slice(0, question) : withoutCommit;
-  const query = new URLSearchParams(question >= 0 ? withoutCommit.slice(question + 1) : "");
-  const ref = query.get("tag") ?? query.get("branch") ?? query.get("rev") ?? undefined;
-  return {
-    kind: "vcs",
-    vcs: "git",
-    url: redactUrl(url),
-    ...(ref ? { ref } : {}),
-    ...(commit ? { commit } : {}),
-  };
 }
 
 function artifactHashes(table: Table, fields: FieldReader): string[] {

@@ -1,4 +1,4 @@
-// pixi.lock on the real file of the corpus (against PyYAML's reading) and on random and mutated text.
+// pixi.lock on the corpus's real file (against PyYAML's reading) and on random and mutated text.
 import assert from "node:assert/strict";
 import { parsePixiLock } from "../../../collect/locks/pixi_lock.ts";
 import {
