@@ -37,7 +37,7 @@ const NAMED: ReadonlyArray<[kind: string, pattern: RegExp]> = [
 
 /** Values that stand for a secret without being one. */
 const PLACEHOLDER =
-  /^(?:|<[^>]*>|\[[^\]]*\]|x{3,}|\*{3,}|\.{3,}|your[_-].*|.*[_-]here|none|null|false|true|todo|tbd|redacted|placeholder)$/i;
+  /^(?:|<[^>]*>|\[[^\]]*\]|x{3,}|\*{3,}|\.{3,}|your[_-].*|.*[_-]here|replace[_-]?(?:me|with[_-].*)|none|null|false|true|todo|tbd|redacted|placeholder)$/i;
 
 /**
  * The kind of secret `value` is (under variable or key `name`), or undefined.

@@ -80,6 +80,7 @@ Deno.test("secrets: references and placeholders are never secrets", () => {
       "xxxxxxxx",
       "********",
       "your_token_here",
+      "REPLACE_WITH_TOKEN", // vLLM's Kubernetes guide
       "",
       "https://${USER}:${PASSWORD}@pypi.corp.example/simple",
     ]
