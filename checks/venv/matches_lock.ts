@@ -76,7 +76,7 @@ function compare(env: Environment, expected: Package[], ignored: Set<string>): F
   const byName = new Map<string, Package[]>();
   // A guessed name (`-e ./x`, a git URL without #egg=) is matched by source, never by name: the
   // project it installs may be called anything.
-  const unnamed = expected.filter((p) => !hasWrittenName(p));
+  const unnamed = unnamedSources(expected.filter((p) => !hasWrittenName(p)));
   for (const p of expected.filter(hasWrittenName)) {
     byName.set(p.name, [...byName.get(p.name) ?? [], p]);
   }
@@ -86,7 +86,7 @@ function compare(env: Environment, expected: Package[], ignored: Set<string>): F
     const subject = `pkg:pypi/${name}@${dist.version}`;
     if (!wanted) {
       if (ignored.has(name) || isProjectItself(dist)) continue;
-      if (unnamed.some((p) => installedFrom(dist, p.source))) continue;
+      if (installedFromUnnamed(dist, unnamed)) continue;
       findings.push({
         subject,
         severity: "warning",
@@ -175,32 +175,49 @@ function sourceMismatch(dist: Distribution, wanted: Package[]): SourceMismatch |
   return { installed: direct.url, locked: describe(locked) };
 }
 
-/** Whether PEP 610 `direct_url.json` says the distribution was installed from `source`. */
-function installedFrom(dist: Distribution, source: Package["source"]): boolean {
+/** Where unnamed entries install from: VCS and archive URLs, and path endings. */
+interface UnnamedSources {
+  vcs: Set<string>;
+  urls: Set<string>;
+  /** The part of each path below any `..` ("" for the project itself). */
+  paths: Set<string>;
+}
+
+function unnamedSources(entries: Package[]): UnnamedSources {
+  const found: UnnamedSources = { vcs: new Set(), urls: new Set(), paths: new Set() };
+  for (const { source } of entries) {
+    if (source.kind === "vcs") found.vcs.add(sameUrl(source.url));
+    else if (source.kind === "url") found.urls.add(sameUrl(source.url));
+    else if (source.kind === "path") {
+      const segments = source.path.replaceAll("\\", "/").split("/").filter((s) => s && s !== ".");
+      found.paths.add(segments.slice(segments.lastIndexOf("..") + 1).join("/"));
+    }
+  }
+  return found;
+}
+
+function sameUrl(url: string): string {
+  return normaliseIndexUrl(url.split("#")[0].replace(/\.git$/i, ""));
+}
+
+/** Whether PEP 610 `direct_url.json` says the distribution came from one of the unnamed entries. */
+function installedFromUnnamed(dist: Distribution, unnamed: UnnamedSources): boolean {
   const direct = dist.directUrl as { url?: unknown; vcs_info?: unknown } | undefined;
   if (typeof direct?.url !== "string") return false;
-  const same = (a: string, b: string) =>
-    normaliseIndexUrl(a.split("#")[0].replace(/\.git$/i, "")) ===
-      normaliseIndexUrl(b.split("#")[0].replace(/\.git$/i, ""));
-  switch (source.kind) {
-    case "vcs":
-      return direct.vcs_info !== undefined && same(direct.url, source.url);
-    case "url":
-      return direct.vcs_info === undefined && same(direct.url, source.url);
-    case "path": {
-      if (!/^file:/i.test(direct.url)) return false;
-      // The part of the written path below any `..`: what the installed path must end with.
-      const segments = source.path.replaceAll("\\", "/").split("/").filter((s) => s && s !== ".");
-      const relative = segments.slice(segments.lastIndexOf("..") + 1).join("/");
-      let installedPath = direct.url;
-      try {
-        installedPath = decodeURIComponent(new URL(direct.url).pathname).replace(/\/+$/, "");
-      } catch { /* compare the URL as written */ }
-      return relative === "" || installedPath.endsWith(`/${relative}`);
-    }
-    default:
-      return false;
+  if (direct.vcs_info !== undefined) return unnamed.vcs.has(sameUrl(direct.url));
+  if (unnamed.urls.has(sameUrl(direct.url))) return true;
+  if (!/^file:/i.test(direct.url) || unnamed.paths.size === 0) return false;
+  if (unnamed.paths.has("")) return true;
+  let installed = direct.url;
+  try {
+    installed = decodeURIComponent(new URL(direct.url).pathname);
+  } catch { /* compare the URL as written */ }
+  // Each ending of the installed path, one segment at a time (no written path is 64 deep).
+  const segments = installed.split("/").filter((s) => s !== "");
+  for (let i = segments.length - 1; i >= Math.max(0, segments.length - 64); i--) {
+    if (unnamed.paths.has(segments.slice(i).join("/"))) return true;
   }
+  return false;
 }
 
 function describe(source: Package["source"]): string {
