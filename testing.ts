@@ -21,12 +21,17 @@ import { evaluate } from "./core/evaluate.ts";
 import { definePolicy, type Policy } from "./core/policy.ts";
 import type { Report } from "./core/report.ts";
 import {
+  type CommandWord,
   emptySnapshot,
   type Environment,
+  type Exposure,
   type Index,
+  type Launch,
   type ModelReference,
+  type OwnerRule,
   type Package,
   Section,
+  type ServerCall,
   Snapshot,
 } from "./core/snapshot.ts";
 import { exactVersion, parsePep508 } from "./collect/mod.ts";
@@ -149,6 +154,125 @@ export function model(repoId: string, overrides: Partial<ModelReference> = {}): 
     location: { file: "train.py", line: 1 },
     ...overrides,
   };
+}
+
+/**
+ * The words of a command line for a {@linkcode launch}: split on blanks, with single and double
+ * quotes removed as a shell removes them (so `--token=''` is the word `--token=`), and every
+ * `$NAME`, `${…}` or `$(…)` outside single quotes named as unresolved. Not a shell: no escapes,
+ * operators or here-documents (the collector's splitter handles those).
+ *
+ * @example
+ * ```ts
+ * import { commandWords } from "./testing.ts";
+ * commandWords(`mlflow server --host "$HOST" --app-name ''`);
+ * // [{ text: "mlflow" }, { text: "server" }, { text: "--host" },
+ * //  { text: "$HOST", unresolved: ["$HOST"] }, { text: "--app-name" }, { text: "" }]
+ * ```
+ */
+export function commandWords(command: string): CommandWord[] {
+  const words: CommandWord[] = [];
+  let word: { text: string; unresolved: string[] } | undefined;
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i];
+    if (quote === undefined && /\s/.test(c)) {
+      if (word) words.push(word.unresolved.length ? word : { text: word.text });
+      word = undefined;
+      continue;
+    }
+    word ??= { text: "", unresolved: [] };
+    if (c === quote) quote = undefined;
+    else if (quote === undefined && (c === "'" || c === '"')) quote = c;
+    else if (c === "$" && quote !== "'") {
+      const expansion = /^\$(?:\{[^}]*\}|\([^)]*\)|[A-Za-z_][A-Za-z0-9_]*)/.exec(command.slice(i));
+      if (expansion) {
+        word.text += expansion[0];
+        word.unresolved.push(expansion[0]);
+        i += expansion[0].length - 1;
+      } else word.text += c;
+    } else word.text += c;
+  }
+  if (word) words.push(word.unresolved.length ? word : { text: word.text });
+  return words;
+}
+
+/**
+ * A process a deployment file starts (see {@linkcode commandWords} for how `command` is split):
+ * compose service `app` at `docker-compose.yml` line 1 unless `overrides` say otherwise.
+ *
+ * @example
+ * ```ts
+ * import { launch } from "./testing.ts";
+ * const tracking = launch("mlflow server --host 0.0.0.0", { unit: "tracking" });
+ * tracking.argv.map((w) => w.text); // ["mlflow", "server", "--host", "0.0.0.0"]
+ * ```
+ */
+export function launch(command: string, overrides: Partial<Launch> = {}): Launch {
+  return {
+    origin: "compose",
+    unit: "app",
+    argv: commandWords(command),
+    env: [],
+    location: { file: "docker-compose.yml", line: 1 },
+    ...overrides,
+  };
+}
+
+/**
+ * How a unit is reachable: a compose port published on every interface (`via: "port"`, no host
+ * address) at `docker-compose.yml` line 1 unless `overrides` say otherwise.
+ *
+ * @example
+ * ```ts
+ * import { exposure } from "./testing.ts";
+ * exposure("tracking", { hostPort: "5000", port: "5000", hostIp: "127.0.0.1" }).hostIp; // "127.0.0.1"
+ * ```
+ */
+export function exposure(unit: string, overrides: Partial<Exposure> = {}): Exposure {
+  return {
+    origin: "compose",
+    unit,
+    via: "port",
+    location: { file: "docker-compose.yml", line: 1 },
+    ...overrides,
+  };
+}
+
+/**
+ * A Python call that starts a server (`gradio.launch`, `uvicorn.run`…) with keyword arguments as
+ * written in the source, in `app.py` line 1 unless `overrides` say otherwise.
+ *
+ * @example
+ * ```ts
+ * import { serverCall } from "./testing.ts";
+ * serverCall("gradio.launch", { share: "True" }).args.share; // "True"
+ * ```
+ */
+export function serverCall(
+  call: string,
+  args: Record<string, string> = {},
+  overrides: Partial<ServerCall> = {},
+): ServerCall {
+  return { call, args, location: { file: "app.py", line: 1 }, ...overrides };
+}
+
+/**
+ * A CODEOWNERS rule, numbered by `line` in the root `CODEOWNERS` unless `overrides` say otherwise.
+ *
+ * @example
+ * ```ts
+ * import { ownerRule } from "./testing.ts";
+ * ownerRule("/requirements*.txt", ["@ml-platform"], { line: 3 }).location; // { file: "CODEOWNERS", line: 3 }
+ * ```
+ */
+export function ownerRule(
+  pattern: string,
+  owners: string[],
+  overrides: Partial<OwnerRule> & { line?: number } = {},
+): OwnerRule {
+  const { line = 1, ...rest } = overrides;
+  return { pattern, owners, location: { file: "CODEOWNERS", line }, ...rest };
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 } from "./hub/mod.ts";
 import { noEmbeddedCode, noUnsafePickle, safeFormat, safeLoaders } from "./artifact/mod.ts";
 import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "./freshness/mod.ts";
+import { noPlaintextSecrets, noUnauthenticatedUi } from "./infra/mod.ts";
 
 /**
  * Built-in check factories grouped by family.
@@ -56,6 +57,7 @@ export const checks = {
     safeWeights,
   },
   artifact: { noUnsafePickle, noEmbeddedCode, safeFormat, safeLoaders },
+  infra: { noUnauthenticatedUi, noPlaintextSecrets },
 } as const;
 
 /**
