@@ -1,11 +1,14 @@
 /**
- * A compose `ports` entry in the short syntax, read as Docker reads it
+ * A compose service's published ports: `ports` in the short syntax, read as Docker reads it
  * (`[HOST:]CONTAINER[/PROTOCOL]`, `HOST` being `[IP:](port | range)`; the IP may be IPv6, in
  * brackets or not; `IP::CONTAINER` leaves the host port to the engine). Interpolations
  * (`${PORT:-5000}`) are kept as written and not validated: their value is known at run time only.
+ * The long syntax (`target`, `published`, `host_ip`, `protocol`) and `expose` too.
  *
  * @module
  */
+import type { Exposure, Location } from "../../core/snapshot.ts";
+import type { YamlFile } from "./_yaml.ts";
 
 /** A published port as the short syntax writes it. */
 export interface PortSpec {
@@ -117,4 +120,82 @@ function isIpAddress(ip: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A compose service's `ports` (short and long syntax) and `expose` entries as exposures.
+ *
+ * @param yaml The file.
+ * @param service The service's mapping.
+ * @param options The service's name (`unit`), the `file`, and where problems go.
+ * @returns The exposures.
+ * @example
+ * ```ts
+ * import { composePortExposures } from "./_compose_ports.ts";
+ * import { readYaml } from "./_yaml.ts";
+ * const yaml = readYaml("ports: ['127.0.0.1:5000:5000']\n", "compose.yaml");
+ * composePortExposures(yaml, yaml.documents[0], { unit: "mlflow", file: "compose.yaml", problem: () => {} })[0]
+ *   .hostIp; // "127.0.0.1"
+ * ```
+ */
+export function composePortExposures(
+  yaml: YamlFile,
+  service: unknown,
+  options: { unit: string; file: string; problem: (node: unknown, message: string) => void },
+): Exposure[] {
+  const { unit, file, problem } = options;
+  const exposures: Exposure[] = [];
+  for (const item of yaml.items(yaml.get(service, "ports"))) {
+    const location = { file, line: yaml.line(item) };
+    if (yaml.isMap(item)) {
+      const target = yaml.text(yaml.get(item, "target"));
+      if (target === undefined) {
+        problem(item, "a ports entry has no target");
+        continue;
+      }
+      const published = yaml.text(yaml.get(item, "published"));
+      const hostIp = yaml.text(yaml.get(item, "host_ip"));
+      const protocol = yaml.text(yaml.get(item, "protocol"))?.toLowerCase() ?? "tcp";
+      const exposure: Exposure = {
+        origin: "compose",
+        unit,
+        via: "port",
+        port: target + (protocol === "tcp" ? "" : `/${protocol}`),
+        location: clean(location),
+      };
+      if (hostIp !== undefined && hostIp !== "") {
+        exposure.hostIp = hostIp.replace(/^\[(.*)\]$/, "$1");
+      }
+      if (published !== undefined && published !== "") exposure.hostPort = published;
+      exposures.push(exposure);
+      continue;
+    }
+    const spec = yaml.text(item);
+    if (spec === undefined) {
+      problem(item, "a ports entry is neither a string nor a mapping");
+      continue;
+    }
+    const parsed = parsePortSpec(spec);
+    if ("error" in parsed) {
+      problem(item, `ports entry ${JSON.stringify(spec)}: ${parsed.error}`);
+      continue;
+    }
+    exposures.push({ origin: "compose", unit, via: "port", ...parsed, location: clean(location) });
+  }
+  for (const item of yaml.items(yaml.get(service, "expose"))) {
+    const port = yaml.text(item);
+    if (port === undefined) continue;
+    exposures.push({
+      origin: "compose",
+      unit,
+      via: "expose",
+      port: port.replace(/\/tcp$/i, ""),
+      location: clean({ file, line: yaml.line(item) }),
+    });
+  }
+  return exposures;
+}
+
+function clean(location: { file: string; line?: number }): Location {
+  return location.line === undefined ? { file: location.file } : location;
 }

@@ -35,7 +35,7 @@ import {
   type PlacedWord,
   secretFact,
 } from "./_launch_facts.ts";
-import { parsePortSpec } from "./_compose_ports.ts";
+import { composePortExposures } from "./_compose_ports.ts";
 import { parseDotenv } from "./_dotenv.ts";
 import { readYaml, type YamlFile } from "./_yaml.ts";
 
@@ -159,7 +159,8 @@ export function parseCompose(
   const launches: Launch[] = [];
   const exposures: Exposure[] = [];
   const secrets: SecretFact[] = [];
-  const problems: Problem[] = [...yaml.problems];
+  // The same list: limits the YAML reader reaches while we read are added to it.
+  const problems: Problem[] = yaml.problems;
   const at = (node: unknown, fallback?: unknown): Location => {
     const line = yaml.line(node) ?? yaml.line(fallback);
     return line === undefined ? { file } : { file, line };
@@ -277,7 +278,7 @@ export function parseCompose(
       launches.push(...built.launches);
       secrets.push(...built.secrets);
 
-      exposures.push(...portExposures(yaml, service, unit, file, problem));
+      exposures.push(...composePortExposures(yaml, service, { unit, file, problem }));
       if (yaml.text(yaml.get(service, "network_mode")) === "host") {
         exposures.push({
           origin: "compose",
@@ -322,65 +323,6 @@ function commandWords(
   return (split.commands[0]?.words ?? []).map((word) => ({ word, line }));
 }
 
-function portExposures(
-  yaml: YamlFile,
-  service: unknown,
-  unit: string,
-  file: string,
-  problem: (node: unknown, message: string) => void,
-): Exposure[] {
-  const exposures: Exposure[] = [];
-  for (const item of yaml.items(yaml.get(service, "ports"))) {
-    const location = { file, line: yaml.line(item) };
-    if (yaml.isMap(item)) {
-      const target = yaml.text(yaml.get(item, "target"));
-      if (target === undefined) {
-        problem(item, "a ports entry has no target");
-        continue;
-      }
-      const published = yaml.text(yaml.get(item, "published"));
-      const hostIp = yaml.text(yaml.get(item, "host_ip"));
-      const protocol = yaml.text(yaml.get(item, "protocol"))?.toLowerCase() ?? "tcp";
-      const exposure: Exposure = {
-        origin: "compose",
-        unit,
-        via: "port",
-        port: target + (protocol === "tcp" ? "" : `/${protocol}`),
-        location: clean(location),
-      };
-      if (hostIp !== undefined && hostIp !== "") {
-        exposure.hostIp = hostIp.replace(/^\[(.*)\]$/, "$1");
-      }
-      if (published !== undefined && published !== "") exposure.hostPort = published;
-      exposures.push(exposure);
-      continue;
-    }
-    const spec = yaml.text(item);
-    if (spec === undefined) {
-      problem(item, "a ports entry is neither a string nor a mapping");
-      continue;
-    }
-    const parsed = parsePortSpec(spec);
-    if ("error" in parsed) {
-      problem(item, `ports entry ${JSON.stringify(spec)}: ${parsed.error}`);
-      continue;
-    }
-    exposures.push({ origin: "compose", unit, via: "port", ...parsed, location: clean(location) });
-  }
-  for (const item of yaml.items(yaml.get(service, "expose"))) {
-    const port = yaml.text(item);
-    if (port === undefined) continue;
-    exposures.push({
-      origin: "compose",
-      unit,
-      via: "expose",
-      port: port.replace(/\/tcp$/i, ""),
-      location: clean({ file, line: yaml.line(item) }),
-    });
-  }
-  return exposures;
-}
-
 /** `labels` as a mapping or a `key=value` list: [name, value, node]. */
 function labels(yaml: YamlFile, node: unknown): [string, string, unknown][] {
   if (yaml.isMap(node)) {
@@ -396,8 +338,4 @@ function labels(yaml: YamlFile, node: unknown): [string, string, unknown][] {
       ? []
       : [[text.slice(0, eq), text.slice(eq + 1), item] as [string, string, unknown]];
   });
-}
-
-function clean(location: { file: string; line?: number }): Location {
-  return location.line === undefined ? { file: location.file } : location;
 }
