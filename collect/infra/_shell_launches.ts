@@ -137,8 +137,8 @@ function launchAll(
       launch(argv, assignments, { ...options, line, venv });
     }
     const [program, target] = command.argv;
+    // `. $VENV/bin/activate`: a venv is active, its path as written.
     const activated = (program?.text === "." || program?.text === "source") &&
-      !target?.unresolved &&
       ACTIVATE.exec(target?.text ?? "");
     if (activated) {
       venv = { path: activated[1] || ".", via: "activate", location: { file: unit.file, line } };
