@@ -19,6 +19,7 @@ import type {
   ServerCall,
 } from "../core/snapshot.ts";
 import { readTextInRoot } from "./fs.ts";
+import type { KubernetesObjects } from "./infra/kubernetes_links.ts";
 
 /** What a reader knows about the run. */
 export interface ReaderContext {
@@ -52,6 +53,8 @@ export interface ReaderResult {
   serverCalls?: ServerCall[];
   /** Secrets written into deployment files (kind and place only). */
   secrets?: SecretFact[];
+  /** Kubernetes objects that expose workloads, linked across files once all are read. */
+  kubernetes?: KubernetesObjects;
   /** What could not be read or understood, with file and line. */
   problems?: Problem[];
   /** Every project file read (relative), when more than the one given (includes). */

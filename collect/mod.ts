@@ -31,6 +31,12 @@ import { readMachineConfig } from "./config/machine_config.ts";
 import { findInstallers } from "./config/installers.ts";
 import { uvTomlReader } from "./config/uv_config.ts";
 import { collectSignatures, type SignatureSpec } from "./signatures/signatures.ts";
+import { composeReader } from "./infra/compose.ts";
+import { kubernetesReader } from "./infra/kubernetes.ts";
+import { type KubernetesObjects, linkKubernetes } from "./infra/kubernetes_links.ts";
+import { helmValuesReader } from "./infra/helm.ts";
+import { githubWorkflowReader } from "./infra/github_workflows.ts";
+import { gitlabCiReader } from "./infra/gitlab_ci.ts";
 
 export { walkProject } from "./walk.ts";
 export { parsePyvenvCfg } from "./environments/venv.ts";
@@ -122,6 +128,11 @@ export const READERS: readonly FileReader[] = [
   modelConfigReader,
   pythonReader,
   modelFileReader,
+  composeReader,
+  kubernetesReader,
+  helmValuesReader,
+  githubWorkflowReader,
+  gitlabCiReader,
 ];
 
 /**
@@ -194,11 +205,14 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     "environments",
     "models",
     "artifacts",
+    "services",
+    "secrets",
   ];
   const walk = await walkProject({ root, maxFiles: options.maxFiles });
   snapshot.problems.push(...walk.problems);
   const inputs = new Map<string, string>();
   const context = { root, env: options.env ?? {} };
+  const kubernetes: KubernetesObjects[] = [];
 
   const add = (result: ReaderResult) => {
     snapshot.packages.push(...result.packages ?? []);
@@ -209,6 +223,11 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     snapshot.artifacts.push(...result.artifacts ?? []);
     snapshot.problems.push(...(result.artifacts ?? []).flatMap(scanProblems));
     snapshot.loaderCalls.push(...result.loaderCalls ?? []);
+    snapshot.launches.push(...result.launches ?? []);
+    snapshot.exposures.push(...result.exposures ?? []);
+    snapshot.serverCalls.push(...result.serverCalls ?? []);
+    snapshot.secrets.push(...result.secrets ?? []);
+    if (result.kubernetes) kubernetes.push(result.kubernetes);
     // Defence in depth: whatever a reader quoted from its input, no URL leaves unredacted.
     snapshot.problems.push(
       ...(result.problems ?? []).map((p) => ({ ...p, message: redactUrlsIn(p.message) })),
@@ -244,6 +263,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       }
     }
   }
+  // Services and Ingresses expose workloads declared in other manifests: linked once all are read.
+  add({ exposures: linkKubernetes(kubernetes) });
   const claimed = new Set(inputs.keys());
   // Nothing is skipped silently: a file named like a dependency file that no reader read (nor
   // reported as unreadable) is a gap.
@@ -316,13 +337,26 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     (m) => `${where(m.location)}|${m.location.column}|${m.repoId}`,
   );
   snapshot.problems = unique(snapshot.problems, (p: Problem) => `${where(p)}|${p.message}`);
+  snapshot.secrets = unique(snapshot.secrets, (s) => `${where(s.location)}|${s.kind}|${s.name}`);
+  snapshot.launches = inFileOrder(snapshot.launches, (l) => l.location);
+  snapshot.exposures = inFileOrder(snapshot.exposures, (e) => e.location);
   snapshot.inputs = [...inputs].map(([file, format]) => ({ file, format }))
     .sort((a, b) => compare(a.file, b.file));
   return snapshot;
 }
 
-/** Readers scanning ordinary project files: listed in coverage only when they found something. */
-const REPORTED_ONLY_WHEN_FOUND = new Set(["python", "model config"]);
+/**
+ * Readers scanning ordinary project files: listed in coverage only when they found something (the
+ * Kubernetes reader looks at every YAML file, the Helm one at values files without a chart too).
+ */
+const REPORTED_ONLY_WHEN_FOUND = new Set(["python", "model config", "kubernetes", "helm values"]);
+
+/** Facts ordered by file and line, keeping the readers' order within a line (nothing dropped). */
+function inFileOrder<T>(items: T[], location: (item: T) => { file: string; line?: number }): T[] {
+  return items.map((item, index) => ({ item, index, key: where(location(item)) }))
+    .sort((a, b) => compare(a.key, b.key) || a.index - b.index)
+    .map(({ item }) => item);
+}
 
 /**
  * A lock entry is a direct dependency when a manifest or requirements file in the same

@@ -65,3 +65,12 @@ export function aliasBomb(levels: number, prefix = ""): string {
   }
   return text;
 }
+
+/** A merge-key bomb: each mapping merges the previous one nine times (9^levels lookups). */
+export function mergeBomb(levels: number, prefix = ""): string {
+  let text = `${prefix}m0: &m0 {k: v}\n`;
+  for (let i = 1; i <= levels; i++) {
+    text += `m${i}: &m${i} {<<: [${Array(9).fill(`*m${i - 1}`).join(", ")}], k${i}: v}\n`;
+  }
+  return text;
+}
