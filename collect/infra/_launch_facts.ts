@@ -44,7 +44,8 @@ export function environmentEntry(options: {
   const { name, value, location } = options;
   if (value === undefined) return { entry: { name, location } };
   const secret = secretFact({ name, value, location });
-  if (secret || options.unresolved) return { entry: { name, location }, secret };
+  if (secret) return { entry: { name, location }, secret };
+  if (options.unresolved) return { entry: { name, location } };
   return { entry: { name, value, location } };
 }
 
