@@ -190,7 +190,9 @@ export function splitShell(text: string): ShellSplit {
         word = undefined;
       } else endWord();
       let op = c;
-      while (op.length < 3 && /^(?:>[>&|]?|<[<&>]?|<<-)$/.test(op + (text[i + op.length] ?? ""))) {
+      while (
+        op.length < 3 && /^(?:>[>&|]?|<[<&>]?|<<[-<])$/.test(op + (text[i + op.length] ?? ""))
+      ) {
         op += text[i + op.length];
       }
       i += op.length;

@@ -162,3 +162,11 @@ Deno.test("property: any text splits without throwing; word lines lie within the
     { numRuns: 2_000 },
   );
 });
+
+Deno.test("shell words: bash's here-string (<<<) is a redirection, not a here-document", () => {
+  // Read as `<<`, it would take the rest of the script for a here-document's body.
+  assert.deepEqual(texts('grep -q gpu <<< "$devices"\nexec python serve.py'), [
+    ["grep", "-q", "gpu"],
+    ["exec", "python", "serve.py"],
+  ]);
+});
