@@ -58,6 +58,7 @@ const POD_TEMPLATES: Record<string, string[]> = {
   CronJob: ["spec", "jobTemplate", "spec", "template"],
 };
 
+const TEMPLATES_DIR = /^(?:.*\/)?templates\//;
 const LOOKS_LIKE_MANIFEST = /^[\s-]*apiVersion\s*:/m;
 const HAS_KIND = /^[\s-]*kind\s*:/m;
 
@@ -116,13 +117,16 @@ export const kubernetesReader: FileReader = textReader({
 export function parseKubernetes(text: string, file: string): ReaderResult {
   if (!LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text)) return {};
   const yaml = readYaml(text, file);
-  if (text.includes("{{") && (/(?:^|\/)templates\//.test(file) || yaml.problems.length > 0)) {
+  if (text.includes("{{") && (TEMPLATES_DIR.test(file) || yaml.problems.length > 0)) {
+    // One note per chart: every template of a directory gets the same problem, which collect keeps
+    // once.
+    const where = TEMPLATES_DIR.exec(file)?.[0].replace(/\/$/, "") ?? file;
     return {
       problems: [{
-        file,
-        message: `${file}: a template ({{ … }}), not read: what it deploys is known only once ` +
-          "rendered (render it, e.g. helm template, and check the output; a chart's values files " +
-          "are read)",
+        file: where,
+        message: `${where}: ${where === file ? "a template" : "templates"} ({{ … }}), not read: ` +
+          "what they deploy is known only once rendered (render them, e.g. helm template, and " +
+          "check the output; a chart's values files are read)",
       }],
     };
   }

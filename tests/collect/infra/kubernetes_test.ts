@@ -232,9 +232,7 @@ Deno.test("kubernetes: templates are a gap, other tools' YAML is left alone, bro
     "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n";
   assert.deepEqual(
     parseKubernetes(template, "chart/templates/deploy.yaml").problems?.map((p) => p.file),
-    [
-      "chart/templates/deploy.yaml",
-    ],
+    ["chart/templates"], // one note per templates directory: collect keeps it once
   );
   assert.deepEqual(parseKubernetes("site_name: docs\nnav: [\n", "mkdocs.yml"), {});
   const broken = parseKubernetes("apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n", "pod.yaml");
