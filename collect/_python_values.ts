@@ -227,6 +227,83 @@ export function evaluatePython(
   return DYNAMIC;
 }
 
+/** The arguments of one call, as token spans. */
+export interface CallArguments {
+  /** Positional arguments, in order. */
+  positional: TokenSpan[];
+  /** Positional arguments from this index on are unknown (a `*args` came first). */
+  positionalKnown: number;
+  /** Keyword arguments by name (the value's span). */
+  keywords: Map<string, TokenSpan>;
+  /** A `**kwargs` may carry any keyword. */
+  spread: boolean;
+  /** The expressions after each `**`. */
+  spreads: TokenSpan[];
+}
+
+/**
+ * The arguments of the call whose `(` is at `open`.
+ *
+ * @example
+ * ```ts
+ * import { callArguments, matchBrackets } from "./_python_values.ts";
+ * import { tokenizePython } from "./_python_tokens.ts";
+ * const tokens = tokenizePython("f(a, share=True, **rest)\n");
+ * const args = callArguments(tokens, 1, matchBrackets(tokens));
+ * [args.positional.length, [...args.keywords.keys()], args.spread]; // [1, ["share"], true]
+ * ```
+ */
+export function callArguments(
+  tokens: PythonToken[],
+  open: number,
+  brackets: Brackets,
+): CallArguments {
+  const end = brackets.close.get(open) ?? tokens.length;
+  const args: CallArguments = {
+    positional: [],
+    positionalKnown: Infinity,
+    keywords: new Map(),
+    spread: false,
+    spreads: [],
+  };
+  const bounds = [open, ...(brackets.commas.get(open) ?? []), end];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const span = { from: bounds[k] + 1, to: bounds[k + 1] };
+    if (span.from >= span.to) continue;
+    const first = tokens[span.from];
+    if (first.kind === "name" && isOp(tokens[span.from + 1], "=")) {
+      args.keywords.set(first.text, { from: span.from + 2, to: span.to });
+    } else if (isOp(first, "**")) {
+      args.spread = true;
+      args.spreads.push({ from: span.from + 1, to: span.to });
+    } else {
+      if (isOp(first, "*")) {
+        args.positionalKnown = Math.min(args.positionalKnown, args.positional.length);
+      }
+      args.positional.push(span);
+    }
+  }
+  return args;
+}
+
+/**
+ * The source text of an argument, shortened: what a person recognises in a report.
+ *
+ * @example
+ * ```ts
+ * import { expressionText } from "./_python_values.ts";
+ * import { tokenizePython } from "./_python_tokens.ts";
+ * expressionText(tokenizePython('os.getenv("HOST", "0.0.0.0")\n'), { from: 0, to: 8 });
+ * // 'os.getenv("HOST","0.0.0.0")'
+ * ```
+ */
+export function expressionText(tokens: PythonToken[], span: TokenSpan): string {
+  const text = tokens.slice(span.from, Math.min(span.to, span.from + 40)).map((t) => t.text).join(
+    "",
+  );
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /** The argument spans of the bracket opened at `open` (keyword arguments included as written). */
 function splitArguments(names: PythonNames, open: number): TokenSpan[] {
   const close = names.brackets.close.get(open)!;

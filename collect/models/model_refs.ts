@@ -11,13 +11,16 @@ import type { LoaderCall, ModelReference, Problem } from "../../core/snapshot.ts
 import { functionScopes, isOp, moduleBindings } from "../_python_constants.ts";
 import { type PythonToken, PythonTokenLimitError, tokenizePython } from "../_python_tokens.ts";
 import {
-  type Brackets,
+  type CallArguments,
+  callArguments,
   evaluatePython,
+  expressionText,
   importAliases,
   matchBrackets,
   type PythonNames,
   type PythonValue,
 } from "../_python_values.ts";
+import type { TokenSpan as Span } from "../_python_constants.ts";
 
 /** What {@linkcode findModelReferences} found in one file. */
 export interface ModelReferenceScan {
@@ -35,23 +38,6 @@ export interface FindModelReferencesOptions {
   file: string;
   /** Token budget passed to the tokenizer (default: the tokenizer's). */
   maxTokens?: number;
-}
-
-/** A half-open range of token indexes: one call argument. */
-interface Span {
-  from: number;
-  to: number;
-}
-
-interface CallArguments {
-  positional: Span[];
-  /** Positional arguments from this index on are unknown (a `*args` came first). */
-  positionalKnown: number;
-  keywords: Map<string, Span>;
-  /** A `**kwargs` may carry any keyword. */
-  spread: boolean;
-  /** The expressions after each `**`. */
-  spreads: Span[];
 }
 
 /** What an argument evaluates to without running anything; absent arguments are `none`. */
@@ -392,43 +378,6 @@ function withLoadOptions(
 export function isHubId(id: string): boolean {
   if (!HUB_ID.test(id) || id.includes("..") || FILE_EXTENSION.test(id)) return false;
   return id.includes("/") || !LOCAL_DIRECTORY_NAMES.has(id.toLowerCase());
-}
-
-function callArguments(tokens: PythonToken[], open: number, brackets: Brackets): CallArguments {
-  const end = brackets.close.get(open) ?? tokens.length;
-  const args: CallArguments = {
-    positional: [],
-    positionalKnown: Infinity,
-    keywords: new Map(),
-    spread: false,
-    spreads: [],
-  };
-  const bounds = [open, ...(brackets.commas.get(open) ?? []), end];
-  for (let k = 0; k + 1 < bounds.length; k++) {
-    const span = { from: bounds[k] + 1, to: bounds[k + 1] };
-    if (span.from >= span.to) continue;
-    const first = tokens[span.from];
-    if (first.kind === "name" && isOp(tokens[span.from + 1], "=")) {
-      args.keywords.set(first.text, { from: span.from + 2, to: span.to });
-    } else if (isOp(first, "**")) {
-      args.spread = true;
-      args.spreads.push({ from: span.from + 1, to: span.to });
-    } else {
-      if (isOp(first, "*")) {
-        args.positionalKnown = Math.min(args.positionalKnown, args.positional.length);
-      }
-      args.positional.push(span);
-    }
-  }
-  return args;
-}
-
-/** The source text of an argument, shortened: what a person recognises in a report. */
-function expressionText(tokens: PythonToken[], span: Span): string {
-  const text = tokens.slice(span.from, Math.min(span.to, span.from + 40)).map((t) => t.text).join(
-    "",
-  );
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /**
