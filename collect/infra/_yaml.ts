@@ -222,10 +222,15 @@ function anchorTargets(root: unknown, targets: Map<unknown, unknown>): void {
     }
     const anchor = (node as { anchor?: string } | null)?.anchor;
     if (anchor) anchors.set(anchor, node);
-    const children: unknown[] = [];
-    if (isMap(node)) { for (const pair of node.items) children.push(pair.key, pair.value); }
-    else if (isSeq(node)) children.push(...node.items);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    // Children pushed last first, so they come off the stack in document order (no spread: a
+    // sequence may hold more items than a call may take arguments).
+    if (isMap(node)) {
+      for (let k = node.items.length - 1; k >= 0; k--) {
+        stack.push(node.items[k].value, node.items[k].key);
+      }
+    } else if (isSeq(node)) {
+      for (let k = node.items.length - 1; k >= 0; k--) stack.push(node.items[k]);
+    }
   }
 }
 

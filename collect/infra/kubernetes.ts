@@ -61,6 +61,9 @@ const POD_TEMPLATES: Record<string, string[]> = {
 const TEMPLATES_DIR = /^(?:.*\/)?templates\//;
 const LOOKS_LIKE_MANIFEST = /^[\s-]*apiVersion\s*:/m;
 const HAS_KIND = /^[\s-]*kind\s*:/m;
+/** Kinds this reader reads something from; documents with none (CRDs, RBAC…) are not parsed. */
+const READ_KIND =
+  /^[\s-]*kind\s*:\s*["']?(?:Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Service|Ingress|Middleware|Secret|ConfigMap|Kustomization|\w*List)["']?\s*(?:#.*)?$/m;
 
 /**
  * Whether a path is a YAML file the Kubernetes reader considers (other infrastructure formats
@@ -116,7 +119,7 @@ export const kubernetesReader: FileReader = textReader({
  */
 export function parseKubernetes(text: string, file: string): ReaderResult {
   if (!LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text)) return {};
-  const yaml = readYaml(text, file);
+  const yaml = readYaml(documentsOfInterest(text), file);
   if (text.includes("{{") && (TEMPLATES_DIR.test(file) || yaml.problems.length > 0)) {
     // One note per chart: every template of a directory gets the same problem, which collect keeps
     // once.
@@ -341,6 +344,17 @@ function readContainer(
     exposures.push(exposure);
   }
   return { unit, launches: built.launches, secrets, exposures, problems, ports };
+}
+
+/**
+ * The text with every document that declares no kind this reader reads blanked, newlines kept (so
+ * lines stay where they are): parsing YAML costs microseconds a byte, and a repository of vendored
+ * CRDs and RBAC (a Kubeflow install) holds megabytes of it. Documents end at a line starting with
+ * `---` or `...`, as YAML ends them outside an indented block.
+ */
+function documentsOfInterest(text: string): string {
+  const parts = text.split(/(?=^(?:---|\.\.\.)(?:[ \t].*)?$)/m);
+  return parts.map((part) => READ_KIND.test(part) ? part : part.replace(/[^\n]+/g, "")).join("");
 }
 
 function decodeBase64(value: string): string | undefined {

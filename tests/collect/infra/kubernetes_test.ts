@@ -242,6 +242,27 @@ Deno.test("kubernetes: templates are a gap, other tools' YAML is left alone, bro
   assert.ok(!kubernetesReader.matches("chart/values.yaml"));
 });
 
+Deno.test("kubernetes: documents of kinds not read (CRDs, RBAC) are not parsed; lines stay", () => {
+  const text = [
+    "apiVersion: apiextensions.k8s.io/v1",
+    "kind: CustomResourceDefinition",
+    "spec: {versions: [", // broken, but nothing here is read
+    "---",
+    "apiVersion: batch/v1",
+    "kind: Job",
+    "metadata: {name: train}",
+    "spec:",
+    "  template:",
+    "    spec:",
+    "      containers:",
+    "        - name: train",
+    "          command: [python, train.py]",
+  ].join("\n");
+  const found = parseKubernetes(text, "bundle.yaml");
+  assert.deepEqual(found.problems, []);
+  assert.deepEqual(launchLines(found), ["Job/train/train bundle.yaml:13: python train.py"]);
+});
+
 Deno.test("property: mutated manifests never throw and everything found lies within them", async () => {
   const samples = await Promise.all(FILES.map(async (file) => {
     const text = await Deno.readTextFile(ROOT + file);
