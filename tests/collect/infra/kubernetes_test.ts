@@ -242,6 +242,35 @@ Deno.test("kubernetes: templates are a gap, other tools' YAML is left alone, bro
   assert.ok(!kubernetesReader.matches("chart/values.yaml"));
 });
 
+Deno.test("kubernetes: an extensions/v1beta1 Ingress and a Traefik Middleware defined beside it", () => {
+  const text = `apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: {name: sso, namespace: ml}
+spec:
+  forwardAuth: {address: "http://oauth2-proxy.ml.svc/oauth2/auth"}
+---
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata:
+  name: board
+  namespace: ml
+  annotations:
+    traefik.ingress.kubernetes.io/router.middlewares: ml-sso@kubernetescrd
+spec:
+  backend: {serviceName: tensorboard, servicePort: http}
+  rules:
+    - host: board.example.com
+      http:
+        paths:
+          - backend: {serviceName: tensorboard, servicePort: 6006}
+`;
+  const found = parseKubernetes(text, "board.yaml");
+  assert.deepEqual(exposureLines({ exposures: linkKubernetes([found.kubernetes!]) }), [
+    "Service/tensorboard ingress http auth @board.yaml:15",
+    "Service/tensorboard ingress 6006 board.example.com auth @board.yaml:20",
+  ]);
+});
+
 Deno.test("kubernetes: documents of kinds not read (CRDs, RBAC) are not parsed; lines stay", () => {
   const text = [
     "apiVersion: apiextensions.k8s.io/v1",
