@@ -178,13 +178,19 @@ export interface Exposure {
   origin: InfraOrigin;
   /** The unit exposed (as in {@linkcode Launch}`.unit`). */
   unit: string;
-  /** How. */
+  /**
+   * How: `port` a published host port (compose `ports`, a Kubernetes `hostPort`); `load-balancer`
+   * and `node-port` a Kubernetes Service of that type (or `externalIPs`); `ingress` an Ingress;
+   * `host-network` the host's network namespace (every port the process binds); `expose` declared
+   * but reachable by other containers only (Dockerfile `EXPOSE`, compose `expose`, a Kubernetes
+   * `containerPort` without `hostPort`).
+   */
   via: "port" | "load-balancer" | "node-port" | "ingress" | "host-network" | "expose";
   /** The host address it is bound to; absent means every interface. */
   hostIp?: string;
-  /** The host or node port, as written. */
+  /** The host, node or load balancer port (or range), as written; absent: the engine picks one. */
   hostPort?: string;
-  /** The container or target port, as written. */
+  /** The container or target port (or range), as written, with `/udp` or `/sctp` when not TCP. */
   port?: string;
   /** An Ingress's host names. */
   hosts?: string[];
