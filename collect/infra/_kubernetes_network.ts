@@ -7,7 +7,6 @@
  *
  * @module
  */
-import type { Location } from "../../core/snapshot.ts";
 import type {
   KubernetesIngress,
   KubernetesService,
@@ -30,7 +29,7 @@ export type NetworkObject =
  * import { readYaml } from "./_yaml.ts";
  * const yaml = readYaml("kind: Service\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n", "s.yaml");
  * const read = readNetworkObject(yaml, yaml.documents[0], {
- *   kind: "Service", apiVersion: "v1", name: "web", file: "s.yaml",
+ *   kind: "Service", apiVersion: "v1", name: "web",
  * });
  * read && "services" in read ? read.services[0].type : undefined; // "NodePort"
  * ```
@@ -38,13 +37,9 @@ export type NetworkObject =
 export function readNetworkObject(
   yaml: YamlFile,
   object: unknown,
-  meta: { kind: string; apiVersion: string; name: string; namespace?: string; file: string },
+  meta: { kind: string; apiVersion: string; name: string; namespace?: string },
 ): NetworkObject | undefined {
-  const { file } = meta;
-  const at = (node: unknown): Location => {
-    const line = yaml.line(node);
-    return line === undefined ? { file } : { file, line };
-  };
+  const at = yaml.at;
   const namespaced = <T extends object>(value: T): T =>
     meta.namespace === undefined ? value : { ...value, namespace: meta.namespace };
   const spec = yaml.get(object, "spec");

@@ -19,7 +19,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from "yaml";
-import type { Problem } from "../../core/snapshot.ts";
+import type { Location, Problem } from "../../core/snapshot.ts";
 
 /** Limits on hostile input. */
 export const YAML_LIMITS = {
@@ -58,6 +58,8 @@ export interface YamlFile {
   problems: Problem[];
   /** 1-based line where a node starts. */
   line(node: unknown): number | undefined;
+  /** Where a node is: the file, and its line when known. */
+  at(node: unknown): Location;
   /** The value under a key of a mapping (merge keys applied), aliases resolved. */
   get(map: unknown, key: string): unknown;
   /** The key node for a key of a mapping (merge keys applied). */
@@ -184,6 +186,10 @@ export function readYaml(text: string, file: string): YamlFile {
     documents: documents.map(resolve).filter((d) => d !== undefined),
     problems,
     line,
+    at: (node) => {
+      const at = line(node);
+      return at === undefined ? { file } : { file, line: at };
+    },
     get: (map, key) => find(map, key)?.value,
     keyNode: (map, key) => find(map, key)?.keyNode,
     entries: (map) => entries(map),

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Launch, Location, Problem, SecretFact } from "../../core/snapshot.ts";
+import type { Launch, Problem, SecretFact } from "../../core/snapshot.ts";
 import { type FileReader, type ReaderResult, textReader } from "../_reader.ts";
 import { githubExpression, splitScript } from "./command_words.ts";
 import { buildLaunches, type EnvEntry, environmentEntry, secretFact } from "./_launch_facts.ts";
@@ -69,10 +69,7 @@ export function parseGithubWorkflow(text: string, file: string): ReaderResult {
   const secrets: SecretFact[] = [];
   // The same list: limits the YAML reader reaches while we read are added to it.
   const problems: Problem[] = yaml.problems;
-  const at = (node: unknown): Location => {
-    const line = yaml.line(node);
-    return line === undefined ? { file } : { file, line };
-  };
+  const at = yaml.at;
   const envOf = (node: unknown): EnvEntry[] =>
     yaml.entries(yaml.get(node, "env")).map((entry) => {
       const value = yaml.text(entry.value);

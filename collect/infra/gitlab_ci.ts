@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Launch, Location, Problem, SecretFact } from "../../core/snapshot.ts";
+import type { Launch, Problem, SecretFact } from "../../core/snapshot.ts";
 import { type FileReader, type ReaderResult, textReader } from "../_reader.ts";
 import { buildLaunches, type EnvEntry, environmentEntry } from "./_launch_facts.ts";
 import { readYaml, type YamlFile } from "./_yaml.ts";
@@ -83,10 +83,7 @@ export function parseGitlabCi(text: string, file: string): ReaderResult {
   const secrets: SecretFact[] = [];
   // The same list: limits the YAML reader reaches while we read are added to it.
   const problems: Problem[] = yaml.problems;
-  const at = (node: unknown): Location => {
-    const line = yaml.line(node);
-    return line === undefined ? { file } : { file, line };
-  };
+  const at = yaml.at;
   // Read once per mapping: a template many jobs extend has its secrets counted once.
   const read = new Map<unknown, EnvEntry[]>();
   const variables = (node: unknown): EnvEntry[] => {

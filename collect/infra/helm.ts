@@ -109,10 +109,7 @@ export function parseHelmValues(
   const secrets: SecretFact[] = [];
   // The same list: limits the YAML reader reaches while we read are added to it.
   const problems: Problem[] = yaml.problems;
-  const at = (node: unknown): Location => {
-    const line = yaml.line(node);
-    return line === undefined ? { file } : { file, line };
-  };
+  const at = yaml.at;
 
   const visit = (map: unknown, path: string[]) => {
     if (path.length > MAX_DEPTH) {

@@ -159,10 +159,7 @@ function readObject(yaml: YamlFile, object: unknown, file: string, found: Found)
   const kind = yaml.text(yaml.get(object, "kind"));
   const apiVersion = yaml.text(yaml.get(object, "apiVersion"));
   if (kind === undefined || apiVersion === undefined) return;
-  const at = (node: unknown): Location => {
-    const line = yaml.line(node);
-    return line === undefined ? { file } : { file, line };
-  };
+  const at = yaml.at;
   const metadata = yaml.get(object, "metadata");
   const name = yaml.text(yaml.get(metadata, "name")) ??
     yaml.text(yaml.get(metadata, "generateName")) ??
@@ -210,7 +207,7 @@ function readObject(yaml: YamlFile, object: unknown, file: string, found: Found)
       }
     }
   }
-  const network = readNetworkObject(yaml, object, { kind, apiVersion, name, namespace, file });
+  const network = readNetworkObject(yaml, object, { kind, apiVersion, name, namespace });
   if (network) {
     if ("services" in network) found.kubernetes.services.push(...network.services);
     if ("ingresses" in network) found.kubernetes.ingresses.push(...network.ingresses);
