@@ -136,8 +136,9 @@ export interface Package {
   /** Exact version when pinned with == (no wildcard) or ===. */
   version?: string;
   /**
-   * How `version` was found when not written as a pin: `filename` (a wheel or sdist file name in
-   * the URL fixes it, PEP 427); `unresolved` (it holds an unexpanded `${VAR}`, and is not a version).
+   * How the version was found when not written as a pin: `filename` (a wheel or sdist file name in
+   * the URL fixes it, PEP 427, and `version` holds it); `unresolved` (the pin or file name holds an
+   * unexpanded `${VAR}`: `version` is absent and `specifier` or the source keeps the text).
    */
   versionFrom?: "filename" | "unresolved";
   /** Version specifier as written, '' when none. */
