@@ -43,7 +43,7 @@ export function readNetworkObject(
   const namespaced = <T extends object>(value: T): T =>
     meta.namespace === undefined ? value : { ...value, namespace: meta.namespace };
   const spec = yaml.get(object, "spec");
-  if (meta.kind === "Service") {
+  if (meta.kind === "Service" && meta.apiVersion === "v1") {
     const selectorNode = yaml.get(spec, "selector");
     const selector = yaml.isMap(selectorNode) ? textMap(yaml, selectorNode) : undefined;
     const ports: KubernetesService["ports"] = [];

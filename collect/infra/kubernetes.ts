@@ -3,8 +3,10 @@
  * aside) whose documents have `apiVersion` and `kind`, several documents per file, `List` kinds'
  * `items` included.
  *
- * - Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob: a
- *   launch per container and init container, unit `Kind/name/container`, with its image; argv is
+ * - Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, a
+ *   Knative Service (`serving.knative.dev`) and a KServe InferenceService's predictor, transformer
+ *   and explainer containers: a launch per container and init container, unit
+ *   `Kind/name/container`, with its image; argv is
  *   `command` then `args`, after the kubelet's `$(VAR)` expansion (a variable the container sets
  *   to a literal is substituted, any other stays unresolved; `$$` is `$`), then `sh -c` scripts
  *   unwrapped (see `command_words.ts`). No `command` means the image's entrypoint runs with the
@@ -18,7 +20,10 @@
  *   links them to workloads across files once all are read.
  * - Secrets: label and annotation values, ConfigMap `data`, Secret `stringData` and `data`
  *   (base64-decoded; any value that is not a stand-in is a secret there), kustomize
- *   `secretGenerator`/`configMapGenerator` literals.
+ *   `secretGenerator`/`configMapGenerator` literals (`kustomization.yaml` is read whether or not it
+ *   names its apiVersion and kind, as kustomize reads it).
+ * - Documents of other kinds (CRDs, RBAC…) are not parsed at all. Not read: Gateway API routes,
+ *   Istio, OpenShift Routes, Traefik IngressRoutes, KubeRay RayClusters, Argo Workflows.
  *
  * A file with `{{ … }}` that is a template (under `templates/`, or not valid YAML because of it:
  * Helm charts, Jinja) is not read, and says so as a coverage problem: what it deploys is known only
@@ -58,12 +63,17 @@ const POD_TEMPLATES: Record<string, string[]> = {
   CronJob: ["spec", "jobTemplate", "spec", "template"],
 };
 
+const KUSTOMIZATION = /(?:^|\/)kustomization\.ya?ml$/;
 const TEMPLATES_DIR = /^(?:.*\/)?templates\//;
 const LOOKS_LIKE_MANIFEST = /^[\s-]*apiVersion\s*:/m;
 const HAS_KIND = /^[\s-]*kind\s*:/m;
 /** Kinds this reader reads something from; documents with none (CRDs, RBAC…) are not parsed. */
+/** Serving kinds whose components are pod specs themselves (KServe's predictor, transformer…). */
+const COMPONENT_SPECS: Record<string, string[]> = {
+  InferenceService: ["predictor", "transformer", "explainer"],
+};
 const READ_KIND =
-  /^[\s-]*kind\s*:\s*["']?(?:Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Service|Ingress|Middleware|Secret|ConfigMap|Kustomization|\w*List)["']?\s*(?:#.*)?$/m;
+  /^[\s-]*kind\s*:\s*["']?(?:Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Service|Ingress|Middleware|Secret|ConfigMap|Kustomization|InferenceService|\w*List)["']?\s*(?:#.*)?$/m;
 
 /**
  * Whether a path is a YAML file the Kubernetes reader considers (other infrastructure formats
@@ -118,8 +128,10 @@ export const kubernetesReader: FileReader = textReader({
  * ```
  */
 export function parseKubernetes(text: string, file: string): ReaderResult {
-  if (!LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text)) return {};
-  const yaml = readYaml(documentsOfInterest(text), file);
+  // kustomize reads kustomization.yaml whether or not it says its apiVersion and kind.
+  const kustomization = KUSTOMIZATION.test(file);
+  if (!kustomization && (!LOOKS_LIKE_MANIFEST.test(text) || !HAS_KIND.test(text))) return {};
+  const yaml = readYaml(kustomization ? text : documentsOfInterest(text), file);
   if (text.includes("{{") && (TEMPLATES_DIR.test(file) || yaml.problems.length > 0)) {
     // One note per chart: every template of a directory gets the same problem, which collect keeps
     // once.
@@ -144,7 +156,8 @@ export function parseKubernetes(text: string, file: string): ReaderResult {
     const kind = yaml.text(yaml.get(doc, "kind"));
     if (kind?.endsWith("List") && yaml.isSeq(yaml.get(doc, "items"))) {
       for (const item of yaml.items(yaml.get(doc, "items"))) readObject(yaml, item, file, found);
-    } else readObject(yaml, doc, file, found);
+    } else if (kustomization) readObject(yaml, doc, file, found, "Kustomization");
+    else readObject(yaml, doc, file, found);
   }
   const any = found.launches.length + found.exposures.length + found.secrets.length +
       found.problems.length + Object.values(found.kubernetes).flat().length > 0;
@@ -155,9 +168,16 @@ type Found = Required<Pick<ReaderResult, "launches" | "exposures" | "secrets" | 
   kubernetes: KubernetesObjects;
 };
 
-function readObject(yaml: YamlFile, object: unknown, file: string, found: Found): void {
-  const kind = yaml.text(yaml.get(object, "kind"));
-  const apiVersion = yaml.text(yaml.get(object, "apiVersion"));
+function readObject(
+  yaml: YamlFile,
+  object: unknown,
+  file: string,
+  found: Found,
+  implied?: "Kustomization",
+): void {
+  const kind = yaml.text(yaml.get(object, "kind")) ?? implied;
+  const apiVersion = yaml.text(yaml.get(object, "apiVersion")) ??
+    (implied ? "kustomize.config.k8s.io/v1beta1" : undefined);
   if (kind === undefined || apiVersion === undefined) return;
   const at = yaml.at;
   const metadata = yaml.get(object, "metadata");
@@ -213,38 +233,49 @@ function readObject(yaml: YamlFile, object: unknown, file: string, found: Found)
     if ("ingresses" in network) found.kubernetes.ingresses.push(...network.ingresses);
     if ("middlewares" in network) found.kubernetes.middlewares.push(...network.middlewares);
   }
-  const path = POD_TEMPLATES[kind];
-  if (path === undefined) return;
-  let template = object;
-  for (const key of path) template = yaml.get(template, key);
-  if (path.length > 0) {
-    valueSecrets(yaml.get(yaml.get(template, "metadata"), "labels"));
-    valueSecrets(yaml.get(yaml.get(template, "metadata"), "annotations"));
-  }
+  // A Knative Service is a workload with a pod template, not a core Service.
+  const knative = kind === "Service" && apiVersion.startsWith("serving.knative.dev/");
+  const path = knative ? ["spec", "template"] : POD_TEMPLATES[kind];
+  const specs: unknown[] = [];
   const labels: Record<string, string> = {};
-  for (const entry of yaml.entries(yaml.get(yaml.get(template, "metadata"), "labels"))) {
-    const value = yaml.text(entry.value);
-    if (value !== undefined) labels[entry.key] = value;
+  if (path !== undefined) {
+    let template = object;
+    for (const key of path) template = yaml.get(template, key);
+    const templateMetadata = yaml.get(template, "metadata");
+    if (path.length > 0) {
+      valueSecrets(yaml.get(templateMetadata, "labels"));
+      valueSecrets(yaml.get(templateMetadata, "annotations"));
+    }
+    for (const entry of yaml.entries(yaml.get(templateMetadata, "labels"))) {
+      const value = yaml.text(entry.value);
+      if (value !== undefined) labels[entry.key] = value;
+    }
+    specs.push(yaml.get(template, "spec"));
   }
-  const spec = yaml.get(template, "spec");
+  for (const component of COMPONENT_SPECS[kind] ?? []) {
+    specs.push(yaml.get(yaml.get(object, "spec"), component));
+  }
+  if (specs.length === 0) return;
   const workload: KubernetesWorkload = { labels, containers: [] };
   if (namespace !== undefined) workload.namespace = namespace;
-  const hostNetwork = yaml.get(spec, "hostNetwork");
-  for (const key of ["initContainers", "containers"]) {
-    for (const container of yaml.items(yaml.get(spec, key))) {
-      const read = readContainer(yaml, container, { unitPrefix: `${kind}/${name}`, file, at });
-      found.launches.push(...read.launches);
-      found.secrets.push(...read.secrets);
-      found.exposures.push(...read.exposures);
-      found.problems.push(...read.problems);
-      workload.containers.push({ unit: read.unit, ports: read.ports });
-      if (yaml.text(hostNetwork) === "true") {
-        found.exposures.push({
-          origin: "kubernetes",
-          unit: read.unit,
-          via: "host-network",
-          location: at(hostNetwork),
-        });
+  for (const spec of specs) {
+    const hostNetwork = yaml.get(spec, "hostNetwork");
+    for (const key of ["initContainers", "containers"]) {
+      for (const container of yaml.items(yaml.get(spec, key))) {
+        const read = readContainer(yaml, container, { unitPrefix: `${kind}/${name}`, file, at });
+        found.launches.push(...read.launches);
+        found.secrets.push(...read.secrets);
+        found.exposures.push(...read.exposures);
+        found.problems.push(...read.problems);
+        workload.containers.push({ unit: read.unit, ports: read.ports });
+        if (yaml.text(hostNetwork) === "true") {
+          found.exposures.push({
+            origin: "kubernetes",
+            unit: read.unit,
+            via: "host-network",
+            location: at(hostNetwork),
+          });
+        }
       }
     }
   }

@@ -271,6 +271,46 @@ spec:
   ]);
 });
 
+Deno.test("kubernetes: KServe and Knative serving containers; a kustomization without apiVersion", () => {
+  const text = `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: llama}
+spec:
+  predictor:
+    containers:
+      - name: kserve-container
+        image: ghcr.io/huggingface/text-generation-inference:2.0.4
+        args: [--model-id, meta-llama/Meta-Llama-3-8B-Instruct]
+        env:
+          - {name: HF_TOKEN, value: hf_${"x".repeat(34)}}
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: gradio}
+spec:
+  template:
+    spec:
+      containers:
+        - image: ghcr.io/acme/demo:1
+          command: [python, app.py]
+`;
+  const found = parseKubernetes(text, "serving.yaml");
+  assert.deepEqual(launchLines(found), [
+    "InferenceService/llama/kserve-container serving.yaml:9: --model-id " +
+    "meta-llama/Meta-Llama-3-8B-Instruct [HF_TOKEN]",
+    "Service/gradio/(unnamed) serving.yaml:21: python app.py",
+  ]);
+  assert.deepEqual(secretLines(found), ["huggingface-token HF_TOKEN @serving.yaml:11"]);
+  assert.deepEqual(found.kubernetes?.services, [], "a Knative Service is no core Service");
+  const kustomization = "secretGenerator:\n  - name: db\n    literals: [password=s3cret-db]\n";
+  assert.deepEqual(
+    secretLines(parseKubernetes(kustomization, "overlays/prod/kustomization.yaml")),
+    [
+      "password password @overlays/prod/kustomization.yaml:3",
+    ],
+  );
+});
+
 Deno.test("kubernetes: documents of kinds not read (CRDs, RBAC) are not parsed; lines stay", () => {
   const text = [
     "apiVersion: apiextensions.k8s.io/v1",
