@@ -11,7 +11,7 @@ import { ReadError, resolveInRoot } from "./fs.ts";
 import { modelFileReader, readModelFileAt } from "./models/model_files.ts";
 import { MAX_SNIFFED, mayBeModel, MODEL_FILE, readHead } from "./models/sniff.ts";
 import { redactUrlsIn } from "../packaging/mod.ts";
-import { type FileReader, type ReaderResult, unreadDependencyFiles } from "./_reader.ts";
+import { baseName, type FileReader, type ReaderResult, unreadDependencyFiles } from "./_reader.ts";
 import { walkProject } from "./walk.ts";
 import { requirementsReader } from "./requirements/requirements.ts";
 import { pyprojectReader } from "./pyproject/pyproject.ts";
@@ -37,6 +37,11 @@ import { type KubernetesObjects, linkKubernetes } from "./infra/kubernetes_links
 import { helmValuesReader } from "./infra/helm.ts";
 import { githubWorkflowReader } from "./infra/github_workflows.ts";
 import { gitlabCiReader } from "./infra/gitlab_ci.ts";
+import { dockerfileReader } from "./infra/dockerfile.ts";
+import { procfileReader } from "./infra/procfile.ts";
+import { makefileReader } from "./infra/makefile.ts";
+import { shellScriptReader, shellShebang } from "./infra/shell.ts";
+import { serverCallReader } from "./infra/server_calls.ts";
 
 export { walkProject } from "./walk.ts";
 export { parsePyvenvCfg } from "./environments/venv.ts";
@@ -126,6 +131,7 @@ export const READERS: readonly FileReader[] = [
   pipConfigReader,
   uvTomlReader,
   modelConfigReader,
+  serverCallReader,
   pythonReader,
   modelFileReader,
   composeReader,
@@ -133,6 +139,10 @@ export const READERS: readonly FileReader[] = [
   helmValuesReader,
   githubWorkflowReader,
   gitlabCiReader,
+  dockerfileReader,
+  procfileReader,
+  makefileReader,
+  shellScriptReader,
 ];
 
 /**
@@ -271,6 +281,20 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const reported = new Set(snapshot.problems.map((p) => p.file));
   add({ problems: unreadDependencyFiles(walk.files, (f) => claimed.has(f) || reported.has(f)) });
   const unclaimed = walk.files.filter((f) => !claimed.has(f) && !READERS.some((r) => r.matches(f)));
+  // Scripts without an extension (bin/serve, docker/entrypoint) are shell scripts by their #! line.
+  for (const file of unclaimed.filter((f) => !baseName(f).includes("."))) {
+    const head = readHead(root, file);
+    if (!head || shellShebang(new TextDecoder().decode(head.head)) !== true) continue;
+    try {
+      const result = await shellScriptReader.read(file, context);
+      add(result);
+      if (Object.values(result).some((v) => Array.isArray(v) && v.length > 0)) {
+        inputs.set(file, shellScriptReader.format);
+      }
+    } catch (error) {
+      unreadable(error, file);
+    }
+  }
   const sniffed = await sniffModels(root, unclaimed);
   add({ artifacts: sniffed.artifacts, problems: sniffed.problems });
   for (const file of sniffed.inputs) inputs.set(file, SNIFFED_FORMAT);
@@ -349,7 +373,14 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
  * Readers scanning ordinary project files: listed in coverage only when they found something (the
  * Kubernetes reader looks at every YAML file, the Helm one at values files without a chart too).
  */
-const REPORTED_ONLY_WHEN_FOUND = new Set(["python", "model config", "kubernetes", "helm values"]);
+const REPORTED_ONLY_WHEN_FOUND = new Set([
+  "python",
+  "python server calls",
+  "shell script",
+  "model config",
+  "kubernetes",
+  "helm values",
+]);
 
 /** Facts ordered by file and line, keeping the readers' order within a line (nothing dropped). */
 function inFileOrder<T>(items: T[], location: (item: T) => { file: string; line?: number }): T[] {
