@@ -204,7 +204,16 @@ export function expandVariables(
   );
 }
 
-/** An absolute, normalised directory (relative ones from `workdir`). */
+/**
+ * An absolute, normalised directory (relative ones from `workdir`; one starting with a variable is
+ * left as it is).
+ *
+ * @example
+ * ```ts
+ * import { absolute } from "./_docker_venv.ts";
+ * absolute(".venv/", "/app"); // "/app/.venv"
+ * ```
+ */
 export function absolute(dir: string, workdir: string): string {
   return normal(dir.startsWith("/") || dir.startsWith("$") ? dir : path.posix.join(workdir, dir));
 }

@@ -4,6 +4,7 @@
 // JSON.parse; random and mutated text never throws.
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { assertInfraWithinFile } from "./_infra.ts";
 import type { Launch } from "../../../core/snapshot.ts";
 import {
   dockerfileReader,
@@ -359,17 +360,7 @@ Deno.test("dockerfile: random and mutated text never throws; problems and launch
   );
   fc.assert(
     fc.property(text, (t) => {
-      const facts = readDockerfile(t, { file: "D" });
-      const lines = Math.max(1, t.split("\n").length);
-      for (const p of facts.problems) {
-        assert.ok(
-          p.line !== undefined && p.line >= 1 && p.line <= lines,
-          `${p.line} ${JSON.stringify(t)}`,
-        );
-      }
-      for (const l of facts.launches) {
-        assert.ok(l.location.line! >= 1 && l.location.line! <= lines, JSON.stringify(t));
-      }
+      assertInfraWithinFile(readDockerfile(t, { file: "D" }), t, "D");
     }),
     { numRuns: 500 },
   );

@@ -4,6 +4,7 @@
 // of the commands make would hand the shell.
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { assertInfraWithinFile } from "./_infra.ts";
 import type { Launch } from "../../../core/snapshot.ts";
 import { unwrapScript } from "../../../collect/infra/command_words.ts";
 import { isMakefile, makefileReader, readMakefile } from "../../../collect/infra/makefile.ts";
@@ -195,14 +196,7 @@ Deno.test("makefile: any text reads without throwing; launches and problems lie 
   );
   fc.assert(
     fc.property(text, (t) => {
-      const facts = readMakefile(t, { file: "M" });
-      const lines = t.split("\n").length;
-      for (const l of facts.launches) {
-        assert.ok(l.location.line! >= 1 && l.location.line! <= lines, JSON.stringify(t));
-      }
-      for (const p of facts.problems) {
-        assert.ok(p.line! >= 1 && p.line! <= lines, JSON.stringify(t));
-      }
+      assertInfraWithinFile(readMakefile(t, { file: "M" }), t, "M");
     }),
     { numRuns: 500 },
   );

@@ -2,6 +2,7 @@
 // each process line a launch per command, its type the unit; a line that is no process is a problem.
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { assertInfraWithinFile } from "./_infra.ts";
 import { isProcfile, procfileReader, readProcfile } from "../../../collect/infra/procfile.ts";
 
 const fixture = Deno.readTextFileSync(
@@ -87,12 +88,7 @@ Deno.test("procfile: any text reads without throwing; problems and launches lie 
   );
   fc.assert(
     fc.property(text, (t) => {
-      const facts = readProcfile(t, { file: "P" });
-      const lines = t.split("\n").length;
-      for (const p of facts.problems) {
-        assert.ok(p.line! >= 1 && p.line! <= lines, JSON.stringify(t));
-      }
-      for (const l of facts.launches) assert.ok(l.location.line! >= 1 && l.location.line! <= lines);
+      assertInfraWithinFile(readProcfile(t, { file: "P" }), t, "P");
     }),
     { numRuns: 500 },
   );

@@ -3,6 +3,7 @@
 // bin script found by its #! line, and a Python script that is not one.
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { assertInfraWithinFile } from "./_infra.ts";
 import {
   isShellScript,
   readShellScript,
@@ -121,14 +122,7 @@ Deno.test("shell: any text reads without throwing; problems and launches lie wit
   );
   fc.assert(
     fc.property(text, (t) => {
-      const facts = readShellScript(t, { file: "s.sh" });
-      const lines = t.split("\n").length;
-      for (const l of facts.launches) {
-        assert.ok(l.location.line! >= 1 && l.location.line! <= lines, JSON.stringify(t));
-      }
-      for (const p of facts.problems) {
-        assert.ok(p.line! >= 1 && p.line! <= lines, JSON.stringify(t));
-      }
+      assertInfraWithinFile(readShellScript(t, { file: "s.sh" }), t, "s.sh");
     }),
     { numRuns: 500 },
   );
