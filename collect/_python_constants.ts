@@ -187,7 +187,12 @@ function scopeConstants(
         const constant = atLevel ? constantDefinition(tokens, start, i, assigns) : undefined;
         if (constant) candidates.set(constant.name, constant.value);
         const plain = atLevel ? plainAssignment(tokens, start, i, assigns) : undefined;
-        if (plain) spans.set(plain.name, [...spans.get(plain.name) ?? [], plain.span]);
+        // Appended in place: a name reassigned thousands of times must not be copied each time.
+        if (plain) {
+          const list = spans.get(plain.name);
+          if (list) list.push(plain.span);
+          else spans.set(plain.name, [plain.span]);
+        }
         // `if x: A = "a"; B = "b"` — B belongs to the if-suite.
         if (COMPOUND.has(tokens[start].text)) atLevel = false;
       }
