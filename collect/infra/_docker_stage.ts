@@ -19,6 +19,11 @@ import { absolute, basePath, expandVariables, pathAfter, type VenvState } from "
 import { type EnvEntry, environmentEntry } from "./_launch_facts.ts";
 import type { LaunchFacts } from "./_shell_launches.ts";
 
+/** Variables one stage may set (ENV and ARG): a hostile file is not read without end. */
+const MAX_VARIABLES = 500;
+/** Stages already told that variables were left out. */
+const capped = new WeakSet<Stage>();
+
 /** `CMD` or `ENTRYPOINT` arguments, in exec or shell form, with the instruction's line. */
 export type Command =
   | { form: "exec"; words: string[]; line: number }
@@ -149,13 +154,25 @@ export function setVariables(stage: Stage, options: {
     options.problem(line, `${keyword} ${pairs.error}`);
     return;
   }
+  // One instruction substitutes the values from before it (`ENV A=x B=$A` takes the old A).
+  const updates: [string, string][] = [];
   for (const { name, value: written } of pairs.pairs) {
+    const list = keyword === "ENV" ? stage.env : stage.args;
+    const kept = list.filter((e) => e.name !== name);
+    if (kept.length === list.length && stage.env.length + stage.args.length >= MAX_VARIABLES) {
+      if (!capped.has(stage)) {
+        capped.add(stage);
+        options.problem(
+          line,
+          `more than ${MAX_VARIABLES} variables in one stage; the rest are not read`,
+        );
+      }
+      return;
+    }
     // `ARG NAME` without a default takes the global one.
     const value = written ?? (keyword === "ARG" ? options.globals.get(name) : undefined);
     const read = environmentEntry({ name, value, location: at });
     if (read.secret) facts.secrets.push(read.secret);
-    const list = keyword === "ENV" ? stage.env : stage.args;
-    const kept = list.filter((e) => e.name !== name);
     list.length = 0;
     list.push(...kept, read.entry);
     if (value === undefined) continue;
@@ -171,9 +188,10 @@ export function setVariables(stage: Stage, options: {
       const virtualEnv = { path: absolute(expanded, stage.workdir), location: at };
       stage.venv = { ...stage.venv, virtualEnv };
     }
-    stage.values.set(name, expanded);
+    updates.push([name, expanded]);
     if (keyword === "ENV") stage.envNames.add(name);
   }
+  for (const [name, value] of updates) stage.values.set(name, value);
 }
 
 /**

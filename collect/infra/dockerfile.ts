@@ -72,6 +72,9 @@ const KNOWN = new Set(
   "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR"
     .split(" "),
 );
+/** Bounds on hostile files: no real image has this many stages or ports. */
+const MAX_STAGES = 256;
+const MAX_EXPOSED = 1_000;
 const POSIX_SHELLS = new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
 const NOT_DOCKERFILES = /\.(?:dockerignore|md|rst|txt|adoc|orig|rej|bak)$/i;
 
@@ -133,6 +136,10 @@ export function readDockerfile(text: string, options: { file: string }): Dockerf
       continue;
     }
     if (keyword === "FROM") {
+      if (stages.length === MAX_STAGES) {
+        problem(line, `more than ${MAX_STAGES} stages; the rest of the file is not read`);
+        break;
+      }
       stage = startStage({ instruction, stages, globals, stageCount, file, escape });
       stages.push(stage);
       continue;
@@ -152,9 +159,7 @@ export function readDockerfile(text: string, options: { file: string }): Dockerf
       continue;
     }
     const current = stage;
-    // One instruction substitutes the values from before it (`ENV A=x B=$A` takes the old A).
-    const before = new Map(current.values);
-    const expand = (value: string) => expandVariables(value, (name) => before.get(name));
+    const expand = (value: string) => expandVariables(value, (name) => current.values.get(name));
     switch (keyword) {
       case "ENV":
       case "ARG":
@@ -176,7 +181,7 @@ export function readDockerfile(text: string, options: { file: string }): Dockerf
         break;
       }
       case "EXPOSE":
-        for (const word of splitWords(rest, escape)) {
+        for (const word of splitWords(rest, escape).slice(0, MAX_EXPOSED)) {
           current.exposures.push({
             origin: "dockerfile",
             unit: current.unit,

@@ -267,6 +267,23 @@ Deno.test("dockerfile: what BuildKit refuses is a problem with its line", () => 
   ]);
 });
 
+Deno.test("dockerfile: a hostile file is bounded: stages, variables, one problem each", () => {
+  let stages = "FROM python AS s0\n";
+  for (let i = 1; i <= 300; i++) stages += `FROM s${i - 1} AS s${i}\nEXPOSE ${i}\n`;
+  const many = readDockerfile(stages, { file: "D" });
+  assert.deepEqual(many.problems.map((p) => `${p.line}: ${p.message}`), [
+    "512: more than 256 stages; the rest of the file is not read",
+  ]);
+  const variables = "FROM python\n" +
+    Array.from({ length: 800 }, (_, i) => `ENV V${i}=x\n`).join("") +
+    "RUN echo done\n";
+  const capped = readDockerfile(variables, { file: "D" });
+  assert.deepEqual(capped.problems.map((p) => `${p.line}: ${p.message}`), [
+    "502: more than 500 variables in one stage; the rest are not read",
+  ]);
+  assert.equal(capped.launches[0].env.length, 500);
+});
+
 Deno.test("dockerfile: a non-POSIX SHELL keeps the text as one word", () => {
   const text =
     'FROM mcr.microsoft.com/windows/servercore\nSHELL ["powershell", "-Command"]\nRUN Invoke-WebRequest -Uri $url\n';
