@@ -26,6 +26,7 @@ import {
 import { noEmbeddedCode, noUnsafePickle, safeFormat, safeLoaders } from "./artifact/mod.ts";
 import { maxAge, minReleaseAge, noKnownVulnerabilities, notYanked } from "./freshness/mod.ts";
 import { noPlaintextSecrets, noUnauthenticatedUi } from "./infra/mod.ts";
+import { supplyChainOwners } from "./review/mod.ts";
 
 /**
  * Built-in check factories grouped by family.
@@ -58,6 +59,7 @@ export const checks = {
   },
   artifact: { noUnsafePickle, noEmbeddedCode, safeFormat, safeLoaders },
   infra: { noUnauthenticatedUi, noPlaintextSecrets },
+  review: { supplyChainOwners },
 } as const;
 
 /**
