@@ -13,6 +13,7 @@ import type {
   Launch,
   LoaderCall,
   ModelReference,
+  OwnerRule,
   Package,
   Problem,
   SecretFact,
@@ -53,6 +54,8 @@ export interface ReaderResult {
   serverCalls?: ServerCall[];
   /** Secrets written into deployment files (kind and place only). */
   secrets?: SecretFact[];
+  /** CODEOWNERS rules, of the one CODEOWNERS file in force. */
+  codeowners?: OwnerRule[];
   /** Kubernetes objects that expose workloads, linked across files once all are read. */
   kubernetes?: KubernetesObjects;
   /** What could not be read or understood, with file and line. */

@@ -31,6 +31,7 @@ import { readMachineConfig } from "./config/machine_config.ts";
 import { findInstallers } from "./config/installers.ts";
 import { uvTomlReader } from "./config/uv_config.ts";
 import { collectSignatures, type SignatureSpec } from "./signatures/signatures.ts";
+import { codeownersReader } from "./review/codeowners.ts";
 import { composeReader } from "./infra/compose.ts";
 import { kubernetesReader } from "./infra/kubernetes.ts";
 import { type KubernetesObjects, linkKubernetes } from "./infra/kubernetes_links.ts";
@@ -143,6 +144,7 @@ export const READERS: readonly FileReader[] = [
   procfileReader,
   makefileReader,
   shellScriptReader,
+  codeownersReader,
 ];
 
 /**
@@ -217,6 +219,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     "artifacts",
     "services",
     "secrets",
+    "codeowners",
   ];
   const walk = await walkProject({ root, maxFiles: options.maxFiles });
   snapshot.problems.push(...walk.problems);
@@ -237,6 +240,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     snapshot.exposures.push(...result.exposures ?? []);
     snapshot.serverCalls.push(...result.serverCalls ?? []);
     snapshot.secrets.push(...result.secrets ?? []);
+    snapshot.codeowners.push(...result.codeowners ?? []);
     if (result.kubernetes) kubernetes.push(result.kubernetes);
     // Defence in depth: whatever a reader quoted from its input, no URL leaves unredacted.
     snapshot.problems.push(
