@@ -24,6 +24,8 @@ export const ML06_PREVENTION = {
   virtualEnvironments: "ML06 · Use virtual environments: isolate each project's packages",
   codeReview: "ML06 · Perform code reviews: nothing runs that was not reviewed",
   verificationTools: "ML06 · Use package verification tools: verify what is loaded, pinned",
+  secureInfrastructure:
+    "ML06 · Deploy ML infrastructure securely: MLOps UIs off the internet, behind authentication",
 } as const;
 
 /**
@@ -62,6 +64,9 @@ export const PREVENTION_BY_CHECK: Readonly<Record<string, string>> = {
   "artifact.no-embedded-code": ML06_PREVENTION.verificationTools,
   "artifact.safe-format": ML06_PREVENTION.verificationTools,
   "artifact.safe-loaders": ML06_PREVENTION.codeReview,
+  "infra.no-unauthenticated-ui": ML06_PREVENTION.secureInfrastructure,
+  "infra.no-plaintext-secrets": ML06_PREVENTION.secureInfrastructure,
+  "review.supply-chain-owners": ML06_PREVENTION.codeReview,
 };
 
 const why = (id: string) => ({ rationale: PREVENTION_BY_CHECK[id] });
@@ -104,6 +109,9 @@ export const recommended: Policy = definePolicy({
     checks.artifact.noEmbeddedCode({}, why("artifact.no-embedded-code")),
     checks.artifact.safeFormat({}, why("artifact.safe-format")),
     checks.artifact.safeLoaders({}, why("artifact.safe-loaders")),
+    checks.infra.noUnauthenticatedUi({}, why("infra.no-unauthenticated-ui")),
+    checks.infra.noPlaintextSecrets({}, why("infra.no-plaintext-secrets")),
+    checks.review.supplyChainOwners({}, why("review.supply-chain-owners")),
   ],
   failOn: "error",
 });
