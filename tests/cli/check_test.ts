@@ -92,6 +92,7 @@ Deno.test("the snapshot validates against the JSON Schema that `schema snapshot`
 
 Deno.test("a clean project passes with exit 0", async () => {
   const dir = await project({
+    ".github/CODEOWNERS": "* @acme/ml-platform\n",
     "requirements.txt": `numpy==1.26.4 --hash=sha256:${SHA}\n`,
     ".venv/pyvenv.cfg": "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.7\n",
     "train.py":
@@ -101,7 +102,7 @@ Deno.test("a clean project passes with exit 0", async () => {
   });
   const run = await tollgate(["check", dir, "--offline"]);
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 18 passed/m);
+  assert.match(run.stdout, /^PASS {2}0 failed, 0 warned, 21 passed/m);
 });
 
 Deno.test("configuration errors exit 2 with one message naming file and key or line", async () => {
@@ -243,6 +244,7 @@ Deno.test("YAML extends by relative path merges in order; a cycle is a configura
     "policies/base.yaml":
       "extends: [recommended]\nfailOn: warning\nchecks:\n  venv.isolated: false\n",
     "tollgate.yaml": "extends: [policies/base.yaml]\nchecks:\n  source.https-only: false\n",
+    ".github/CODEOWNERS": "* @acme/ml-platform\n",
     "requirements.txt": `numpy==1.26.4 --hash=sha256:${SHA}\n`,
   });
   const { code, stderr, report } = await checkJson(dir);
