@@ -104,11 +104,13 @@ function imageFindings(launches: readonly Launch[]): FindingDraft[] {
     const [first] = installs;
     const { file } = first.launch.location;
     const stage = first.launch.unit.slice(0, 60);
+    // An unnamed single stage is named after its file.
+    const where = stage === file.slice(file.lastIndexOf("/") + 1) ? file : `${file} stage ${stage}`;
     const more = installs.length > 1 ? ` (and ${installs.length - 1} more RUN commands)` : "";
     return {
       subject: `image:${file}#${stage}`,
       location: first.launch.location,
-      message: `${file} stage ${stage} runs \`${first.command}\`${more} into the image's system ` +
+      message: `${where} runs \`${first.command}\`${more} into the image's system ` +
         `interpreter: no virtual environment is active for it${
           first.note ? ` (${first.note})` : ""
         }.`,

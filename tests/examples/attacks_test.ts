@@ -28,6 +28,22 @@ const ATTACKS: Record<string, string[]> = {
     "source.vcs-pinned pkg:pypi/mylib requirements.txt:2",
   ],
   "unhashed-pin": ["signature.hash-pinned pkg:pypi/numpy@1.26.4 requirements.txt:1"],
+  "mlflow-exposed": ["infra.no-unauthenticated-ui service:compose/mlflow docker-compose.yml:6"],
+  "jupyter-loadbalancer": [
+    "infra.no-unauthenticated-ui service:kubernetes/Deployment/lab/jupyter k8s/jupyter.yaml:20",
+  ],
+  "gradio-share": ["infra.no-unauthenticated-ui service:python/app.py app.py:14"],
+  "vllm-no-api-key": ["infra.no-unauthenticated-ui service:compose/vllm docker-compose.yml:6"],
+  "hub-token-in-compose": [
+    "infra.no-plaintext-secrets secret:huggingface-token:HF_TOKEN docker-compose.yml:8",
+  ],
+  "pip-into-image": ["venv.isolated image:Dockerfile#Dockerfile Dockerfile:6"],
+  "unowned-lock": [
+    "review.supply-chain-owners file:.github/CODEOWNERS .github/CODEOWNERS",
+    "review.supply-chain-owners policy:tollgate .github/CODEOWNERS",
+    "review.supply-chain-owners file:pyproject.toml pyproject.toml",
+    "review.supply-chain-owners file:uv.lock uv.lock",
+  ],
 };
 
 for (const [attack, expected] of Object.entries(ATTACKS)) {
@@ -35,7 +51,11 @@ for (const [attack, expected] of Object.entries(ATTACKS)) {
     const vulnerable = await checkJson(`examples/attacks/${attack}/vulnerable`, POLICY);
     assert.equal(vulnerable.code, 1, vulnerable.stderr);
     const found = vulnerable.report.results.flatMap((r) => r.findings)
-      .map((f) => `${f.check} ${f.subject} ${f.location?.file}:${f.location?.line}`);
+      .map((f) =>
+        `${f.check} ${f.subject} ${f.location?.file}${
+          f.location?.line ? `:${f.location.line}` : ""
+        }`
+      );
     assert.deepEqual(found, expected);
     for (const finding of vulnerable.report.results.flatMap((r) => r.findings)) {
       assert.ok(finding.fix, `${finding.check} has no fix`);
