@@ -2,19 +2,10 @@
 // the gallery's: a Procfile web process, a GitHub Actions step, a Helm chart's values, a Makefile,
 // a compose service on the host network, and a Ray head started from Python.
 import assert from "node:assert/strict";
-import * as path from "node:path";
+import { project } from "../../_cli.ts";
 import { checks } from "../../../checks/mod.ts";
 import { collect } from "../../../collect/mod.ts";
 import { runCheck } from "../../../testing.ts";
-
-async function project(files: Record<string, string>): Promise<string> {
-  const root = await Deno.makeTempDir({ prefix: "tollgate-infra-" });
-  for (const [file, text] of Object.entries(files)) {
-    await Deno.mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await Deno.writeTextFile(path.join(root, file), text);
-  }
-  return root;
-}
 
 Deno.test("collected: Procfile, workflow step, Helm values, Makefile, host networking and ray.init", async () => {
   const root = await project({

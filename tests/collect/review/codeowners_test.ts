@@ -2,6 +2,7 @@
 // skips, and which of several CODEOWNERS files is in force.
 import assert from "node:assert/strict";
 import * as path from "node:path";
+import { project } from "../../_cli.ts";
 import { codeownersReader, parseCodeowners } from "../../../collect/review/codeowners.ts";
 
 const GITHUB_EXAMPLE = `# This is a comment.
@@ -108,15 +109,6 @@ Deno.test("hostile files: CRLF, very long lines and many owners stay bounded", (
   assert.equal(many.codeowners.length, 50_000);
   assert.match(many.problems[0].message, /more than 50000 rules/);
 });
-
-async function project(files: Record<string, string>): Promise<string> {
-  const root = await Deno.makeTempDir({ prefix: "tollgate-codeowners-" });
-  for (const [file, text] of Object.entries(files)) {
-    await Deno.mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await Deno.writeTextFile(path.join(root, file), text);
-  }
-  return root;
-}
 
 Deno.test("the file in force: .github/ first, then the root, docs/ and .gitlab/; the others give nothing", async () => {
   const root = await project({
