@@ -25,7 +25,7 @@ export const ML06_PREVENTION = {
   codeReview: "ML06 · Perform code reviews: nothing runs that was not reviewed",
   verificationTools: "ML06 · Use package verification tools: verify what is loaded, pinned",
   secureInfrastructure:
-    "ML06 · Deploy ML infrastructure securely: MLOps UIs off the internet, behind authentication",
+    "ML06 · Deploy ML infrastructure securely: UIs behind authentication, no credentials in files",
 } as const;
 
 /**
