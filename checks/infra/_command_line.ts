@@ -22,6 +22,7 @@ export interface Invocation {
 const MAX_WORDS = 1_000;
 const MAX_DEPTH = 3;
 const MAX_SCRIPT = 20_000;
+const MAX_WORD = 10_000;
 
 /**
  * What a known image runs when the launch gives only its arguments (compose `command: --model x`)
@@ -66,7 +67,8 @@ export function invocationsOf(launch: Pick<Launch, "argv" | "env" | "image">): I
 }
 
 /** A word from a literal value, its expansions named. */
-function wordOf(text: string): CommandWord {
+function wordOf(value: string): CommandWord {
+  const text = value.slice(0, MAX_WORD);
   const unresolved = text.match(/\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*/g);
   return unresolved ? { text, unresolved: [...unresolved] } : { text };
 }
