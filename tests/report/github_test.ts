@@ -48,7 +48,8 @@ Deno.test("github: examples/ml-app gives an annotation per finding, at its file 
   assert.equal(
     lines.at(-1),
     `::error title=Tollgate%3A fail::Tollgate FAIL (policy recommended+waivers): ` +
-      `${report.summary.fail} failed, 1 warned, ${report.summary.pass} passed, 0 errored, ` +
+      `${report.summary.fail} failed, ${report.summary.warn} warned, ${report.summary.pass} passed, ` +
+      "0 errored, " +
       `${report.summary.skipped} skipped · findings: ${report.summary.findings.error} error, ` +
       `${report.summary.findings.warning} warning, 0 info · 1 waived`,
   );
