@@ -43,11 +43,26 @@ function family(origin: InfraOrigin): string | undefined {
     : undefined;
 }
 
-/** Whether an exposure names the launch's unit (or the workload the container is part of). */
-function exposes(exposure: Exposure, launch: Pick<Launch, "origin" | "unit">): boolean {
+/**
+ * Whether an exposure names the launch's unit (or the workload the container is part of). Compose
+ * merges only the files of one directory (compose.yaml and its overrides), so a service of another
+ * compose project with the same name is another service.
+ */
+function exposes(
+  exposure: Exposure,
+  launch: Pick<Launch, "origin" | "unit" | "location">,
+): boolean {
   const kind = family(launch.origin);
   if (kind === undefined || family(exposure.origin) !== kind) return false;
+  if (kind === "compose" && folder(exposure.location.file) !== folder(launch.location.file)) {
+    return false;
+  }
   return exposure.unit === launch.unit || launch.unit.startsWith(`${exposure.unit}/`);
+}
+
+function folder(file: string): string {
+  const slash = file.lastIndexOf("/");
+  return slash < 0 ? "" : file.slice(0, slash);
 }
 
 /** Whether a port as written (`8080`, `8000-8002`, `5000/tcp`) includes `port`; true when unsure. */

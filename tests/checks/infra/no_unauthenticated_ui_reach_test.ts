@@ -238,3 +238,35 @@ Deno.test("hostile text: control characters, bidi overrides and very long units 
   assert.ok(finding.message.length < 600, `${finding.message.length}`);
   assert.ok(finding.subject.length < 200);
 });
+
+Deno.test("compose: a port published by another compose project's service of the same name does not reach this one", async () => {
+  const findings = await uiFindings({
+    launches: [
+      launch(MLFLOW, { unit: "mlflow", location: { file: "dev/docker-compose.yml", line: 3 } }),
+    ],
+    exposures: [
+      exposure("mlflow", {
+        hostPort: "5000",
+        port: "5000",
+        location: { file: "prod/docker-compose.yml", line: 9 },
+      }),
+    ],
+  });
+  assert.deepEqual(findings.map((f) => [f.severity, f.message.split("; ").at(-1)]), [
+    ["warning", "reachable from its compose network."],
+  ]);
+  // Overrides in the same folder are one project.
+  const merged = await uiFindings({
+    launches: [
+      launch(MLFLOW, { unit: "mlflow", location: { file: "deploy/compose.yaml", line: 3 } }),
+    ],
+    exposures: [
+      exposure("mlflow", {
+        hostPort: "5000",
+        port: "5000",
+        location: { file: "deploy/compose.override.yaml", line: 4 },
+      }),
+    ],
+  });
+  assert.deepEqual(merged.map((f) => f.severity), ["error"]);
+});
