@@ -28,17 +28,25 @@ const MAX_WORD = 10_000;
  * What a known image runs when the launch gives only its arguments (compose `command: --model x`)
  * or nothing: its entrypoint, then the launch's words (the first replaced, for `serve`).
  */
-const IMAGE_ENTRYPOINTS: ReadonlyArray<[RegExp, string[], replaces?: string]> = [
+const IMAGE_ENTRYPOINTS: ReadonlyArray<
+  [RegExp, string[] | ((image: string) => string[]), replaces?: string]
+> = [
   [/(?:^|\/)vllm\/vllm-openai(?:[:@]|$)/, ["vllm", "serve"]],
   [/(?:^|\/)huggingface\/text-generation-inference(?:[:@]|$)/, ["text-generation-launcher"]],
   [/(?:^|\/)(?:heartexlabs|humansignal)\/label-studio(?:[:@]|$)/, ["label-studio"]],
-  // The official image's entrypoint turns `serve` into this command line.
-  [
-    /(?:^|\/)pytorch\/torchserve(?:[:@]|$)/,
-    ["torchserve", "--start", "--ts-config", "/home/model-server/config.properties"],
-    "serve",
-  ],
+  // The official image's entrypoint (docker/dockerd-entrypoint.sh) turns `serve` into this command
+  // line; from 0.11.1 on it also turns token authorization off (pytorch/serve 9a3d785, 2024-06-14).
+  [/(?:^|\/)pytorch\/torchserve(?:[:@]|$)/, torchserveEntrypoint, "serve"],
 ];
+
+/** The official TorchServe image's `serve`: with `--disable-token-auth` unless the tag is older than 0.11.1. */
+function torchserveEntrypoint(image: string): string[] {
+  const command = ["torchserve", "--start", "--ts-config", "/home/model-server/config.properties"];
+  const tag = /:(\d+)\.(\d+)\.(\d+)(?:[^:/@]*)$/.exec(image);
+  const old = tag !== null &&
+    (Number(tag[1]) * 1e6 + Number(tag[2]) * 1e3 + Number(tag[3])) < 11_001;
+  return old ? command : [...command, "--disable-token-auth"];
+}
 
 /**
  * Every program a launch runs: its own command, or the commands of a `sh -c` script.
@@ -52,7 +60,8 @@ export function invocationsOf(launch: Pick<Launch, "argv" | "env" | "image">): I
     ? undefined
     : IMAGE_ENTRYPOINTS.find(([image]) => image.test(launch.image!));
   if (entry) {
-    const [, command, replaces] = entry;
+    const [, entrypoint, replaces] = entry;
+    const command = typeof entrypoint === "function" ? entrypoint(launch.image!) : entrypoint;
     const prefix = command.map((text) => ({ text }));
     if (words.length === 0 || words[0].text.startsWith("-")) words = [...prefix, ...words];
     else if (replaces !== undefined && words[0].text === replaces) {

@@ -1,7 +1,8 @@
 // The attack gallery (examples/attacks): each vulnerable project is caught with the right check,
 // subject and location, and the fixed one passes the same policy.
 import assert from "node:assert/strict";
-import { checkJson } from "../_cli.ts";
+import * as path from "node:path";
+import { checkJson, REPO } from "../_cli.ts";
 
 const POLICY = ["--policy", "examples/attacks/policy.yaml", "--no-machine-config"];
 
@@ -34,6 +35,20 @@ const ATTACKS: Record<string, string[]> = {
   ],
   "gradio-share": ["infra.no-unauthenticated-ui service:python/app.py app.py:14"],
   "vllm-no-api-key": ["infra.no-unauthenticated-ui service:compose/vllm docker-compose.yml:6"],
+  "tensorboard-bind-all": [
+    "infra.no-unauthenticated-ui service:compose/tensorboard docker-compose.yml:7",
+  ],
+  "ray-dashboard-public": [
+    "infra.no-unauthenticated-ui service:compose/ray-head docker-compose.yml:7",
+  ],
+  "streamlit-public": ["infra.no-unauthenticated-ui service:procfile/web Procfile:1"],
+  "label-studio-open-signup": [
+    "infra.no-unauthenticated-ui service:compose/label-studio docker-compose.yml:4",
+  ],
+  "kubeflow-dashboard-public": [
+    "infra.no-unauthenticated-ui service:kubernetes/Deployment/centraldashboard/centraldashboard " +
+    "k8s/centraldashboard.yaml:23",
+  ],
   "hub-token-in-compose": [
     "infra.no-plaintext-secrets secret:huggingface-token:HF_TOKEN docker-compose.yml:8",
   ],
@@ -44,7 +59,28 @@ const ATTACKS: Record<string, string[]> = {
     "review.supply-chain-owners file:pyproject.toml pyproject.toml",
     "review.supply-chain-owners file:uv.lock uv.lock",
   ],
+  "torchserve-no-token": [
+    "infra.no-unauthenticated-ui service:compose/torchserve docker-compose.yml:8",
+  ],
+  "triton-loadbalancer": [
+    "infra.no-unauthenticated-ui service:kubernetes/Deployment/triton/tritonserver k8s/triton.yaml:22",
+  ],
+  "tgi-no-api-key": ["infra.no-unauthenticated-ui service:compose/tgi docker-compose.yml:7"],
+  "bentoml-public": [
+    "infra.no-unauthenticated-ui service:compose/summarization docker-compose.yml:8",
+  ],
 };
+
+Deno.test("attack gallery: every project folder and every README row is one of the attacks tested here", async () => {
+  const folders: string[] = [];
+  for await (const entry of Deno.readDir(path.join(REPO, "examples/attacks"))) {
+    if (entry.isDirectory) folders.push(entry.name);
+  }
+  assert.deepEqual(folders.sort(), Object.keys(ATTACKS).sort());
+  const readme = await Deno.readTextFile(path.join(REPO, "examples/attacks/README.md"));
+  const rows = [...readme.matchAll(/^\| \[`([^`]+)`\]/gm)].map((m) => m[1]);
+  assert.deepEqual(rows.sort(), Object.keys(ATTACKS).sort());
+});
 
 for (const [attack, expected] of Object.entries(ATTACKS)) {
   Deno.test(`attack gallery: ${attack} is caught, and its fix passes`, async () => {

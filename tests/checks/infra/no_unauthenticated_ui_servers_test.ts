@@ -11,11 +11,13 @@ const env = (name: string, value?: string) => ({
   location: { file: "docker-compose.yml" },
 });
 
-Deno.test("TorchServe: the official image's config binds 0.0.0.0; --disable-token-auth or a release before 0.11 is unauthenticated", async () => {
+Deno.test("TorchServe: the official image's config binds 0.0.0.0; its `serve` turns token auth off from 0.11.1; --disable-token-auth or a release before 0.11 is unauthenticated", async () => {
   assert.deepEqual(
     await verdicts({
       launches: [
         launch("serve", { unit: "current", image: "pytorch/torchserve:0.12.0-cpu" }),
+        // 0.11.0's entrypoint did not yet add --disable-token-auth.
+        launch("serve", { unit: "token-on", image: "pytorch/torchserve:0.11.0-gpu" }),
         launch("", { unit: "old", image: "pytorch/torchserve:0.8.2-gpu" }),
         launch(
           "torchserve --start --ts-config /home/model-server/config.properties --disable-token-auth --enable-model-api",
@@ -28,11 +30,12 @@ Deno.test("TorchServe: the official image's config binds 0.0.0.0; --disable-toke
         }),
         launch("torchserve --stop", { unit: "stop" }),
       ],
-      exposures: ["current", "old", "disabled", "local", "own-config"].map((u) =>
+      exposures: ["current", "token-on", "old", "disabled", "local", "own-config"].map((u) =>
         published(u, "8081")
       ),
     }),
     [
+      "error service:compose/current",
       "error service:compose/disabled",
       "error service:compose/old",
       "warning service:compose/own-config",
