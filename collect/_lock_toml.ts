@@ -231,3 +231,17 @@ export function fileHashes(files: Array<[Table, string]>, fields: FieldReader): 
   }
   return [...hashes];
 }
+
+/**
+ * The `[metadata.files]` table of an old Poetry (1.x) or PDM (before 4.3) lock: file hashes kept
+ * apart from the packages, keyed by package (and, for PDM, version).
+ *
+ * @example
+ * ```ts ignore
+ * const files = metadataFiles(document, fields); // { "numpy 1.26.4": [...] } or undefined
+ * ```
+ */
+export function metadataFiles(document: Table, fields: FieldReader): Table | undefined {
+  const metadata = fields.table(document, "metadata", "metadata");
+  return metadata === undefined ? undefined : fields.table(metadata, "files", "metadata.files");
+}

@@ -20,6 +20,7 @@ import {
   fileHashes,
   lockPackage,
   MAX_LOCK_BYTES,
+  metadataFiles,
   readLockTables,
   type Table,
 } from "../_lock_toml.ts";
@@ -128,10 +129,7 @@ function legacyFileTables(
   fields: FieldReader,
 ): Map<string, Array<[Table, string]>> {
   const byKey = new Map<string, Array<[Table, string]>>();
-  const metadata = fields.table(document, "metadata", "metadata");
-  const files = metadata === undefined
-    ? undefined
-    : fields.table(metadata, "files", "metadata.files");
+  const files = metadataFiles(document, fields);
   for (const key of Object.keys(files ?? {})) {
     const match = /^\s*([^\s[]+)(?:\[[^\]]*\])?\s+(\S+)\s*$/.exec(key);
     if (!match) {

@@ -16,6 +16,7 @@ import {
   fileHashes,
   lockPackage,
   MAX_LOCK_BYTES,
+  metadataFiles,
   readLockTables,
   type Table,
 } from "../_lock_toml.ts";
@@ -120,10 +121,7 @@ function legacyFileTables(
   fields: FieldReader,
 ): Map<string, Array<[Table, string]>> {
   const byPackage = new Map<string, Array<[Table, string]>>();
-  const metadata = fields.table(document, "metadata", "metadata");
-  const files = metadata === undefined
-    ? undefined
-    : fields.table(metadata, "files", "metadata.files");
+  const files = metadataFiles(document, fields);
   for (const name of Object.keys(files ?? {})) {
     byPackage.set(normaliseName(name), fields.tables(files!, name, `metadata.files.${name}`));
   }
