@@ -7,7 +7,8 @@
  *
  * Proxies: Deno's `fetch` reads `HTTPS_PROXY`/`https_proxy`, `HTTP_PROXY`/`http_proxy`,
  * `ALL_PROXY`/`all_proxy` and `NO_PROXY`/`no_proxy` from the environment when the process starts
- * (checked for Deno 2.9 by `tests/enrich_http_test.ts`), so nothing is configured here.
+ * (checked for Deno 2.9 by `tests/enrich/http_test.ts`), so nothing is configured here. Node 20's
+ * `fetch` reads none of them (README, Install).
  *
  * Permissions: `--allow-net` for the hosts asked, `--allow-read` and `--allow-write` for the cache
  * directory.
