@@ -9,8 +9,10 @@
  * @module
  */
 import {
+  functionScopes,
   isOp,
   literalValue,
+  moduleBindings,
   type Scope,
   type ScopeBindings,
   type TokenSpan,
@@ -37,6 +39,24 @@ export interface PythonNames {
   scopes: Scope[];
   /** For each opening bracket, its closing bracket and top-level commas. */
   brackets: Brackets;
+}
+
+/**
+ * What a file's names are bound to, from its tokens (comments are dropped here).
+ *
+ * @example
+ * ```ts ignore
+ * const names = pythonNames(tokenizePython("MODEL = 'gpt2'\n"));
+ * ```
+ */
+export function pythonNames(all: readonly PythonToken[]): PythonNames {
+  const tokens = all.filter((t) => t.kind !== "comment");
+  return {
+    tokens,
+    module: moduleBindings(tokens),
+    scopes: functionScopes(tokens),
+    brackets: matchBrackets(tokens),
+  };
 }
 
 /** For every opening bracket, the index of its closing bracket and of its top-level commas. */

@@ -21,15 +21,15 @@
  */
 import type { Problem, ServerCall } from "../../core/snapshot.ts";
 import { type FileReader, textReader } from "../_reader.ts";
-import { functionScopes, isOp, moduleBindings } from "../_python_constants.ts";
+import { isOp } from "../_python_constants.ts";
 import { type PythonToken, PythonTokenLimitError, tokenizePython } from "../_python_tokens.ts";
 import {
   callArguments,
   evaluatePython,
   expressionText,
   importAliases,
-  matchBrackets,
   type PythonNames,
+  pythonNames,
   type PythonValue,
 } from "../_python_values.ts";
 
@@ -88,14 +88,8 @@ export function findServerCalls(
     if (!(error instanceof PythonTokenLimitError)) throw error;
     all = error.tokens; // the Python model reader reports the file as not read whole
   }
-  const tokens = all.filter((t) => t.kind !== "comment");
-  const brackets = matchBrackets(tokens);
-  const names: PythonNames = {
-    tokens,
-    module: moduleBindings(tokens),
-    scopes: functionScopes(tokens),
-    brackets,
-  };
+  const names = pythonNames(all);
+  const { tokens, brackets } = names;
   const aliases = importAliases(tokens);
   const resolve = (path: string[]) =>
     aliases.has(path[0]) ? [...aliases.get(path[0])!, ...path.slice(1)] : path;

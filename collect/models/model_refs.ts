@@ -8,7 +8,7 @@
  */
 import { type FileReader, textReader } from "../_reader.ts";
 import type { LoaderCall, ModelReference, Problem } from "../../core/snapshot.ts";
-import { functionScopes, isOp, moduleBindings } from "../_python_constants.ts";
+import { isOp } from "../_python_constants.ts";
 import { type PythonToken, PythonTokenLimitError, tokenizePython } from "../_python_tokens.ts";
 import {
   type CallArguments,
@@ -16,8 +16,7 @@ import {
   evaluatePython,
   expressionText,
   importAliases,
-  matchBrackets,
-  type PythonNames,
+  pythonNames,
   type PythonValue,
 } from "../_python_values.ts";
 import type { TokenSpan as Span } from "../_python_constants.ts";
@@ -108,14 +107,8 @@ export function findModelReferences(
       message: "string literal is not closed; model references after it may be missed or misread",
     });
   }
-  const tokens = all.filter((t) => t.kind !== "comment");
-  const brackets = matchBrackets(tokens);
-  const names: PythonNames = {
-    tokens,
-    module: moduleBindings(tokens),
-    scopes: functionScopes(tokens),
-    brackets,
-  };
+  const names = pythonNames(all);
+  const { tokens, brackets } = names;
   const aliases = importAliases(tokens);
   const models: ModelReference[] = [];
   const loaderCalls: LoaderCall[] = [];
