@@ -5,10 +5,11 @@
  * @module
  */
 import type { Package } from "../core/snapshot.ts";
+import { MAX_DEPENDS_ON } from "./_lock_values.ts";
 
 /**
- * Fold `again` (another entry of the same distribution) into `known`: every platform, hash, extra
- * and line; main when either entry is main (no groups), else every group; markers only when both
+ * Fold `again` (another entry of the same distribution) into `known`: every platform, hash, extra,
+ * dependency and line; main when either entry is main (no groups), else every group; markers only when both
  * entries agree.
  *
  * @param known The package kept; changed in place.
@@ -16,6 +17,7 @@ import type { Package } from "../core/snapshot.ts";
  * @example
  * ```ts
  * import type { Package } from "../core/snapshot.ts";
+import { MAX_DEPENDS_ON } from "./_lock_values.ts";
  * import { mergeLocked } from "./_lock_merge.ts";
  * const entry = (platform: string, groups: string[], line: number): Package => ({
  *   ecosystem: "conda", name: "numpy", version: "1.26.4", specifier: "==1.26.4", extras: [],
@@ -33,6 +35,10 @@ export function mergeLocked(known: Package, again: Package): void {
   }
   for (const hash of again.hashes) if (!known.hashes.includes(hash)) known.hashes.push(hash);
   for (const extra of again.extras) if (!known.extras.includes(extra)) known.extras.push(extra);
+  if (again.dependsOn !== undefined) {
+    known.dependsOn = [...new Set([...known.dependsOn ?? [], ...again.dependsOn])].sort()
+      .slice(0, MAX_DEPENDS_ON);
+  }
   known.locations.push(...again.locations);
   // An entry that is always installed makes the package main, whatever else needs it.
   if (known.groups.length > 0) {

@@ -13,7 +13,14 @@ import { parseLockToml } from "./_lock_parse.ts";
 import { describeValue, type Table } from "./_lock_values.ts";
 
 export { type LockEntry, type LockToml, parseLockToml } from "./_lock_parse.ts";
-export { describeValue, MAX_LOCK_BYTES, MAX_LOCK_ENTRIES, type Table } from "./_lock_values.ts";
+export {
+  dependsOnList,
+  describeValue,
+  MAX_DEPENDS_ON,
+  MAX_LOCK_BYTES,
+  MAX_LOCK_ENTRIES,
+  type Table,
+} from "./_lock_values.ts";
 
 /** One table entry of a lock file, with a field reader whose problems carry the entry's line. */
 export interface LockTable {
@@ -60,7 +67,8 @@ export function readLockTables(text: string, options: { file: string; arrayKey: 
 
 /**
  * A `lock`-layer package: pinned `==version` when the version is known, `direct: false` (the
- * reader or the collector marks what the project names), in the snapshot's key order.
+ * reader or the collector marks what the project names), `dependsOn` when the lock records the
+ * entry's dependencies, in the snapshot's key order.
  *
  * @example
  * ```ts
@@ -85,6 +93,7 @@ export function lockPackage(entry: {
   source: PackageSource;
   editable: boolean;
   groups: string[];
+  dependsOn?: string[];
   location: { file: string; line?: number };
 }): Package {
   const name = normaliseName(entry.name);
@@ -103,6 +112,7 @@ export function lockPackage(entry: {
     direct: false,
     editable: entry.editable,
     groups: entry.groups,
+    ...(entry.dependsOn !== undefined ? { dependsOn: entry.dependsOn } : {}),
     locations: [entry.location],
   };
 }

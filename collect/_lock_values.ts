@@ -41,6 +41,53 @@ export const MAX_LOCK_ENTRIES = 100_000;
 export const MAX_DEPTH = 64;
 
 /**
+ * Most dependency names kept for one lock entry (`Package.dependsOn`); real packages name a few
+ * dozen at most.
+ *
+ * @example
+ * ```ts
+ * import { MAX_DEPENDS_ON } from "./_lock_values.ts";
+ * MAX_DEPENDS_ON; // 1,000
+ * ```
+ */
+export const MAX_DEPENDS_ON = 1_000;
+
+/**
+ * A lock entry's `dependsOn`: the names normalised, sorted and unique, without the entry itself
+ * (PDM locks `coverage[toml]` as depending on `coverage`), at most {@linkcode MAX_DEPENDS_ON}
+ * (more is reported).
+ *
+ * @param names The dependency names as written.
+ * @param options `self`: the entry's normalised name; `normalise`: the ecosystem's name form;
+ * `report`: receives the problem when there are too many.
+ * @returns The names.
+ * @example
+ * ```ts
+ * import { dependsOnList } from "./_lock_values.ts";
+ * const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, "-");
+ * dependsOnList(["Typing_Extensions", "numpy", "numpy", "coverage"], {
+ *   self: "coverage", normalise, report: () => {},
+ * }); // ["numpy", "typing-extensions"]
+ * ```
+ */
+export function dependsOnList(
+  names: Iterable<string>,
+  options: { self: string; normalise: (name: string) => string; report: (message: string) => void },
+): string[] {
+  const found = new Set<string>();
+  for (const name of names) {
+    const normalised = options.normalise(name);
+    if (normalised !== "" && normalised !== options.self) found.add(normalised);
+  }
+  const sorted = [...found].sort();
+  if (sorted.length <= MAX_DEPENDS_ON) return sorted;
+  options.report(
+    `${options.self} names ${sorted.length} dependencies; the first ${MAX_DEPENDS_ON} are kept`,
+  );
+  return sorted.slice(0, MAX_DEPENDS_ON);
+}
+
+/**
  * A short description of a TOML value for problem messages: `3`, `"x"`, `a table`, `nothing`.
  *
  * @example

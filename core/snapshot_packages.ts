@@ -161,6 +161,12 @@ export interface Package {
   groups: string[];
   /** Conda platforms a lock entry is for. */
   platforms?: string[];
+  /**
+   * The packages this lock entry depends on, where the lock file records it (uv, Poetry, PDM,
+   * conda-lock, pixi): their names in this package's ecosystem (PEP 503-normalised for PyPI,
+   * lower case for conda), sorted and unique. Absent when the file records no dependency list.
+   */
+  dependsOn?: string[];
   /** Where it is declared; at least one. */
   locations: Location[];
 }
@@ -188,6 +194,10 @@ export const Package = z.object({
   editable: z.boolean(),
   groups: z.array(z.string()).describe("Optional-dependency extras or dependency groups"),
   platforms: z.array(z.string()).optional().describe("Conda platforms a lock entry is for"),
+  dependsOn: z.array(z.string()).optional().describe(
+    "Names of the packages this lock entry depends on, where the lock records it " +
+      "(PEP 503-normalised for PyPI, lower case for conda; sorted, unique)",
+  ),
   locations: z.array(Location).min(1),
 });
 type _Package = Assert<Same<z.output<typeof Package>, Package>>;

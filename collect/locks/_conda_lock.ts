@@ -9,6 +9,7 @@ import { normaliseName } from "../../packaging/mod.ts";
 import { directUrlSource } from "../_requirement_target.ts";
 import { redactUrl } from "../../packaging/mod.ts";
 import { mergeLocked } from "../_lock_merge.ts";
+import { dependsOnList } from "../_lock_values.ts";
 import { channelSource } from "./_conda_url.ts";
 import {
   describeNode,
@@ -220,6 +221,19 @@ function readEntry(
   );
   const conda = manager === "conda";
   const normalised = conda ? name.toLowerCase() : normaliseName(name);
+  // `dependencies` maps each name (conda's, or pip's for a pip entry) to its constraint.
+  const dependenciesEntry = mapEntry(node, "dependencies");
+  const dependencies = yaml.resolve(dependenciesEntry?.value);
+  const dependsOn = isYamlMap(dependencies)
+    ? dependsOnList(
+      dependencies.items.flatMap((pair) => scalarText(yaml.resolve(pair.key)) ?? []),
+      {
+        self: normalised,
+        normalise: conda ? (dependency) => dependency.toLowerCase() : normaliseName,
+        report: (message) => problem(message, line),
+      },
+    )
+    : undefined;
   return {
     ecosystem: conda ? "conda" : "pypi",
     name: normalised,
@@ -234,6 +248,7 @@ function readEntry(
     editable: false,
     groups: category === "main" ? [] : [category],
     platforms: [platform],
+    ...(dependsOn !== undefined ? { dependsOn } : {}),
     locations: [line === undefined ? { file } : { file, line }],
   };
 }

@@ -15,6 +15,7 @@ import { normaliseName, redactUrl } from "../../packaging/mod.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "../_reader.ts";
 import { directUrlSource } from "../_requirement_target.ts";
 import {
+  dependsOnList,
   describeValue,
   type FieldReader,
   fileHashes,
@@ -92,6 +93,9 @@ export function parsePdmLock(text: string, options: { file: string }): ReaderRes
       source,
       editable,
       groups: groupsOf(table, fields),
+      dependsOn: dependencyNames(table, fields, conda ? name.toLowerCase() : normaliseName(name), {
+        conda,
+      }),
       location: line === undefined ? { file } : { file, line },
     });
     pkg.extras = extras;
@@ -143,6 +147,30 @@ function legacyFileTables(
     byKey.set(id, [...byKey.get(id) ?? [], ...tables]);
   }
   return byKey;
+}
+
+/**
+ * `dependencies`: PEP 508 requirement strings (`"idna>=2.8"`, `"tomli; python_version < '3.11'"`),
+ * of which the leading name is kept; a conda-managed entry's are conda names, lower-cased.
+ */
+function dependencyNames(
+  table: Table,
+  fields: FieldReader,
+  self: string,
+  options: { conda: boolean },
+): string[] {
+  const names: string[] = [];
+  for (const requirement of fields.strings(table, "dependencies", "package.dependencies")) {
+    const name = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(requirement)?.[1];
+    if (name !== undefined) names.push(name);
+    else {
+      fields.report(
+        `expected a requirement for package.dependencies, found ${describeValue(requirement)}`,
+      );
+    }
+  }
+  const normalise = options.conda ? (name: string) => name.toLowerCase() : normaliseName;
+  return dependsOnList(names, { self, normalise, report: fields.report });
 }
 
 /** PDM's main group is `default`; lock formats before 4.0 call groups `sections`. */

@@ -11,6 +11,7 @@ import { isRecord, normaliseName } from "../../packaging/mod.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "../_reader.ts";
 import { redactUrl } from "../../packaging/mod.ts";
 import {
+  dependsOnList,
   describeValue,
   type FieldReader,
   fileHashes,
@@ -53,6 +54,7 @@ export function parsePoetryLock(text: string, options: { file: string }): Reader
   const legacyFiles = legacyFileTables(lock.document, lock.top);
 
   const packages: Package[] = [];
+  const dependencies: Array<{ pkg: Package; found: Dependencies; fields: FieldReader }> = [];
   for (const { table, fields, line } of lock.tables()) {
     const name = fields.string(table, "name", "package.name");
     const version = fields.string(table, "version", "package.version");
@@ -76,9 +78,29 @@ export function parsePoetryLock(text: string, options: { file: string }): Reader
     const editable = fields.boolean(table, "develop", "package.develop") === true;
     const groups = groupsOf(table, fields, optional, extrasOf.get(normalised) ?? new Set());
     const location = line === undefined ? { file } : { file, line };
-    packages.push(
-      lockPackage({ name, version, markers, hashes, source, editable, groups, location }),
-    );
+    // dependsOn is filled in once every locked name is known.
+    const pkg = lockPackage({
+      name,
+      version,
+      markers,
+      hashes,
+      source,
+      editable,
+      groups,
+      dependsOn: [],
+      location,
+    });
+    packages.push(pkg);
+    dependencies.push({ pkg, found: dependenciesOf(table, fields), fields });
+  }
+  const locked = new Set(packages.map((pkg) => pkg.name));
+  for (const { pkg, found, fields } of dependencies) {
+    const names = [...found.required, ...found.optional.filter((name) => locked.has(name))];
+    pkg.dependsOn = dependsOnList(names, {
+      self: pkg.name,
+      normalise: (name) => name,
+      report: fields.report,
+    });
   }
   return { packages, problems: lock.problems };
 }
@@ -98,6 +120,29 @@ export const poetryLockReader: FileReader = textReader({
   parse: (text, options) => parsePoetryLock(text, options),
   maxBytes: MAX_LOCK_BYTES,
 });
+
+/** A package's `[package.dependencies]` names, normalised, apart by whether an extra adds them. */
+interface Dependencies {
+  required: string[];
+  optional: string[];
+}
+
+/**
+ * `[package.dependencies]`: name → a constraint string, a table (`optional = true` for one only
+ * an extra installs), or a list of tables (one per marker). An optional dependency counts only
+ * when the lock locks it, that is when something asks for the extra.
+ */
+function dependenciesOf(table: Table, fields: FieldReader): Dependencies {
+  const found: Dependencies = { required: [], optional: [] };
+  const dependencies = fields.table(table, "dependencies", "package.dependencies");
+  for (const [name, constraint] of Object.entries(dependencies ?? {})) {
+    const entries = Array.isArray(constraint) ? constraint : [constraint];
+    const optional = entries.length > 0 &&
+      entries.every((entry) => isRecord(entry) && entry.optional === true);
+    found[optional ? "optional" : "required"].push(normaliseName(name));
+  }
+  return found;
+}
 
 /** `[extras]`: extra name → requirement strings such as `"pywavelets (>=1.6)"`. */
 function extrasByPackage(document: Table, fields: FieldReader): Map<string, Set<string>> {

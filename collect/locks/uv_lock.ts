@@ -11,6 +11,7 @@ import { normaliseName } from "../../packaging/mod.ts";
 import { baseName, type FileReader, type ReaderResult, textReader } from "../_reader.ts";
 import { redactUrl } from "../../packaging/mod.ts";
 import {
+  dependsOnList,
   type FieldReader,
   lockPackage,
   MAX_LOCK_BYTES,
@@ -170,9 +171,30 @@ function lockedPackage(options: {
     source: resolved,
     editable: source !== undefined && typeof source.editable === "string",
     groups: [],
+    dependsOn: dependencyNames(table, fields, normaliseName(name)),
     location: line === undefined ? { file } : { file, line },
   });
   return source === undefined ? { pkg } : { pkg, source };
+}
+
+/**
+ * What a locked package depends on: its `dependencies`, and those of its
+ * `optional-dependencies`, which uv writes only for the extras the resolution asks for.
+ */
+function dependencyNames(table: Table, fields: FieldReader, self: string): string[] {
+  const names: string[] = [];
+  const add = (list: Array<[Table, string]>) => {
+    for (const [dependency, where] of list) {
+      const name = fields.requiredString(dependency, "name", `${where}.name`);
+      if (name !== undefined) names.push(name);
+    }
+  };
+  add(fields.tables(table, "dependencies", "package.dependencies"));
+  const optional = fields.table(table, "optional-dependencies", "package.optional-dependencies");
+  for (const extra of Object.keys(optional ?? {})) {
+    add(fields.tables(optional!, extra, `package.optional-dependencies.${extra}`));
+  }
+  return dependsOnList(names, { self, normalise: normaliseName, report: fields.report });
 }
 
 function toSource(source: Table, fields: FieldReader): PackageSource {

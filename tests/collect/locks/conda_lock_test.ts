@@ -243,3 +243,63 @@ print(json.dumps(out))
     );
   }
 });
+
+Deno.test("corpus: conda-lock.yml dependsOn is the union of each entry's dependencies keys", () => {
+  const files = corpusFiles("conda-lock.yml");
+  // conda-lock writes `  dependencies:` then one `    name: constraint` line per dependency.
+  const expected = pythonJson<Record<string, Record<string, string[]>>>(
+    `
+import json, re, sys
+out = {}
+for path in sys.argv[1:]:
+    found, current, in_deps = {}, None, False
+    for raw in open(path):
+        line = raw.rstrip("\\n")
+        m = re.match(r"^- name: (.*)$", line)
+        if m:
+            current = {"name": m.group(1).strip("'\\""), "deps": set()}
+            continue
+        if current is None:
+            continue
+        m = re.match(r"^  (version|manager): (.*)$", line)
+        if m:
+            current[m.group(1)] = m.group(2).strip("'\\"")
+        if re.match(r"^  dependencies:", line):
+            in_deps = True
+            continue
+        m = re.match(r"^    ([^ :]+):", line)
+        if in_deps and m:
+            current["deps"].add(m.group(1).strip("'\\""))
+            continue
+        in_deps = False
+        if line.startswith("  optional:"):
+            norm = (lambda n: n.lower()) if current["manager"] == "conda" else (
+                lambda n: re.sub(r"[-_.]+", "-", n).lower())
+            key = " ".join([current["manager"], norm(current["name"]), current["version"]])
+            deps = {norm(d) for d in current["deps"]} - {norm(current["name"])}
+            found.setdefault(key, set()).update(deps)
+    out[path] = {key: sorted(deps) for key, deps in found.items()}
+print(json.dumps(out))
+`,
+    files.map(corpusPath),
+  );
+  let edges = 0;
+  for (const name of files) {
+    const { packages } = parseCondaLock(Deno.readTextFileSync(corpusPath(name)), { file: name });
+    const found = Object.fromEntries(packages.map((p) => {
+      edges += p.dependsOn?.length ?? 0;
+      const manager = p.ecosystem === "conda" ? "conda" : "pip";
+      return [`${manager} ${p.name} ${p.version}`, p.dependsOn];
+    }));
+    assert.deepEqual(found, expected[corpusPath(name)], name);
+  }
+  assert.ok(edges > 500, `${edges} edges`);
+  const yi = parseCondaLock(
+    Deno.readTextFileSync(corpusPath("01-ai__Yi__conda-lock.yml")),
+    { file: "conda-lock.yml" },
+  ).packages;
+  assert.deepEqual(yi.find((p) => p.name === "_openmp_mutex")?.dependsOn, [
+    "_libgcc_mutex",
+    "llvm-openmp",
+  ]);
+});

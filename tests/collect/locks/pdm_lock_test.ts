@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Package } from "../../../core/snapshot.ts";
 import { isPdmLockName, parsePdmLock, pdmLockReader } from "../../../collect/locks/pdm_lock.ts";
 import { assertCorpusCounts, SHA, testLockProperties } from "../../_lock.ts";
-import { corpus } from "../../_property.ts";
+import { corpus, corpusFiles, corpusPath, pythonJson } from "../../_property.ts";
 
 const file = "pdm.lock";
 
@@ -92,6 +92,7 @@ Deno.test("PDM 2 lock: groups, extras entries merged, markers, VCS, URL and path
     direct: false,
     editable: false,
     groups: ["gpu"],
+    dependsOn: [],
     locations: [{ file, line: 13 }],
   });
   assert.deepEqual(
@@ -125,6 +126,33 @@ Deno.test("PDM 2 lock: groups, extras entries merged, markers, VCS, URL and path
     ],
   );
   assert.deepEqual(packages[1].locations, [{ file, line: 24 }, { file, line: 32 }]);
+  // The extras entry depends on the package itself and on tomli: only tomli is an edge.
+  assert.deepEqual(packages[1].dependsOn, ["tomli"]);
+});
+
+Deno.test("dependsOn: the names leading each dependency requirement", () => {
+  const text = [
+    "[[package]]",
+    'name = "anyio"',
+    'version = "4.9.0"',
+    "dependencies = [",
+    '    "exceptiongroup>=1.0.2; python_version < \\"3.11\\"",', //              5
+    '    "IDNA >= 2.8",',
+    '    "typing_extensions[x]>=4.5",',
+    '    "zope.interface @ https://files.example/z.whl",',
+    '    ">=1",',
+    "]", //                                                                     10
+  ].join("\n");
+  const { packages = [], problems } = parsePdmLock(text, { file });
+  assert.deepEqual(packages[0].dependsOn, [
+    "exceptiongroup",
+    "idna",
+    "typing-extensions",
+    "zope-interface",
+  ]);
+  assert.deepEqual(problems, [
+    { file, line: 1, message: 'expected a requirement for package.dependencies, found ">=1"' },
+  ]);
 });
 
 Deno.test("PDM 2.0 lock (format 4.0): hashes in [metadata.files] keyed by name and version", () => {
@@ -290,6 +318,53 @@ Deno.test("every corpus pdm.lock parses cleanly and matches python3 tomllib coun
       }
     },
   });
+});
+
+const DEPENDS_SCRIPT = `
+import json, re, sys, tomllib
+def norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+out = {}
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        doc = tomllib.load(f)
+    found = {}
+    for p in doc.get("package", []):
+        deps = {norm(re.match(r"\\s*([A-Za-z0-9][A-Za-z0-9._-]*)", d).group(1).rstrip("._-"))
+                for d in p.get("dependencies", [])}
+        deps.discard(norm(p["name"]))
+        found.setdefault(norm(p["name"]) + " " + p.get("version", ""), set()).update(deps)
+    out[path] = {key: sorted(deps) for key, deps in found.items()}
+print(json.dumps(out))
+`;
+
+Deno.test("every corpus pdm.lock: dependsOn matches python3 tomllib's reading of the graph", () => {
+  const names = corpusFiles("pdm.lock");
+  const paths = names.map(corpusPath);
+  const expected = pythonJson<Record<string, Record<string, string[]>>>(DEPENDS_SCRIPT, paths);
+  let edges = 0;
+  for (const [i, name] of names.entries()) {
+    const packages = parsePdmLock(Deno.readTextFileSync(paths[i]), { file: name }).packages ?? [];
+    const found = new Map<string, Set<string>>();
+    for (const pkg of packages) {
+      const key = `${pkg.name} ${pkg.version ?? ""}`;
+      const set = found.get(key) ?? new Set();
+      for (const dependency of pkg.dependsOn ?? []) set.add(dependency);
+      found.set(key, set);
+      edges += pkg.dependsOn?.length ?? 0;
+    }
+    assert.deepEqual(
+      Object.fromEntries([...found].map(([key, set]) => [key, [...set].sort()])),
+      expected[paths[i]],
+      name,
+    );
+  }
+  assert.ok(edges > 100, `${edges} edges`);
+  // Read by eye in the file: httpx 0.28.1 needs anyio, certifi, httpcore and idna, and its
+  // [socks] entry adds socksio.
+  const text = Deno.readTextFileSync(corpusPath("pdm-project__pdm__pdm.lock"));
+  const httpx = parsePdmLock(text, { file }).packages?.find((p) => p.name === "httpx");
+  assert.deepEqual(httpx?.dependsOn, ["anyio", "certifi", "httpcore", "idna", "socksio"]);
 });
 
 Deno.test("real file: PDM's own lock, an extras entry and a marker", () => {

@@ -3,7 +3,7 @@ import { Package } from "../../../core/snapshot.ts";
 import { parsePoetryLock, poetryLockReader } from "../../../collect/locks/poetry_lock.ts";
 
 import { assertCorpusCounts, SHA, testLockProperties } from "../../_lock.ts";
-import { corpus } from "../../_property.ts";
+import { corpus, corpusFiles, corpusPath, pythonJson } from "../../_property.ts";
 
 const file = "poetry.lock";
 
@@ -97,6 +97,7 @@ Deno.test("Poetry 2 lock: sources, file hashes, groups, extras and markers", () 
     direct: false,
     editable: false,
     groups: [],
+    dependsOn: [],
     locations: [{ file, line: 3 }],
   });
   assert.deepEqual(
@@ -279,8 +280,105 @@ Deno.test("real file: OpenHands' git dependencies and groups", () => {
     direct: false,
     editable: false,
     groups: ["evaluation"],
+    dependsOn: [
+      "beautifulsoup4",
+      "chardet",
+      "datasets",
+      "docker",
+      "ghapi",
+      "gitpython",
+      "modal",
+      "pre-commit",
+      "python-dotenv",
+      "requests",
+      "rich",
+      "tenacity",
+      "tqdm",
+      "unidiff",
+    ],
     locations: [{ file, line: 14646 }],
   });
+});
+
+Deno.test("dependsOn: [package.dependencies], with an extra's dependency only when locked", () => {
+  const text = [
+    "[[package]]",
+    'name = "uvicorn"',
+    'version = "0.35.0"',
+    "[package.dependencies]",
+    'Click = ">=7.0"', //                                                          5
+    'h11 = {version = ">=0.8", markers = "python_version >= \\"3.8\\""}',
+    'httptools = {version = ">=0.6.3", optional = true, markers = "extra == \\"standard\\""}',
+    'websockets = {version = ">=10.4", optional = true, markers = "extra == \\"standard\\""}',
+    'numpy = [{version = ">=1.22", python = "<3.12"}, {version = ">=1.26", python = ">=3.12"}]',
+    "[package.extras]", //                                                        10
+    'standard = ["httptools (>=0.6.3)", "websockets (>=10.4)"]',
+    "",
+    "[[package]]",
+    'name = "httptools"',
+    'version = "0.6.4"', //                                                       15
+    "",
+    "[[package]]",
+    'name = "h11"',
+    'version = "0.16.0"',
+  ].join("\n");
+  const { packages = [], problems } = parsePoetryLock(text, { file });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(packages.map((p) => [p.name, p.dependsOn]), [
+    // websockets is an optional dependency nothing asked for: the lock does not lock it.
+    ["uvicorn", ["click", "h11", "httptools", "numpy"]],
+    ["httptools", []],
+    ["h11", []],
+  ]);
+});
+
+const DEPENDS_SCRIPT = `
+import json, re, sys, tomllib
+norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()
+out = {}
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        doc = tomllib.load(f)
+    packages = doc.get("package", [])
+    locked = {norm(p["name"]) for p in packages}
+    found = {}
+    for p in packages:
+        deps = set()
+        for name, constraint in p.get("dependencies", {}).items():
+            entries = constraint if isinstance(constraint, list) else [constraint]
+            optional = len(entries) > 0 and all(isinstance(e, dict) and e.get("optional") is True for e in entries)
+            if not optional or norm(name) in locked:
+                deps.add(norm(name))
+        deps.discard(norm(p["name"]))
+        key = norm(p["name"]) + " " + p["version"]
+        found.setdefault(key, set()).update(deps)
+    out[path] = {key: sorted(deps) for key, deps in found.items()}
+print(json.dumps(out))
+`;
+
+Deno.test("every corpus poetry.lock: dependsOn matches python3 tomllib's reading of the graph", () => {
+  const names = corpusFiles("poetry.lock");
+  const paths = names.map(corpusPath);
+  const expected = pythonJson<Record<string, Record<string, string[]>>>(DEPENDS_SCRIPT, paths);
+  let edges = 0;
+  for (const [i, name] of names.entries()) {
+    const packages = parsePoetryLock(Deno.readTextFileSync(paths[i]), { file: name }).packages ??
+      [];
+    const found = new Map<string, Set<string>>();
+    for (const pkg of packages) {
+      const key = `${pkg.name} ${pkg.version}`;
+      const set = found.get(key) ?? new Set();
+      for (const dependency of pkg.dependsOn ?? []) set.add(dependency);
+      found.set(key, set);
+      edges += pkg.dependsOn?.length ?? 0;
+    }
+    assert.deepEqual(
+      Object.fromEntries([...found].map(([key, set]) => [key, [...set].sort()])),
+      expected[paths[i]],
+      name,
+    );
+  }
+  assert.ok(edges > 1000, `${edges} edges`);
 });
 
 Deno.test("the reader matches poetry.lock by name", async () => {

@@ -3,7 +3,8 @@ import { Package } from "../../../core/snapshot.ts";
 import { parseUvLock, uvLockReader } from "../../../collect/locks/uv_lock.ts";
 
 import { assertCorpusCounts, SHA, testLockProperties } from "../../_lock.ts";
-import { corpus } from "../../_property.ts";
+import { corpus, corpusFiles, corpusPath, pythonJson } from "../../_property.ts";
+import { MAX_DEPENDS_ON } from "../../../collect/_lock_values.ts";
 
 const file = "uv.lock";
 
@@ -96,6 +97,7 @@ Deno.test("sources, hashes, roots and direct references of a hand-written uv.loc
     direct: true,
     editable: false,
     groups: ["viz"],
+    dependsOn: [],
     locations: [{ file, line: 25 }],
   });
   assert.deepEqual(
@@ -325,6 +327,111 @@ Deno.test("real files: nanochat's torch variants and pydantic-ai's workspace and
     ref: commit,
     commit,
   });
+});
+
+Deno.test("dependsOn: each locked package's dependencies and requested extras' dependencies", () => {
+  const text = [
+    "[[package]]",
+    'name = "app"',
+    'source = { virtual = "." }',
+    'dependencies = [{ name = "requests", extra = ["socks"] }]',
+    "[[package]]", //                                                           5
+    'name = "requests"',
+    'version = "2.32.3"',
+    'source = { registry = "https://pypi.org/simple" }',
+    "dependencies = [",
+    '  { name = "Charset_Normalizer" },', //                                    10
+    '  { name = "idna" },',
+    `  { name = "numpy", version = "1.26.4", marker = "python_full_version < '3.12'" },`,
+    `  { name = "numpy", version = "2.1.0", marker = "python_full_version >= '3.12'" },`,
+    '  { name = "requests" },',
+    "  { version = '1' },", //                                                  15
+    "]",
+    "[package.optional-dependencies]",
+    'socks = [{ name = "pysocks" }]',
+    "[[package]]",
+    'name = "idna"', //                                                         20
+    'version = "3.7"',
+    'source = { registry = "https://pypi.org/simple" }',
+  ].join("\n");
+  const { packages = [], problems } = parseUvLock(text, { file });
+  assert.deepEqual(packages.map((p) => [p.name, p.dependsOn]), [
+    // Sorted, unique, normalised, without the package itself.
+    ["requests", ["charset-normalizer", "idna", "numpy", "pysocks"]],
+    // No dependencies key: the lock records that it depends on nothing.
+    ["idna", []],
+  ]);
+  assert.deepEqual(problems, [
+    { file, line: 5, message: "expected a string for package.dependencies[5].name, found nothing" },
+  ]);
+});
+
+Deno.test("dependsOn stops at MAX_DEPENDS_ON names, and says so", () => {
+  const many = Array.from({ length: MAX_DEPENDS_ON + 5 }, (_, i) => `{ name = "d${i}" }`);
+  const text = `[[package]]\nname = "big"\nversion = "1"\nsource = { registry = "r" }\n` +
+    `dependencies = [${many.join(", ")}]\n`;
+  const { packages = [], problems } = parseUvLock(text, { file });
+  assert.equal(packages[0].dependsOn?.length, MAX_DEPENDS_ON);
+  assert.deepEqual(problems, [{
+    file,
+    line: 1,
+    message: `big names ${MAX_DEPENDS_ON + 5} dependencies; the first ${MAX_DEPENDS_ON} are kept`,
+  }]);
+});
+
+const DEPENDS_SCRIPT = `
+import json, re, sys, tomllib
+norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()
+out = {}
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        doc = tomllib.load(f)
+    members = {norm(m) for m in doc.get("manifest", {}).get("members", [])}
+    found = {}
+    for p in doc.get("package", []):
+        s = p.get("source", {})
+        if norm(p["name"]) in members or s.get("editable") == "." or s.get("virtual") == ".":
+            continue
+        deps = [d["name"] for d in p.get("dependencies", [])]
+        for extra in p.get("optional-dependencies", {}).values():
+            deps += [d["name"] for d in extra]
+        key = norm(p["name"]) + " " + p.get("version", "")
+        found.setdefault(key, set()).update(norm(d) for d in deps if norm(d) != norm(p["name"]))
+    out[path] = {key: sorted(deps) for key, deps in found.items()}
+print(json.dumps(out))
+`;
+
+Deno.test("every corpus uv.lock: dependsOn matches python3 tomllib's reading of the graph", () => {
+  const names = corpusFiles("uv.lock");
+  const paths = names.map(corpusPath);
+  const expected = pythonJson<Record<string, Record<string, string[]>>>(DEPENDS_SCRIPT, paths);
+  let edges = 0;
+  for (const [i, name] of names.entries()) {
+    const packages = parseUvLock(Deno.readTextFileSync(paths[i]), { file: name }).packages ?? [];
+    const found = new Map<string, Set<string>>();
+    for (const pkg of packages) {
+      const key = `${pkg.name} ${pkg.version ?? ""}`;
+      const set = found.get(key) ?? new Set();
+      for (const dependency of pkg.dependsOn ?? []) set.add(dependency);
+      found.set(key, set);
+      edges += pkg.dependsOn?.length ?? 0;
+    }
+    assert.deepEqual(
+      Object.fromEntries([...found].map(([key, set]) => [key, [...set].sort()])),
+      expected[paths[i]],
+      name,
+    );
+  }
+  assert.ok(edges > 1000, `${edges} edges`);
+  // One edge read by eye: nanochat's uv.lock locks torch 2.9.1 with these among its dependencies.
+  const nanochat = parseUvLock(
+    Deno.readTextFileSync(corpusPath("karpathy__nanochat__uv.lock")),
+    { file },
+  ).packages ?? [];
+  const torch = nanochat.find((p) => p.name === "torch" && p.version === "2.9.1");
+  for (const dependency of ["filelock", "jinja2", "networkx", "sympy", "typing-extensions"]) {
+    assert.ok(torch?.dependsOn?.includes(dependency), dependency);
+  }
 });
 
 Deno.test("the reader matches uv.lock by name and reads it from the project root", async () => {
