@@ -30,14 +30,24 @@ import {
   checkProject,
   choosePolicy,
   collectProject,
+  diffProject,
+  type DiffSide,
   enrichProject,
   formatBaseline,
   OptionError,
   type PipelineProgress,
   readBaseline,
   type RegistrySources,
+  RevisionError,
   scanModels,
 } from "./pipeline/mod.ts";
+import {
+  type DiffFormatOptions,
+  formatDiffJson,
+  formatDiffMarkdown,
+  formatDiffText,
+  type ProjectDiff,
+} from "./diff/mod.ts";
 import { type Baseline, baselineOf } from "./core/baseline.ts";
 import { commandChecks, commandExplain, commandInit, commandSchema } from "./cli/_info_commands.ts";
 import { type Io, OPTIONS, type Values } from "./cli/_options.ts";
@@ -124,6 +134,8 @@ function run(command: string, positionals: string[], values: Values, io: Io): Pr
       return commandEval(at(0, ""), values, io);
     case "scan":
       return commandScan(positionals, values, io);
+    case "diff":
+      return commandDiff(positionals, values, io);
     case "snapshot":
       return commandSnapshot(at(0, "."), values, io);
     case "checks":
@@ -226,14 +238,85 @@ async function commandScan(paths: string[], values: Values, io: Io): Promise<num
   return await writeReport({ report, policy, values, outputs, io });
 }
 
+async function commandDiff(positionals: string[], values: Values, io: Io): Promise<number> {
+  const revisions = (values.git as string[] | undefined) ?? [];
+  if (revisions.length > 2) throw new UsageError("diff: --git names BASE and HEAD, at most twice");
+  const project = values.project as string | undefined;
+  const wanted = revisions.length === 2 ? 0 : revisions.length === 1 ? 1 : 2;
+  if (positionals.length > wanted) {
+    throw new UsageError(`diff: unexpected argument "${positionals[wanted]}"`);
+  }
+  if (revisions.length === 0 && positionals.length < 2) {
+    throw new UsageError("diff: expected BASE and HEAD (directories or snapshot files), or --git");
+  }
+  const outputs = parseOutputs(values.format as string[] | undefined, DIFF_FORMATS);
+  const now = parseNow(values.now as string | undefined);
+  if (project !== undefined) await projectDir(project);
+  const sides: DiffSide[] = revisions.map((git) => ({ git, project }));
+  for (const given of positionals) sides.push(await diffSide(given));
+  if (sides.length === 1) sides.push({ directory: project ?? "." });
+  const policy = values.policy === undefined
+    ? undefined
+    : await choosePolicy({ explicit: values.policy as string });
+  const progress = progressLine(values);
+  const { diff, warnings } = await diffProject({
+    base: sides[0],
+    head: sides[1],
+    policy,
+    now,
+    ...collectFlags(values),
+    sources: registrySources(values),
+    strict: values.strict === true,
+    onProgress: progress?.update,
+    failOn: failOnFlag(values),
+  });
+  progress?.done();
+  for (const warning of warnings) io.stderr(`tollgate: warning: ${warning}\n`);
+  const color = io.isTerminal && values["no-color"] !== true && !process.env.NO_COLOR;
+  for (const output of outputs) {
+    const text = DIFF_FORMATS[output.format](diff, { color: output.path === undefined && color });
+    if (output.path === undefined) io.stdout(text);
+    else await writeOutput(output.path, text);
+  }
+  if (diff.verdict === "fail") return EXIT.fail;
+  if (diff.verdict === "incomplete") {
+    io.stderr(
+      `tollgate: incomplete: HEAD could not be fully evaluated` +
+        (values["allow-incomplete"] ? " (allowed by --allow-incomplete)\n" : "\n"),
+    );
+    return values["allow-incomplete"] ? EXIT.pass : EXIT.incomplete;
+  }
+  return EXIT.pass;
+}
+
+/** A side of `diff` given as a path: a project directory or a snapshot JSON file. */
+async function diffSide(given: string): Promise<DiffSide> {
+  const info = await stat(given).catch(() => undefined);
+  if (!info) throw new UsageError(`diff: ${given}: no such directory or snapshot file`);
+  if (info.isDirectory()) return { directory: given };
+  return { snapshot: await readSnapshotFile(given, "diff"), label: given };
+}
+
+const DIFF_FORMATS: Record<string, (diff: ProjectDiff, options: DiffFormatOptions) => string> = {
+  text: formatDiffText,
+  json: (diff) => formatDiffJson(diff),
+  markdown: formatDiffMarkdown,
+};
+
 /** The policy with `--fail-on` applied. */
 function withFailOn(policy: Policy, values: Values): Policy {
-  if (values["fail-on"] === undefined) return policy;
+  const failOn = failOnFlag(values);
+  return failOn === undefined ? policy : { ...policy, failOn };
+}
+
+/** The severity `--fail-on` names, validated. */
+function failOnFlag(values: Values): Severity | undefined {
+  if (values["fail-on"] === undefined) return undefined;
   const failOn = Severity.safeParse(values["fail-on"]);
   if (!failOn.success) {
     throw new UsageError(`--fail-on: expected error, warning or info, got "${values["fail-on"]}"`);
   }
-  return { ...policy, failOn: failOn.data };
+  return failOn.data;
 }
 
 /** The baseline `--baseline` names, read and validated before any work is done. */
@@ -440,15 +523,20 @@ async function writeOutput(file: string, text: string): Promise<void> {
 }
 
 function parseFormats(raw: string[] | undefined): Array<{ format: string; path?: string }> {
+  return parseOutputs(raw, formatters);
+}
+
+function parseOutputs(
+  raw: string[] | undefined,
+  known: Record<string, unknown>,
+): Array<{ format: string; path?: string }> {
   const outputs = (raw ?? ["text"]).map((entry) => {
     const eq = entry.indexOf("=");
     const format = eq < 0 ? entry : entry.slice(0, eq);
     const file = eq < 0 ? undefined : entry.slice(eq + 1);
-    if (!Object.hasOwn(formatters, format)) {
+    if (!Object.hasOwn(known, format)) {
       throw new UsageError(
-        `--format: unknown format "${format}"; expected one of ${
-          Object.keys(formatters).join(", ")
-        }`,
+        `--format: unknown format "${format}"; expected one of ${Object.keys(known).join(", ")}`,
       );
     }
     if (file === "") throw new UsageError(`--format ${format}=: expected a file path after "="`);
@@ -470,13 +558,13 @@ function parseNow(raw: string | undefined): Date | undefined {
   return date;
 }
 
-async function readSnapshotFile(file: string): Promise<Snapshot> {
+async function readSnapshotFile(file: string, command = "eval"): Promise<Snapshot> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
     throw new UsageError(
-      `eval: ${file}: ${hasErrorCode(error, "ENOENT") ? "file not found" : error}`,
+      `${command}: ${file}: ${hasErrorCode(error, "ENOENT") ? "file not found" : error}`,
     );
   }
   let json: unknown;
@@ -504,7 +592,9 @@ function reportError(error: unknown, io: Io, debug: boolean): number {
     io.stderr(`tollgate: ${flag}${error.message.slice(error.option.length)}\n`);
     return EXIT.usage;
   }
-  if (error instanceof UsageError || error instanceof ConfigError) {
+  if (
+    error instanceof UsageError || error instanceof ConfigError || error instanceof RevisionError
+  ) {
     io.stderr(`tollgate: ${error.message}\n`);
     if (debug) io.stderr(`${error.stack}\n`);
     return EXIT.usage;

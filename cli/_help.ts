@@ -56,6 +56,8 @@ Commands:
   check [DIR]          collect a snapshot of DIR (default .) and evaluate the policy
   snapshot [DIR]       print the snapshot JSON of DIR (or --output FILE)
   eval SNAPSHOT        evaluate a stored snapshot JSON file
+  diff BASE HEAD       review a change: packages, indexes, models, model files and signatures
+                       that entered, left or changed, and the findings it adds or fixes
   scan PATH…           judge model files and directories only (pickle, PyTorch, joblib, NumPy,
                        safetensors): quick triage of a download
   verify-model PATH    verify an OpenSSF Model Signing signature (model.sig) of a model
@@ -151,6 +153,38 @@ and devices are refused (model_signing's default); leave them out with --ignore-
   --debug              print stack traces for unexpected errors
 
 Exit codes: 0 signed · 2 usage (bad key, symlinks, existing output…) · 3 could not complete`,
+  diff: `Usage: tollgate diff BASE HEAD [options]
+       tollgate diff --git REV [HEAD] [options]
+       tollgate diff --git REV --git REV [options]
+
+Reviews what a change brings into the supply chain. Each side is a project directory, a snapshot
+JSON file (from 'tollgate snapshot'), or a git revision of the project: the first --git is BASE,
+a second one HEAD (HEAD defaults to the project directory). Revisions are read from git's objects
+with the git command; the work tree is never touched.
+
+Lists packages added, removed, upgraded, downgraded, moved to another source or index, and kept at
+the same version with different hashes (a re-uploaded or swapped file); indexes, channels and
+installer settings; environments; hub models (publisher, revision, remote code); model files (new
+pickle imports, format); signatures (signer changed, removed). The policy is evaluated on both
+sides and findings are matched by fingerprint (as baselines are): the change fails only on
+findings it adds at or above the policy's failOn.
+
+Without --policy, BASE's policy file is used (tollgate.yaml, … as 'check' finds it), so a change
+cannot weaken the policy that reviews it; else HEAD's when BASE is a snapshot; else 'recommended'.
+When a side is a git revision, virtual environments are compared on neither side.
+
+  --git REV            a revision (branch, tag, commit, HEAD~1, origin/main); at most two
+  --project DIR        the project's directory in the git work tree (default: .)
+  --policy FILE        policy file
+  --format F[=PATH]    text | json | markdown (for a pull-request comment); repeatable; =PATH
+                       writes to a file (default: text to stdout)
+  --offline, --cache-dir, --pypi-url, --osv-url, --osv-db, --hf-url, --integrity-url,
+  --expand-env, --no-machine-config, --no-verify-installed, --now, --strict, --fail-on,
+  --allow-incomplete, --progress, --no-color, --debug
+                       as for 'check'; applied to both sides
+
+Exit codes: 0 no new finding fails · 1 HEAD adds findings at or above failOn · 2 usage or
+configuration error (an unknown revision) · 3 could not complete`,
   checks: `Usage: tollgate checks [--format text|json]
 
 Lists the built-in checks: id, family, default severity and title.`,

@@ -23,7 +23,7 @@ export interface Io {
   isTerminal: boolean;
 }
 
-/** Where registry data comes from: `check` and `snapshot --enrich`. */
+/** Where registry data comes from: `check`, `diff` and `snapshot --enrich`. */
 const ONLINE_OPTIONS = {
   offline: { type: "boolean" },
   "cache-dir": { type: "string" },
@@ -78,6 +78,24 @@ export const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
     "no-verify-installed": { type: "boolean" },
     now: { type: "string" },
     progress: { type: "boolean" },
+    debug: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+  diff: {
+    git: { type: "string", multiple: true },
+    project: { type: "string" },
+    policy: { type: "string" },
+    format: { type: "string", multiple: true },
+    ...ONLINE_OPTIONS,
+    "expand-env": { type: "boolean" },
+    "no-machine-config": { type: "boolean" },
+    "no-verify-installed": { type: "boolean" },
+    now: { type: "string" },
+    strict: { type: "boolean" },
+    progress: { type: "boolean" },
+    "fail-on": { type: "string" },
+    "allow-incomplete": { type: "boolean" },
+    "no-color": { type: "boolean" },
     debug: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },

@@ -24,6 +24,13 @@ export {
   scanModels,
 } from "./check_project.ts";
 export { formatBaseline, readBaseline } from "./baseline_file.ts";
+export {
+  diffProject,
+  type DiffProjectOptions,
+  type DiffProjectResult,
+  type DiffSide,
+} from "./diff.ts";
+export { RevisionError } from "../collect/git.ts";
 export type { RegistrySources } from "./enrich.ts";
 export { OptionError } from "./errors.ts";
 export { choosePolicy, DISCOVERED_POLICY_FILES, loadPolicy } from "./policy_file.ts";

@@ -37,6 +37,7 @@ const SHIPPED_FOLDERS = [
   "checks",
   "policies",
   "report",
+  "diff",
   "pipeline",
   "cli",
 ];

@@ -18,7 +18,7 @@ export interface CliRun {
 
 /**
  * Run `cli.ts` with `args`. `write` adds --allow-write (for --format F=PATH, --output, init);
- * `net` adds --allow-net=127.0.0.1 (for the local API servers).
+ * `net` adds --allow-net=127.0.0.1 (for the local API servers); `run` adds --allow-run.
  *
  * @example
  * ```ts ignore
@@ -27,7 +27,14 @@ export interface CliRun {
  */
 export async function tollgate(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; write?: boolean; net?: boolean } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    write?: boolean;
+    net?: boolean;
+    /** Programs it may run (`--allow-run=…`): git for `diff --git`. */
+    run?: string[];
+  } = {},
 ): Promise<CliRun> {
   const permissions = [
     "--allow-read",
@@ -35,6 +42,7 @@ export async function tollgate(
     ...(options.write ? ["--allow-write"] : []),
     // Loopback only: tests never reach any other address.
     ...(options.net ? ["--allow-net=127.0.0.1"] : []),
+    ...(options.run ? [`--allow-run=${options.run.join(",")}`] : []),
   ];
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "--frozen", ...permissions, path.join(REPO, "cli.ts"), ...args],

@@ -1,7 +1,8 @@
 // The layers the code is built in, checked on the import graph of the source tree: a folder's
 // `_` files are its own, core imports nothing of ours, checks judge the snapshot without
 // collecting or fetching, verify and packaging are pure, report does not decide verdicts (it does
-// not import checks), and the library's face does not reach into the CLI.
+// not import checks), diff compares and formats without collecting, and the library's face does
+// not reach into the CLI.
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { REPO } from "./_cli.ts";
@@ -59,7 +60,18 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   report: ["core"],
   collect: ["core", "packaging"],
   enrich: ["core", "packaging", "collect", "verify"],
-  pipeline: ["core", "packaging", "collect", "enrich", "verify", "checks", "policies", "report"],
+  diff: ["core", "report"],
+  pipeline: [
+    "core",
+    "packaging",
+    "collect",
+    "enrich",
+    "verify",
+    "checks",
+    "policies",
+    "report",
+    "diff",
+  ],
   cli: [
     "core",
     "packaging",
@@ -69,6 +81,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     "checks",
     "policies",
     "report",
+    "diff",
     "pipeline",
   ],
 };
