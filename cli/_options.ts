@@ -55,6 +55,15 @@ const EVAL_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
+/** `diff` takes `check`'s options except those about one report (baselines, paths, quiet). */
+const {
+  baseline: _baseline,
+  "write-baseline": _writeBaseline,
+  "path-prefix": _pathPrefix,
+  quiet: _quiet,
+  ...DIFF_OPTIONS
+} = EVAL_OPTIONS;
+
 /**
  * Options each command accepts (node:util parseArgs configuration).
  *
@@ -81,24 +90,7 @@ export const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
     debug: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
-  diff: {
-    git: { type: "string", multiple: true },
-    project: { type: "string" },
-    policy: { type: "string" },
-    format: { type: "string", multiple: true },
-    ...ONLINE_OPTIONS,
-    "expand-env": { type: "boolean" },
-    "no-machine-config": { type: "boolean" },
-    "no-verify-installed": { type: "boolean" },
-    now: { type: "string" },
-    strict: { type: "boolean" },
-    progress: { type: "boolean" },
-    "fail-on": { type: "string" },
-    "allow-incomplete": { type: "boolean" },
-    "no-color": { type: "boolean" },
-    debug: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  },
+  diff: { git: { type: "string", multiple: true }, project: { type: "string" }, ...DIFF_OPTIONS },
   checks: { format: { type: "string" }, help: { type: "boolean", short: "h" } },
   explain: { help: { type: "boolean", short: "h" } },
   init: {

@@ -50,6 +50,19 @@ const folderOf = (file: string) =>
 const topOf = (file: string) => file.includes("/") ? file.slice(0, file.indexOf("/")) : ".";
 const isPrivate = (file: string) => path.posix.basename(file).startsWith("_");
 
+/** The library pipeline puts the layers together; the CLI adds the pipeline. */
+const PIPELINE_MAY_IMPORT = [
+  "core",
+  "packaging",
+  "collect",
+  "enrich",
+  "verify",
+  "checks",
+  "policies",
+  "report",
+  "diff",
+];
+
 /** Each layer and the top-level folders it may import (besides itself, npm and node:). */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   core: [],
@@ -61,29 +74,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   collect: ["core", "packaging"],
   enrich: ["core", "packaging", "collect", "verify"],
   diff: ["core", "report"],
-  pipeline: [
-    "core",
-    "packaging",
-    "collect",
-    "enrich",
-    "verify",
-    "checks",
-    "policies",
-    "report",
-    "diff",
-  ],
-  cli: [
-    "core",
-    "packaging",
-    "collect",
-    "enrich",
-    "verify",
-    "checks",
-    "policies",
-    "report",
-    "diff",
-    "pipeline",
-  ],
+  pipeline: PIPELINE_MAY_IMPORT,
+  cli: [...PIPELINE_MAY_IMPORT, "pipeline"],
 };
 
 /** The product's folders (tests, benchmarks and examples are not product code). */
