@@ -4,6 +4,8 @@
  * @module
  */
 import type { Report } from "../core/report.ts";
+import type { Snapshot } from "../core/snapshot.ts";
+import { formatCyclonedx } from "./cyclonedx.ts";
 import { formatGithub } from "./github.ts";
 import { formatJson } from "./json.ts";
 import { formatJunit } from "./junit.ts";
@@ -12,6 +14,18 @@ import type { RuleInfo } from "./rules.ts";
 import { formatSarif } from "./sarif.ts";
 import { formatText } from "./text.ts";
 
+export {
+  type CyclonedxBom,
+  cyclonedxBom,
+  type CyclonedxComponent,
+  type CyclonedxDependency,
+  type CyclonedxExternalReference,
+  type CyclonedxHash,
+  type CyclonedxOccurrence,
+  type CyclonedxOptions,
+  type CyclonedxProperty,
+  formatCyclonedx,
+} from "./cyclonedx.ts";
 export { escapeData, escapeProperty, formatGithub, type GithubOptions } from "./github.ts";
 export { formatJson } from "./json.ts";
 export { formatJunit, xmlAttribute, xmlText } from "./junit.ts";
@@ -56,6 +70,11 @@ export interface FormatOptions {
    * from the repository root (SARIF, GitHub annotations).
    */
   pathPrefix?: string;
+  /**
+   * The snapshot the report was evaluated on (CycloneDX, which writes the snapshot's packages,
+   * models and model files, with the report's verdict on each).
+   */
+  snapshot?: Snapshot;
 }
 
 /**
@@ -70,12 +89,13 @@ export interface FormatOptions {
 export type Formatter = (report: Report, options: FormatOptions) => string;
 
 /**
- * Formatters keyed by `--format` name.
+ * Formatters keyed by `--format` name. `cyclonedx` needs `options.snapshot` and throws a
+ * `TypeError` whose message starts with `snapshot:` without it.
  *
  * @example
  * ```ts
  * import { formatters } from "./mod.ts";
- * Object.keys(formatters); // ["text", "json", "sarif", "junit", "markdown", "github"]
+ * Object.keys(formatters); // ["text", "json", "sarif", "junit", "markdown", "github", "cyclonedx"]
  * ```
  */
 export const formatters: Readonly<Record<string, Formatter>> = {
@@ -86,4 +106,13 @@ export const formatters: Readonly<Record<string, Formatter>> = {
   junit: (report) => formatJunit(report),
   markdown: (report) => formatMarkdown(report),
   github: (report, options) => formatGithub(report, { pathPrefix: options.pathPrefix }),
+  cyclonedx: (report, options) => {
+    if (options.snapshot === undefined) {
+      throw new TypeError(
+        "snapshot: the cyclonedx format writes the snapshot the report was evaluated on; " +
+          "pass it as options.snapshot",
+      );
+    }
+    return formatCyclonedx({ snapshot: options.snapshot, report });
+  },
 };
