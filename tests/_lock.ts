@@ -103,3 +103,41 @@ export function testLockProperties(options: {
     checkMutatedFiles(samples, { chars, maxEdits: 8, numRuns: options.mutatedRuns });
   });
 }
+
+/**
+ * Assert that every corpus file of `format` gives each package the `dependsOn` that `script`
+ * (python3 over tomllib, printing `{path: {"name version": [names]}}`) reads, the entries of one
+ * name and version joined; returns how many edges the files hold, for a floor.
+ *
+ * @example
+ * ```ts ignore
+ * const edges = assertCorpusDependsOn({ format: "uv.lock", script, parse: parseUvLock });
+ * ```
+ */
+export function assertCorpusDependsOn(options: {
+  format: string;
+  script: string;
+  parse: ParseLock;
+}): number {
+  const names = corpusFiles(options.format);
+  const paths = names.map(corpusPath);
+  const expected = pythonJson<Record<string, Record<string, string[]>>>(options.script, paths);
+  let edges = 0;
+  for (const [i, name] of names.entries()) {
+    const { packages = [] } = options.parse(Deno.readTextFileSync(paths[i]), { file: name });
+    const found = new Map<string, Set<string>>();
+    for (const pkg of packages) {
+      const key = `${pkg.name} ${pkg.version ?? ""}`;
+      const set = found.get(key) ?? new Set();
+      for (const dependency of pkg.dependsOn ?? []) set.add(dependency);
+      found.set(key, set);
+      edges += pkg.dependsOn?.length ?? 0;
+    }
+    assert.deepEqual(
+      Object.fromEntries([...found].map(([key, set]) => [key, [...set].sort()])),
+      expected[paths[i]],
+      name,
+    );
+  }
+  return edges;
+}

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Package } from "../../../core/snapshot.ts";
 import { isPdmLockName, parsePdmLock, pdmLockReader } from "../../../collect/locks/pdm_lock.ts";
-import { assertCorpusCounts, SHA, testLockProperties } from "../../_lock.ts";
-import { corpus, corpusFiles, corpusPath, pythonJson } from "../../_property.ts";
+import { assertCorpusCounts, assertCorpusDependsOn, SHA, testLockProperties } from "../../_lock.ts";
+import { corpus, corpusPath } from "../../_property.ts";
 
 const file = "pdm.lock";
 
@@ -339,26 +339,11 @@ print(json.dumps(out))
 `;
 
 Deno.test("every corpus pdm.lock: dependsOn matches python3 tomllib's reading of the graph", () => {
-  const names = corpusFiles("pdm.lock");
-  const paths = names.map(corpusPath);
-  const expected = pythonJson<Record<string, Record<string, string[]>>>(DEPENDS_SCRIPT, paths);
-  let edges = 0;
-  for (const [i, name] of names.entries()) {
-    const packages = parsePdmLock(Deno.readTextFileSync(paths[i]), { file: name }).packages ?? [];
-    const found = new Map<string, Set<string>>();
-    for (const pkg of packages) {
-      const key = `${pkg.name} ${pkg.version ?? ""}`;
-      const set = found.get(key) ?? new Set();
-      for (const dependency of pkg.dependsOn ?? []) set.add(dependency);
-      found.set(key, set);
-      edges += pkg.dependsOn?.length ?? 0;
-    }
-    assert.deepEqual(
-      Object.fromEntries([...found].map(([key, set]) => [key, [...set].sort()])),
-      expected[paths[i]],
-      name,
-    );
-  }
+  const edges = assertCorpusDependsOn({
+    format: "pdm.lock",
+    script: DEPENDS_SCRIPT,
+    parse: parsePdmLock,
+  });
   assert.ok(edges > 100, `${edges} edges`);
   // Read by eye in the file: httpx 0.28.1 needs anyio, certifi, httpcore and idna, and its
   // [socks] entry adds socksio.

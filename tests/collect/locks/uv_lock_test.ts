@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { Package } from "../../../core/snapshot.ts";
 import { parseUvLock, uvLockReader } from "../../../collect/locks/uv_lock.ts";
 
-import { assertCorpusCounts, SHA, testLockProperties } from "../../_lock.ts";
-import { corpus, corpusFiles, corpusPath, pythonJson } from "../../_property.ts";
+import { assertCorpusCounts, assertCorpusDependsOn, SHA, testLockProperties } from "../../_lock.ts";
+import { corpus, corpusPath } from "../../_property.ts";
 import { MAX_DEPENDS_ON } from "../../../collect/_lock_values.ts";
 
 const file = "uv.lock";
@@ -402,26 +402,11 @@ print(json.dumps(out))
 `;
 
 Deno.test("every corpus uv.lock: dependsOn matches python3 tomllib's reading of the graph", () => {
-  const names = corpusFiles("uv.lock");
-  const paths = names.map(corpusPath);
-  const expected = pythonJson<Record<string, Record<string, string[]>>>(DEPENDS_SCRIPT, paths);
-  let edges = 0;
-  for (const [i, name] of names.entries()) {
-    const packages = parseUvLock(Deno.readTextFileSync(paths[i]), { file: name }).packages ?? [];
-    const found = new Map<string, Set<string>>();
-    for (const pkg of packages) {
-      const key = `${pkg.name} ${pkg.version ?? ""}`;
-      const set = found.get(key) ?? new Set();
-      for (const dependency of pkg.dependsOn ?? []) set.add(dependency);
-      found.set(key, set);
-      edges += pkg.dependsOn?.length ?? 0;
-    }
-    assert.deepEqual(
-      Object.fromEntries([...found].map(([key, set]) => [key, [...set].sort()])),
-      expected[paths[i]],
-      name,
-    );
-  }
+  const edges = assertCorpusDependsOn({
+    format: "uv.lock",
+    script: DEPENDS_SCRIPT,
+    parse: parseUvLock,
+  });
   assert.ok(edges > 1000, `${edges} edges`);
   // One edge read by eye: nanochat's uv.lock locks torch 2.9.1 with these among its dependencies.
   const nanochat = parseUvLock(
