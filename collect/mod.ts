@@ -57,6 +57,7 @@ export { hasCredentials, redactUrl } from "../packaging/mod.ts";
 export { exactVersion, parsePep508, Pep508Error, type Pep508Requirement } from "./_pep508.ts";
 export { normaliseName } from "../packaging/mod.ts";
 export { ReadError } from "./fs.ts";
+export * from "./sbom/mod.ts";
 export type { FileReader, ReaderContext, ReaderResult } from "./_reader.ts";
 export type { SignatureSpec } from "./signatures/signatures.ts";
 
