@@ -9,7 +9,7 @@ import type { Index, Package, PackageSource, Problem } from "../../core/snapshot
 import { isUrl, normaliseName, redactUrl } from "../../packaging/mod.ts";
 import { baseName, type FileReader, textReader } from "../_reader.ts";
 import { directUrlSource } from "../_requirement_target.ts";
-import { MAX_LOCK_BYTES, MAX_LOCK_ENTRIES } from "../_lock_toml.ts";
+import { dependsOnList, MAX_LOCK_BYTES, MAX_LOCK_ENTRIES } from "../_lock_toml.ts";
 import { mergeLocked } from "../_lock_merge.ts";
 import { channelSource, condaArchive } from "./_conda_url.ts";
 import { pinnedGitSource } from "./_git_pin.ts";
@@ -208,6 +208,12 @@ function readEntry(
     else problem(`expected a hex digest for ${where}.${algorithm}, found '${digest}'`, line);
   }
   const at = line === undefined ? { file } : { file, line };
+  const strings = (key: string): string[] => {
+    const list = yaml.resolve(mapEntry(node, key)?.value);
+    return isYamlSeq(list)
+      ? list.items.flatMap((item) => scalarText(yaml.resolve(item)) ?? [])
+      : [];
+  };
   const groups = used === undefined || used.environments.has("default")
     ? []
     : [...used.environments].sort();
@@ -227,6 +233,16 @@ function readEntry(
     const subdir = text("subdir") ?? derived.subdir;
     const platforms = used ? [...used.platforms].sort() : subdir ? [subdir] : [];
     const lower = name.toLowerCase();
+    // `depends`: match specs (`libgcc-ng >=12`); virtual packages (`__glibc`) are the system's.
+    const dependsOn = dependsOnList(
+      strings("depends").flatMap((spec) => /^[A-Za-z0-9_.-]+/.exec(spec)?.[0] ?? [])
+        .filter((dependency) => !dependency.startsWith("__")),
+      {
+        self: lower,
+        normalise: (dependency) => dependency.toLowerCase(),
+        report: (m) => problem(m, line),
+      },
+    );
     return {
       ecosystem: "conda",
       name: lower,
@@ -241,6 +257,7 @@ function readEntry(
       editable: false,
       groups,
       platforms,
+      dependsOn,
       locations: [at],
     };
   }
@@ -252,6 +269,16 @@ function readEntry(
   const version = text("version");
   const normalised = normaliseName(name);
   const editable = scalarText(yaml.resolve(mapEntry(node, "editable")?.value)) === "true";
+  // `requires_dist`: PEP 508 requirements; one behind an extra only when that extra is installed.
+  const extras = new Set(used?.extras ?? []);
+  const dependsOn = dependsOnList(
+    strings("requires_dist").flatMap((requirement) => {
+      const extra = /\bextra\s*==\s*["']([^"']+)["']/.exec(requirement)?.[1];
+      if (extra !== undefined && !extras.has(extra)) return [];
+      return /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(requirement)?.[1] ?? [];
+    }),
+    { self: normalised, normalise: normaliseName, report: (m) => problem(m, line) },
+  );
   return {
     ecosystem: "pypi",
     name: normalised,
@@ -266,6 +293,7 @@ function readEntry(
     editable,
     groups,
     ...(used ? { platforms: [...used.platforms].sort() } : {}),
+    dependsOn,
     locations: [at],
   };
 }

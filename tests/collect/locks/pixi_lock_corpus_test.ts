@@ -90,6 +90,43 @@ print(json.dumps(out))
   }
 });
 
+Deno.test("corpus: pixi.lock dependsOn is what PyYAML reads in each entry's depends", () => {
+  const files = corpusFiles("pixi.lock");
+  const expected = pythonJson<Record<string, Record<string, string[]>>>(
+    `
+import json, re, sys, yaml
+out = {}
+for path in sys.argv[1:]:
+    found = {}
+    for p in yaml.safe_load(open(path))["packages"]:
+        kind = "conda" if "conda" in p else "pypi" if "pypi" in p else p["kind"]
+        if kind != "conda":
+            continue
+        location = p.get("conda") or p.get("url")
+        m = re.match(r"^(.+)/([^/]+)/(.+)-([^-]+)-([^-]+)\\.(conda|tar\\.bz2)$", location)
+        name = str(p.get("name", m.group(3))).lower()
+        deps = {re.match(r"[A-Za-z0-9_.-]+", d).group(0).lower() for d in p.get("depends", [])}
+        deps = {d for d in deps if not d.startswith("__")} - {name}
+        found.setdefault(name + " " + str(p.get("version", m.group(4))), set()).update(deps)
+    out[path] = {key: sorted(deps) for key, deps in found.items()}
+print(json.dumps(out))
+`,
+    files.map(corpusPath),
+  );
+  let edges = 0;
+  for (const name of files) {
+    const { packages } = parsePixiLock(Deno.readTextFileSync(corpusPath(name)), { file: name });
+    const found: Record<string, string[]> = {};
+    for (const pkg of packages.filter((p) => p.ecosystem === "conda")) {
+      const key = `${pkg.name} ${pkg.version}`;
+      found[key] = [...new Set([...found[key] ?? [], ...pkg.dependsOn!])].sort();
+      edges += pkg.dependsOn!.length;
+    }
+    assert.deepEqual(found, expected[corpusPath(name)], name);
+  }
+  assert.ok(edges > 50, `${edges} edges`);
+});
+
 Deno.test("property: random text never throws and problems lie within the file", () => {
   checkRandomTexts([(text) => parsePixiLock(text, { file })], {
     pieces: [

@@ -90,6 +90,7 @@ Deno.test("pixi.lock v6: channels, conda and PyPI packages with platforms, group
     editable: false,
     groups: [],
     platforms: ["linux-64", "osx-arm64"],
+    dependsOn: [],
     locations: [{ file, line: 29 }, { file, line: 34 }],
   });
   assert.deepEqual(
@@ -169,6 +170,43 @@ Deno.test("pixi.lock v6: channels, conda and PyPI packages with platforms, group
       ],
     ],
   );
+});
+
+Deno.test("pixi.lock dependsOn: conda depends and PyPI requires_dist, extras as installed", () => {
+  const text = [
+    "version: 6",
+    "environments:",
+    "  default:",
+    "    channels:",
+    "    - url: https://conda.anaconda.org/conda-forge/",
+    "    packages:",
+    "      linux-64:",
+    `      - conda: ${FORGE}/linux-64/bzip2-1.0.8-h4bc722e_7.conda`,
+    "      - pypi: https://files.pythonhosted.org/packages/ab/requests-2.32.3-py3-none-any.whl",
+    "        extras: [socks]",
+    "packages:",
+    `- conda: ${FORGE}/linux-64/bzip2-1.0.8-h4bc722e_7.conda`,
+    "  depends:",
+    "  - __glibc >=2.17,<3.0.a0",
+    "  - libgcc-ng >=12",
+    "  - Bzip2",
+    "- pypi: https://files.pythonhosted.org/packages/ab/requests-2.32.3-py3-none-any.whl",
+    "  name: requests",
+    "  version: 2.32.3",
+    "  requires_dist:",
+    "  - charset_normalizer<4,>=2",
+    "  - idna<4,>=2.5",
+    `  - PySocks!=1.5.7,>=1.5.6 ; extra == 'socks'`,
+    `  - chardet<6,>=3.0.2 ; extra == "use-chardet-on-py3"`,
+  ].join("\n");
+  const { packages, problems } = parsePixiLock(text, { file });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(packages.map((p) => [p.name, p.extras, p.dependsOn]), [
+    // The system's virtual package and the package itself are no dependencies.
+    ["bzip2", [], ["libgcc-ng"]],
+    // Of the extras' requirements, only the installed extra's.
+    ["requests", ["socks"], ["charset-normalizer", "idna", "pysocks"]],
+  ]);
 });
 
 Deno.test("pixi.lock v7: a PyPI entry's own index wins; else the one index on the file's host", () => {
