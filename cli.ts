@@ -21,7 +21,7 @@ import { evaluate } from "./core/evaluate.ts";
 import type { Policy } from "./core/policy.ts";
 import type { Report } from "./core/report.ts";
 import { Snapshot } from "./core/snapshot.ts";
-import { ReadError } from "./collect/mod.ts";
+import { readCyclonedxBom, ReadError } from "./collect/mod.ts";
 import { hasErrorCode, isNotPermitted } from "./collect/node_fs.ts";
 import { formatters, rulesOf } from "./report/mod.ts";
 import { EXIT, OutputError, UsageError } from "./cli/_errors.ts";
@@ -180,11 +180,12 @@ async function commandCheck(dir: string, values: Values, io: Io): Promise<number
   );
   const baseline = await baselineFlag(values);
   const progress = progressLine(values);
-  const { report, warnings } = await checkProject({
+  const { report, snapshot, warnings } = await checkProject({
     root: await projectDir(dir),
     policy,
     now,
     ...collectFlags(values),
+    hashModelFiles: outputs.some((o) => o.format === "cyclonedx"),
     sources: registrySources(values),
     strict: values.strict === true,
     baseline,
@@ -192,11 +193,18 @@ async function commandCheck(dir: string, values: Values, io: Io): Promise<number
   });
   progress?.done();
   for (const warning of warnings) io.stderr(`tollgate: warning: ${warning}\n`);
-  return await writeReport({ report, policy, values, outputs, io });
+  return await writeReport({ report, snapshot, policy, values, outputs, io });
 }
 
 async function commandEval(file: string, values: Values, io: Io): Promise<number> {
-  if (!file) throw new UsageError("eval: expected the path of a snapshot JSON file");
+  const sbom = values.sbom as string | undefined;
+  if (sbom !== undefined && file) {
+    throw new UsageError(`eval: give a snapshot file or --sbom, not both ("${file}")`);
+  }
+  if (sbom === "") throw new UsageError("eval: --sbom: expected a CycloneDX JSON file");
+  if (!file && sbom === undefined) {
+    throw new UsageError("eval: expected the path of a snapshot JSON file, or --sbom BOM.json");
+  }
   const outputs = parseFormats(values.format as string[] | undefined);
   const now = parseNow(values.now as string | undefined);
   const policy = withFailOn(
@@ -204,7 +212,9 @@ async function commandEval(file: string, values: Values, io: Io): Promise<number
     values,
   );
   const baseline = await baselineFlag(values);
-  const snapshot = await readSnapshotFile(file);
+  const snapshot = sbom === undefined
+    ? await readSnapshotFile(file)
+    : await sbomSnapshot({ file: sbom, policy, values, io, now });
   const report = await evaluate({
     snapshot,
     policy,
@@ -213,7 +223,32 @@ async function commandEval(file: string, values: Values, io: Io): Promise<number
     strict: values.strict === true,
     baseline,
   });
-  return await writeReport({ report, policy, values, outputs, io });
+  return await writeReport({ report, snapshot, policy, values, outputs, io });
+}
+
+/**
+ * The snapshot of a CycloneDX BOM, with the registry data the policy needs: a BOM lists packages,
+ * and their vulnerabilities, age and yanks are what a policy most often asks of it.
+ */
+async function sbomSnapshot(options: {
+  file: string;
+  policy: Policy;
+  values: Values;
+  io: Io;
+  now?: Date;
+}): Promise<Snapshot> {
+  const { values, io } = options;
+  const read = await readCyclonedxBom({ file: options.file, now: options.now });
+  const progress = progressLine(values);
+  const { snapshot, warnings } = await enrichProject({
+    snapshot: read,
+    policy: options.policy,
+    sources: registrySources(values),
+    onProgress: progress?.update,
+  });
+  progress?.done();
+  for (const warning of warnings) io.stderr(`tollgate: warning: ${warning}\n`);
+  return snapshot;
 }
 
 async function commandScan(paths: string[], values: Values, io: Io): Promise<number> {
@@ -234,8 +269,8 @@ async function commandScan(paths: string[], values: Values, io: Io): Promise<num
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new UsageError(`scan: ${path}: no such file or directory`);
   }
-  const { report } = await scanModels({ paths, policy, now });
-  return await writeReport({ report, policy, values, outputs, io });
+  const { report, snapshot } = await scanModels({ paths, policy, now });
+  return await writeReport({ report, snapshot, policy, values, outputs, io });
 }
 
 async function commandDiff(positionals: string[], values: Values, io: Io): Promise<number> {
@@ -330,6 +365,8 @@ async function baselineFlag(values: Values): Promise<Baseline | undefined> {
 /** Write the report in every format asked for, and map its verdict to the exit code. */
 async function writeReport(options: {
   report: Report;
+  /** The snapshot the report was computed from (the CycloneDX BOM describes it). */
+  snapshot: Snapshot;
   /** The policy evaluated: its checks describe the rules in SARIF. */
   policy: Policy;
   values: Values;
@@ -347,6 +384,7 @@ async function writeReport(options: {
         quiet: values.quiet === true,
         checks: rulesOf(options.policy),
         pathPrefix: prefix,
+        snapshot: options.snapshot,
       });
     } catch (error) {
       if (error instanceof TypeError && error.message.startsWith("pathPrefix:")) {

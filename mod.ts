@@ -87,10 +87,15 @@ export {
 export {
   collect,
   type CollectOptions,
+  CYCLONEDX_SPEC_VERSIONS,
+  type CyclonedxTextOptions,
   exactVersion,
+  MAX_BOM_BYTES,
   normaliseName,
   parsePep508,
   type Pep508Requirement,
+  readCyclonedxBom,
+  type ReadCyclonedxOptions,
   ReadError,
   redactUrl,
   type SignatureSpec,
@@ -161,12 +166,23 @@ export {
   type RequestOptions,
 } from "./enrich/http.ts";
 export { globMatch } from "./core/glob.ts";
+export { formatPurl, parsePurl, type Purl } from "./core/purl.ts";
 export { checks } from "./checks/mod.ts";
 export { ML06_PREVENTION, policies, PREVENTION_BY_CHECK } from "./policies/mod.ts";
 export {
+  type CyclonedxBom,
+  cyclonedxBom,
+  type CyclonedxComponent,
+  type CyclonedxDependency,
+  type CyclonedxExternalReference,
+  type CyclonedxHash,
+  type CyclonedxOccurrence,
+  type CyclonedxOptions,
+  type CyclonedxProperty,
   escapeData,
   escapeProperty,
   FINGERPRINT_KEY,
+  formatCyclonedx,
   formatGithub,
   formatJson,
   formatJunit,

@@ -6,8 +6,11 @@
 
 const COMMON = `Common options:
   --policy FILE        policy file (.yaml, .yml, .toml, pyproject.toml, or a .ts module)
-  --format F[=PATH]    text | json | sarif | junit | markdown | github; repeatable; =PATH writes
-                       to a file (default: text to stdout; at most one format goes to stdout)
+  --format F[=PATH]    text | json | sarif | junit | markdown | github | cyclonedx; repeatable;
+                       =PATH writes to a file (default: text to stdout; at most one format goes to
+                       stdout). cyclonedx: the snapshot as a CycloneDX 1.6 JSON BOM (packages with
+                       purls, hashes and indexes, models, model files, the dependency graph) with
+                       each component's verdict as properties
   --offline            no network: registry data only from the cache and --osv-db; checks whose
                        data is not there are skipped, not errored
   --cache-dir DIR      HTTP cache (default: $XDG_CACHE_HOME/tollgate or ~/.cache/tollgate)
@@ -55,7 +58,7 @@ Usage: tollgate <command> [options]
 Commands:
   check [DIR]          collect a snapshot of DIR (default .) and evaluate the policy
   snapshot [DIR]       print the snapshot JSON of DIR (or --output FILE)
-  eval SNAPSHOT        evaluate a stored snapshot JSON file
+  eval SNAPSHOT        evaluate a stored snapshot JSON file (or --sbom BOM.json: a CycloneDX BOM)
   diff BASE HEAD       review a change: packages, indexes, models, model files and signatures
                        that entered, left or changed, and the findings it adds or fixes
   scan PATH…           judge model files and directories only (pickle, PyTorch, joblib, NumPy,
@@ -96,9 +99,17 @@ every input that could not be read. Validate it with 'tollgate schema snapshot'.
   --now DATE           collection time written into the snapshot
   --debug              print stack traces for unexpected errors`,
   eval: `Usage: tollgate eval SNAPSHOT [options]
+       tollgate eval --sbom BOM.json [options]
 
 Evaluates a stored snapshot (from 'tollgate snapshot' or another producer). Without --policy,
 uses the built-in 'recommended' policy.
+
+  --sbom FILE          evaluate a CycloneDX JSON BOM (spec 1.2 to 1.7, from cdxgen, Syft, …)
+                       instead: its PyPI and conda packages (purl, version, hashes, index,
+                       dependencies) and Hugging Face models. Registry data the policy needs is
+                       fetched as for 'check'. What a BOM cannot record (indexes, installer
+                       settings, virtualenvs, model files, signatures, code) is reported as
+                       missing, so the checks that need it error: never assumed to pass
 
 ${COMMON}`,
   scan: `Usage: tollgate scan PATH… [options]

@@ -75,7 +75,7 @@ const {
  */
 export const OPTIONS: Record<string, ParseArgsConfig["options"]> = {
   check: EVAL_OPTIONS,
-  eval: EVAL_OPTIONS,
+  eval: { ...EVAL_OPTIONS, sbom: { type: "string" } },
   scan: EVAL_OPTIONS,
   snapshot: {
     output: { type: "string" },

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { type Artifact, emptySnapshot, type Problem, type Snapshot } from "../core/snapshot.ts";
 import { ReadError, resolveInRoot } from "./fs.ts";
+import { HASH_CHUNK_BYTES, hashConfined } from "./_hash.ts";
 import { modelFileReader, readModelFileAt } from "./models/model_files.ts";
 import { MAX_SNIFFED, mayBeModel, MODEL_FILE, readHead } from "./models/sniff.ts";
 import { redactUrlsIn } from "../packaging/mod.ts";
@@ -95,6 +96,12 @@ export interface CollectOptions {
   machine?: { env: Record<string, string | undefined>; home?: string };
   /** Verify every installed file against its distribution's RECORD (streaming sha256). */
   verifyInstalled?: boolean;
+  /**
+   * Record each model file's sha256 (`Artifact.sha256`), reading it whole: what a CycloneDX BOM
+   * and a diff need to tell one file's content from another's. Off by default: judging a model
+   * file reads only the parts that can hold code.
+   */
+  hashModelFiles?: boolean;
   /**
    * Signatures to collect besides every `model.sig` in the tree, relative to `root`; `model`
    * defaults to the signature's directory (or the one file its statement signs).
@@ -371,7 +378,29 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   snapshot.exposures = inFileOrder(snapshot.exposures, (e) => e.location);
   snapshot.inputs = [...inputs].map(([file, format]) => ({ file, format }))
     .sort((a, b) => compare(a.file, b.file));
+  if (options.hashModelFiles) await hashArtifacts(snapshot, root);
   return snapshot;
+}
+
+/**
+ * Fill in each model file's sha256, reading only regular files inside the project (a model file
+ * that is a link out of it was already refused by its reader). A file that cannot be hashed is an
+ * input problem: its content is not known.
+ */
+async function hashArtifacts(snapshot: Snapshot, root: string): Promise<void> {
+  const confineTo = await realpath(root);
+  const buffer = new Uint8Array(HASH_CHUNK_BYTES);
+  for (const artifact of snapshot.artifacts) {
+    if (artifact.sha256 !== undefined) continue;
+    const outcome = await hashConfined(path.join(root, artifact.path), { confineTo, buffer });
+    if (outcome.ok) artifact.sha256 = outcome.digest;
+    else {
+      snapshot.problems.push({
+        file: artifact.path,
+        message: `${artifact.path}: could not be hashed: ${outcome.message}`,
+      });
+    }
+  }
 }
 
 /**

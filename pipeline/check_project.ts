@@ -64,6 +64,11 @@ export interface CollectProjectOptions {
   machine?: { env: Record<string, string | undefined>; home?: string };
   /** Verify installed files against their RECORD. Default true. */
   verifyInstalled?: boolean;
+  /**
+   * Record each model file's sha256, reading it whole (for a CycloneDX BOM or a diff). Default
+   * false: judging model files reads only the parts that can hold code.
+   */
+  hashModelFiles?: boolean;
   /** Progress of hashing. */
   onProgress?: (progress: PipelineProgress) => void;
 }
@@ -86,6 +91,7 @@ export async function collectProject(options: CollectProjectOptions): Promise<Sn
     env: options.env ?? {},
     machine: options.machine,
     verifyInstalled: options.verifyInstalled ?? true,
+    hashModelFiles: options.hashModelFiles === true,
     signatures: wants.signatures,
     onProgress: options.onProgress &&
       ((done, total) => options.onProgress!({ stage: "hashing", done, total })),

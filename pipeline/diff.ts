@@ -239,6 +239,8 @@ async function collectSide(
     env: options.env,
     machine: options.machine,
     verifyInstalled: options.verifyInstalled,
+    // A model file replaced by another of the same size is a change: compare contents.
+    hashModelFiles: options.hashModelFiles ?? true,
     onProgress: options.onProgress as ((progress: PipelineProgress) => void) | undefined,
   });
   const enriched = await enrichProject({

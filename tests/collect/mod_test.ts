@@ -136,3 +136,27 @@ Deno.test("every index carries the installer that reads it, set by its reader", 
   }
   assert.ok(indexes > 50, `${indexes} indexes`);
 });
+
+Deno.test("collect: model files are hashed whole only when asked, and only inside the project", async () => {
+  const dir = await project({ "models/model.pkl": "cposix\nsystem\n(S'echo hi'\ntR." });
+  const outside = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(path.join(outside, "w.pkl"), "cposix\nsystem\n(S'id'\ntR.");
+    await Deno.symlink(path.join(outside, "w.pkl"), path.join(dir, "models/linked.pkl"));
+    const plain = await collect({ root: dir });
+    assert.equal(plain.artifacts.find((a) => a.path === "models/model.pkl")?.sha256, undefined);
+    const hashed = await collect({ root: dir, hashModelFiles: true });
+    const bytes = await Deno.readFile(path.join(dir, "models/model.pkl"));
+    const digest = Array.from(
+      new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
+      (b) => b.toString(16).padStart(2, "0"),
+    ).join("");
+    assert.equal(hashed.artifacts.find((a) => a.path === "models/model.pkl")?.sha256, digest);
+    // A link out of the project is never read, for hashing either: a problem, not an artifact.
+    assert.deepEqual(hashed.artifacts.map((a) => a.path), ["models/model.pkl"]);
+    assert.ok(hashed.problems.some((p) => p.file === "models/linked.pkl"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(outside, { recursive: true });
+  }
+});

@@ -2,10 +2,8 @@
 // @cyclonedx/cyclonedx-library package ships (with the SPDX and JSF schemas it refers to), read
 // by ajv; and says what the snapshot and report say: package URLs, hashes, edges, verdicts.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as path from "node:path";
-import ajvModule from "ajv";
-import ajvFormats from "ajv-formats";
-import { Spec } from "@cyclonedx/cyclonedx-library";
 import { parsePurl } from "../../core/purl.ts";
 import type { Report } from "../../core/report.ts";
 import { type Package, type Snapshot } from "../../core/snapshot.ts";
@@ -20,63 +18,10 @@ import {
 } from "../../report/mod.ts";
 import { snapshotOf, TEST_NOW } from "../../testing.ts";
 import { corpusPath } from "../_property.ts";
+import { assertGraphResolves, assertValidBom, values } from "./_cyclonedx.ts";
 
 const SERIAL = "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79";
 const FIXTURES = path.join(corpusPath(""), "..", "fixtures", "models");
-
-// CommonJS modules: their default export is `module.exports`, which carries `.default` too.
-const Ajv = ajvModule.default;
-const addFormats = ajvFormats.default;
-let validator: ReturnType<InstanceType<typeof Ajv>["compile"]> | undefined;
-
-/**
- * RFC 3987 IRI-reference, by its characters: no space, control or `<>"{}|\^` + "`", and every `%`
- * starting an escape. (ajv-formats has no IRI formats.)
- */
-const isIriReference = (text: string) =>
-  [...text].every((char) => char.charCodeAt(0) > 0x20 && char.charCodeAt(0) !== 0x7f) &&
-  !/[<>"{}|\\^`]/.test(text) && !/%(?![0-9A-Fa-f]{2})/.test(text);
-
-async function assertValidBom(bom: CyclonedxBom | unknown): Promise<void> {
-  if (!validator) {
-    // The schemas the library bundles (res/schema/, next to its package.json in the npm cache),
-    // with the two the BOM schema refers to under the names it uses.
-    const schemaDir = new URL(
-      "res/schema/",
-      import.meta.resolve("@cyclonedx/cyclonedx-library/package.json"),
-    );
-    const read = async (name: string) =>
-      JSON.parse(await Deno.readTextFile(new URL(name, schemaDir)));
-    const schemas = Object.fromEntries(
-      await Promise.all(["spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json"].map(
-        async (name) => [`http://cyclonedx.org/schema/${name}`, await read(name)],
-      )),
-    );
-    const ajv = new Ajv({ allErrors: true, strict: false, addUsedSchema: false, schemas });
-    addFormats(ajv);
-    ajv.addFormat("iri-reference", isIriReference);
-    ajv.addFormat("idn-email", /^[^\s@]+@[^\s@]+$/);
-    validator = ajv.compile(await read(`bom-${Spec.Version.v1dot6}.SNAPSHOT.schema.json`));
-  }
-  const validate = validator!;
-  // Through JSON, as a consumer reads it.
-  const data = JSON.parse(JSON.stringify(bom));
-  assert.ok(validate(data), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
-}
-
-/** The checks every BOM must pass besides the schema: bom-refs unique, every edge resolves. */
-function assertGraphResolves(bom: CyclonedxBom): void {
-  const refs = [bom.metadata.component, ...bom.components].map((c) => c["bom-ref"]!);
-  assert.equal(new Set(refs).size, refs.length, "bom-refs are unique");
-  for (const { ref, dependsOn = [] } of bom.dependencies) {
-    assert.ok(refs.includes(ref), ref);
-    for (const target of dependsOn) assert.ok(refs.includes(target), `${ref} → ${target}`);
-    assert.deepEqual(dependsOn, [...new Set(dependsOn)].sort(), ref);
-  }
-}
-
-const values = (component: CyclonedxComponent | undefined, name: string) =>
-  (component?.properties ?? []).filter((p) => p.name === name).map((p) => p.value);
 
 /** A project with nanochat's real uv.lock, two model files and code loading two hub models. */
 async function checkedProject(): Promise<{ report: Report; snapshot: Snapshot }> {
@@ -103,6 +48,7 @@ async function checkedProject(): Promise<{ report: Report; snapshot: Snapshot }>
       sources: { offline: true },
       now: TEST_NOW,
       verifyInstalled: false,
+      hashModelFiles: true,
     });
     return { report, snapshot };
   } finally {
@@ -215,6 +161,10 @@ Deno.test("a real project: purls, hashes, indexes, edges, models and files, with
   assert.deepEqual(values(pickle, "tollgate:format"), ["pickle"]);
   assert.deepEqual(values(pickle, "tollgate:pickle-global"), ["builtins.eval"]);
   assert.deepEqual(values(pickle, "tollgate:verdict"), ["fail"]);
+  // Read whole when asked (hashModelFiles; the CLI asks for --format cyclonedx): its sha256.
+  const digest = createHash("sha256")
+    .update(await Deno.readFile(path.join(FIXTURES, "malicious_eval.pkl"))).digest("hex");
+  assert.deepEqual(pickle?.hashes, [{ alg: "SHA-256", content: digest }]);
   assert.ok(
     values(pickle, "tollgate:finding").some((v) =>
       v.startsWith("artifact.no-unsafe-pickle error:")
