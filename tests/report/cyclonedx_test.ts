@@ -9,13 +9,7 @@ import type { Report } from "../../core/report.ts";
 import { type Package, type Snapshot } from "../../core/snapshot.ts";
 import { parseCondaLock } from "../../collect/locks/conda.ts";
 import { checkProject } from "../../pipeline/mod.ts";
-import {
-  type CyclonedxBom,
-  cyclonedxBom,
-  type CyclonedxComponent,
-  formatCyclonedx,
-  formatters,
-} from "../../report/mod.ts";
+import { type CyclonedxBom, cyclonedxBom, formatCyclonedx, formatters } from "../../report/mod.ts";
 import { snapshotOf, TEST_NOW } from "../../testing.ts";
 import { corpusPath } from "../_property.ts";
 import { assertGraphResolves, assertValidBom, values } from "./_cyclonedx.ts";
