@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { compare as comparePep440, valid as validPep440 } from "@renovatebot/pep440";
 import type {
   Artifact,
@@ -17,6 +16,7 @@ import type {
   Signature,
   Snapshot,
 } from "../core/snapshot.ts";
+import { bundleSigner } from "../verify/mod.ts";
 
 /** Upper bound on the entries of each kind compared, so a hostile snapshot cannot stall a diff. */
 export const MAX_DIFF_ENTRIES = 200_000;
@@ -714,41 +714,6 @@ function diffArtifacts(base: readonly Artifact[], head: readonly Artifact[]): Ar
 
 // --- signatures -----------------------------------------------------------------------------
 
-/**
- * Who a signature bundle says signed it, as recorded in its verification material: the SHA-256
- * of the signing certificate, or the public key hint. Not verified here (the signature checks do
- * that); enough to see that the material changed hands.
- *
- * @param bundle A parsed Sigstore bundle.
- * @returns A short description, or undefined when the bundle names no signer.
- * @example
- * ```ts
- * import { signerMaterial } from "./changes.ts";
- * signerMaterial({ verificationMaterial: { publicKey: { hint: "abc" } } }); // "public key abc"
- * ```
- */
-export function signerMaterial(bundle: unknown): string | undefined {
-  const material = field(bundle, "verificationMaterial");
-  const certificate = field(field(material, "certificate"), "rawBytes") ??
-    field(field(field(material, "x509CertificateChain"), "certificates"), 0, "rawBytes");
-  if (typeof certificate === "string" && certificate.length > 0) {
-    const digest = createHash("sha256").update(certificate.slice(0, 1 << 20), "base64");
-    return `certificate sha256:${digest.digest("hex").slice(0, 16)}`;
-  }
-  const hint = field(field(material, "publicKey"), "hint");
-  if (typeof hint === "string" && hint.length > 0) return `public key ${hint.slice(0, 128)}`;
-  return undefined;
-}
-
-function field(value: unknown, ...keys: Array<string | number>): unknown {
-  let here = value;
-  for (const key of keys) {
-    if (typeof here !== "object" || here === null) return undefined;
-    here = Object.hasOwn(here, key) ? (here as Record<string | number, unknown>)[key] : undefined;
-  }
-  return here;
-}
-
 function diffSignatures(base: readonly Signature[], head: readonly Signature[]): SignatureChange[] {
   const before = groupBy(base, (s) => s.path);
   const after = groupBy(head, (s) => s.path);
@@ -756,7 +721,7 @@ function diffSignatures(base: readonly Signature[], head: readonly Signature[]):
   for (const [path, [next]] of after) {
     const old = before.get(path)?.[0];
     if (!old) {
-      const signer = signerMaterial(next.bundle);
+      const signer = bundleSigner(next.bundle);
       changes.push({
         change: "added",
         path,
@@ -765,15 +730,19 @@ function diffSignatures(base: readonly Signature[], head: readonly Signature[]):
       });
       continue;
     }
-    const was = signerMaterial(old.bundle);
-    const is = signerMaterial(next.bundle);
+    const was = bundleSigner(old.bundle);
+    const is = bundleSigner(next.bundle);
     const details: string[] = [];
     if (was !== is) details.push(`signer ${was ?? "none"} → ${is ?? "none"}`);
     if (old.modelPath !== next.modelPath) {
       details.push(`covers ${old.modelPath} → ${next.modelPath}`);
     }
     if (JSON.stringify(old.bundle) !== JSON.stringify(next.bundle) && details.length === 0) {
-      details.push("signature re-made with the same signer");
+      details.push(
+        is === undefined
+          ? "signature re-made (the bundle does not name its signer)"
+          : "signature re-made with the same signer",
+      );
     }
     if (details.length === 0) continue;
     changes.push({

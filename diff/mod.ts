@@ -25,7 +25,6 @@ export {
   type PackageChangeKind,
   type PackageState,
   type SignatureChange,
-  signerMaterial,
   type SnapshotChanges,
   type SourceChange,
 } from "./changes.ts";

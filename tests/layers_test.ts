@@ -73,7 +73,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   report: ["core"],
   collect: ["core", "packaging"],
   enrich: ["core", "packaging", "collect", "verify"],
-  diff: ["core", "report"],
+  diff: ["core", "packaging", "verify", "report"],
   pipeline: PIPELINE_MAY_IMPORT,
   cli: [...PIPELINE_MAY_IMPORT, "pipeline"],
 };

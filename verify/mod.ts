@@ -33,6 +33,7 @@ export {
   signOmsBundle,
 } from "./_oms_sign.ts";
 export { describeKeyType, keyFingerprint, signatureDigest } from "./_oms_keys.ts";
+export { bundleSigner } from "./bundle_signer.ts";
 export {
   compareSignedFiles,
   GIT_PATHS,

@@ -1,7 +1,7 @@
 // diffSnapshots: each kind of change, on snapshots built as the collector builds them.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { diffSnapshots, isUnchanged, signerMaterial } from "../../diff/mod.ts";
+import { diffSnapshots, isUnchanged } from "../../diff/mod.ts";
 import type { Artifact, Signature } from "../../core/snapshot.ts";
 import { index, model, pkg, snapshotOf, venv } from "../../testing.ts";
 
@@ -185,32 +185,37 @@ const signature = (path: string, bundle: unknown): Signature => ({
   truncated: false,
   issues: [],
 });
-const keyBundle = (hint: string) => ({ verificationMaterial: { publicKey: { hint } } });
-const certBundle = (raw: string) => ({ verificationMaterial: { certificate: { rawBytes: raw } } });
+/** A bundle model_signing 1.0 wrote (../shared/conformance/oms): keyless, certificate or key. */
+const bundle = (kind: "sigstore" | "certificate" | "elliptic-key") =>
+  JSON.parse(
+    Deno.readTextFileSync(
+      new URL(`../../../shared/conformance/oms/v1.0.0-${kind}/model.sig`, import.meta.url),
+    ),
+  );
 
-Deno.test("diff: a signature's signer changing, and a signature removed", () => {
+Deno.test("diff: a signature's signer changing, re-made, and removed", () => {
+  const keyless = bundle("sigstore");
+  const remade = structuredClone(keyless);
+  remade.messageSignature = { signature: "AAAA" };
   const base = snapshotOf({
-    signatures: [signature("a/model.sig", keyBundle("k1")), signature("b/model.sig", {})],
+    signatures: [
+      signature("a/model.sig", bundle("elliptic-key")),
+      signature("b/model.sig", {}),
+      signature("c/model.sig", keyless),
+    ],
   });
-  const head = snapshotOf({ signatures: [signature("a/model.sig", certBundle("AAAA"))] });
+  const head = snapshotOf({
+    signatures: [signature("a/model.sig", keyless), signature("c/model.sig", remade)],
+  });
   const changes = diffSnapshots({ base, head }).signatures;
-  assert.equal(changes.length, 2);
-  assert.equal(changes[0].change, "signer");
-  assert.match(changes[0].details[0], /^signer public key k1 → certificate sha256:[0-9a-f]{16}$/);
-  assert.deepEqual([changes[1].change, changes[1].path], ["removed", "b/model.sig"]);
-});
-
-Deno.test("diff: signer material names certificates by digest and keys by hint", () => {
-  assert.equal(signerMaterial(keyBundle("abc")), "public key abc");
-  assert.equal(signerMaterial(certBundle("AAAA")), signerMaterial(certBundle("AAAA")));
-  assert.notEqual(signerMaterial(certBundle("AAAA")), signerMaterial(certBundle("AAAB")));
-  const chain = {
-    verificationMaterial: { x509CertificateChain: { certificates: [{ rawBytes: "AAAA" }] } },
-  };
-  assert.equal(signerMaterial(chain), signerMaterial(certBundle("AAAA")));
-  for (const junk of [undefined, null, 3, "x", [], { verificationMaterial: [] }]) {
-    assert.equal(signerMaterial(junk), undefined);
-  }
+  assert.deepEqual(changes.map((c) => [c.change, c.path, c.details]), [
+    ["signer", "a/model.sig", [
+      "signer public key (sha256:e8450dec4eb99dae) → " +
+      "certificate email:stefanb@us.ibm.com (sha256:a9bc792b58fbb352)",
+    ]],
+    ["removed", "b/model.sig", []],
+    ["changed", "c/model.sig", ["signature re-made with the same signer"]],
+  ]);
 });
 
 Deno.test("diff: environments compared by path: python, system site-packages, installs", () => {
