@@ -1,9 +1,11 @@
 // The npm package, end to end: build it, `npm pack` it, install the tarball into an empty
 // directory, and run it with Node on a PATH that has no Deno. Its verdict and findings must equal
-// Deno's on the same project, from the command line and from the library.
+// Deno's on the same project, from the command line and from the library; so must its CycloneDX
+// BOM and a diff of two git revisions.
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { checkJson, NOW, REPO } from "../_cli.ts";
+import { checkJson, NOW, REPO, tollgate } from "../_cli.ts";
+import { gitHistory } from "../_git.ts";
 import type { Report } from "../../core/report.ts";
 
 const ML_APP = path.join(REPO, "examples/ml-app");
@@ -34,6 +36,18 @@ async function run(
 function must(ran: Ran, what: string): Ran {
   if (ran.code !== 0) throw new Error(`${what} exited ${ran.code}:\n${ran.stderr}${ran.stdout}`);
   return ran;
+}
+
+/** A run's JSON output; when it is not JSON, an error that shows what the run printed. */
+function jsonOf(ran: Ran): unknown {
+  try {
+    return JSON.parse(ran.stdout);
+  } catch (error) {
+    throw new Error(
+      `not JSON (${(error as Error).message}), exit ${ran.code}:\n` +
+        `stdout: ${ran.stdout.slice(0, 2000)}\nstderr: ${ran.stderr.slice(0, 2000)}`,
+    );
+  }
 }
 
 /** What must agree between runtimes: everything but the clock-dependent fields. */
@@ -78,10 +92,10 @@ Deno.test({
       assert.doesNotMatch(listing, /_test\.js/);
       assert.doesNotMatch(listing, /package\/dist\/bench\//, "benchmarks are not shipped");
 
-      // A PATH with node, npm and a shell only (npx runs bins through sh): Deno is not on it.
+      // A PATH with node, npm, a shell (npx runs bins through sh) and git (diff --git): no Deno.
       const bin = path.join(work, "bin");
       await Deno.mkdir(bin);
-      for (const tool of ["node", "npm", "npx", "sh"]) {
+      for (const tool of ["node", "npm", "npx", "sh", "git"]) {
         const real = must(await run("sh", ["-c", `command -v ${tool}`], { cwd: work }), tool);
         await Deno.symlink(real.stdout.trim(), path.join(bin, tool));
       }
@@ -130,6 +144,34 @@ Deno.test({
       assert.equal(cli.code, deno.code, cli.stderr);
       const fromNode = JSON.parse(cli.stdout) as Report;
       assert.deepEqual(comparable(fromNode), comparable(deno.report));
+
+      // The CycloneDX BOM and a diff of two revisions: the same from Node as from Deno.
+      const npx = (args: string[]) =>
+        run(path.join(bin, "npx"), ["tollgate", ...args], { cwd: app, env, clearEnv: true });
+      const bomArgs = ["check", ML_APP, "--offline", "--no-machine-config", "--now", NOW];
+      const bomOf = (ran: Ran) => ({ ...jsonOf(ran) as object, serialNumber: undefined });
+      const nodeBom = await npx([...bomArgs, "--format", "cyclonedx"]);
+      const denoBom = await tollgate([...bomArgs, "--format", "cyclonedx"]);
+      assert.equal(nodeBom.code, denoBom.code, nodeBom.stderr);
+      assert.deepEqual(bomOf(nodeBom), bomOf(denoBom));
+      const repo = await gitHistory([
+        { "requirements.txt": "torch==2.3.1\n" },
+        { "requirements.txt": "--extra-index-url https://x.example/simple\ntorch==2.2.0\n" },
+      ]);
+      try {
+        const diffArgs = ["diff", "--git", "HEAD~1", "--git", "HEAD", "--project", repo];
+        const options = [...diffArgs, "--offline", "--no-machine-config", "--now", NOW];
+        const nodeDiff = await npx([...options, "--format", "json"]);
+        const denoDiff = await tollgate([...options, "--format", "json"], {
+          write: true,
+          run: ["git"],
+        });
+        assert.equal(nodeDiff.code, 1, nodeDiff.stderr);
+        assert.equal(denoDiff.code, 1, denoDiff.stderr);
+        assert.deepEqual(jsonOf(nodeDiff), jsonOf(denoDiff));
+      } finally {
+        await Deno.remove(repo, { recursive: true });
+      }
 
       await Deno.writeTextFile(
         path.join(app, "library.mjs"),
