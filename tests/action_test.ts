@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { REPO } from "./_cli.ts";
 import { assertValidSarif, parseCommand } from "./report/_reports.ts";
+import { gitHistory } from "./_git.ts";
 
 interface Step {
   id?: string;
@@ -53,7 +54,11 @@ function readOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+async function runAction(
+  inputs: Record<string, string>,
+  options: { workspace?: string } = {},
+): Promise<ActionRun> {
+  const workspace = options.workspace ?? REPO;
   const action = parse(await Deno.readTextFile(path.join(REPO, "action.yml"))) as Action;
   assert.equal(action.runs.using, "composite");
   const temp = await Deno.makeTempDir({ prefix: "tollgate-action-" });
@@ -61,7 +66,7 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
   await Deno.writeTextFile(summaryFile, "");
   const context: Record<string, string> = {
     "github.action_path": REPO,
-    "github.workspace": REPO,
+    "github.workspace": workspace,
     "runner.temp": temp,
   };
   for (const [name, input] of Object.entries(action.inputs)) {
@@ -83,7 +88,7 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
     // The runner's own environment (Deno's cache, certificates) plus what a runner sets for a step.
     const env: Record<string, string> = {
       RUNNER_TEMP: temp,
-      GITHUB_WORKSPACE: REPO,
+      GITHUB_WORKSPACE: workspace,
       GITHUB_ACTION_PATH: REPO,
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: summaryFile,
@@ -96,7 +101,7 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
     // GitHub's bash shell: `bash --noprofile --norc -eo pipefail {0}`.
     const out = await new Deno.Command("bash", {
       args: ["--noprofile", "--norc", "-eo", "pipefail", script],
-      cwd: REPO,
+      cwd: workspace,
       env,
       stdout: "piped",
       stderr: "piped",
@@ -204,5 +209,49 @@ Deno.test("action: fail-on and policy inputs reach the check; a bad input fails 
     assert.equal(bad.outputs.verdict, "error");
   } finally {
     await Deno.remove(bad.temp, { recursive: true });
+  }
+});
+
+Deno.test("action: with a base revision the job fails only on what the change adds", async () => {
+  // A repository whose first commit already has a finding (torch pinned without a hash); the
+  // second adds a model loaded with remote code.
+  const workspace = await gitHistory([
+    { "app/requirements.txt": "torch==2.3.1\n" },
+    {
+      "app/load.py": "from transformers import AutoModel\n" +
+        'AutoModel.from_pretrained("org/m", revision="a" * 40, trust_remote_code=True)\n',
+    },
+  ]);
+  try {
+    const unchanged = await runAction({ path: "app", offline: "true", base: "HEAD" }, {
+      workspace,
+    });
+    try {
+      assert.equal(unchanged.code, 0, unchanged.stdout + unchanged.stderr);
+      assert.equal(unchanged.outputs.verdict, "pass");
+      assert.match(
+        unchanged.stdout,
+        /signature\.hash-pinned/,
+        "the whole check is still in the log",
+      );
+      assert.match(unchanged.summary, /^## ✅ PASS: no new findings/);
+      await assertValidSarif(await Deno.readTextFile(unchanged.outputs["sarif-file"]));
+    } finally {
+      await Deno.remove(unchanged.temp, { recursive: true });
+    }
+    const changed = await runAction({ path: "app", offline: "true", base: "HEAD~1" }, {
+      workspace,
+    });
+    try {
+      assert.equal(changed.code, 1, changed.stdout + changed.stderr);
+      assert.equal(changed.outputs.verdict, "fail");
+      assert.match(changed.summary, /### New findings/);
+      assert.match(changed.summary, /hub\.no-remote-code/);
+      assert.doesNotMatch(changed.summary, /signature\.hash-pinned/, "not new: BASE had it");
+    } finally {
+      await Deno.remove(changed.temp, { recursive: true });
+    }
+  } finally {
+    await Deno.remove(workspace, { recursive: true });
   }
 });
