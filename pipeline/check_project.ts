@@ -216,15 +216,40 @@ export async function checkProject(options: CheckProjectOptions): Promise<CheckP
     sources: options.sources,
     onProgress: options.onProgress,
   });
-  const report = await evaluate({
-    snapshot,
-    policy,
+  const report = await judge({ ...options, snapshot, policy });
+  return { report, snapshot, policy, warnings };
+}
+
+/**
+ * Evaluate a snapshot as `check` does: offline when the sources are, strict when asked. Shared by
+ * the pipeline's commands (a diff judges three times).
+ *
+ * @example
+ * ```ts
+ * import { emptySnapshot } from "../core/snapshot.ts";
+ * import { recommended } from "../policies/mod.ts";
+ * import { judge } from "./check_project.ts";
+ * const snapshot = emptySnapshot({ root: "demo", collectedAt: "2026-01-01T00:00:00.000Z" });
+ * const report = await judge({ snapshot, policy: recommended, sources: { offline: true } });
+ * report.policy; // "recommended"
+ * ```
+ */
+export function judge(options: {
+  snapshot: Snapshot;
+  policy: Policy;
+  now?: Date;
+  sources?: RegistrySources;
+  strict?: boolean;
+  baseline?: Baseline;
+}): Promise<Report> {
+  return evaluate({
+    snapshot: options.snapshot,
+    policy: options.policy,
     now: options.now,
     offline: options.sources?.offline === true,
     strict: options.strict === true,
     baseline: options.baseline,
   });
-  return { report, snapshot, policy, warnings };
 }
 
 /**

@@ -9,14 +9,18 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { baselineOf } from "../core/baseline.ts";
 import { ConfigError } from "../core/config.ts";
-import { evaluate } from "../core/evaluate.ts";
 import type { Severity } from "../core/check.ts";
 import type { Policy } from "../core/policy.ts";
 import type { Snapshot } from "../core/snapshot.ts";
 import { readRevision } from "../collect/git.ts";
 import { diffProjects, type EvaluatedSide, type ProjectDiff } from "../diff/mod.ts";
-import { collectProject, type CollectProjectOptions, enrichProject } from "./check_project.ts";
-import type { PipelineProgress } from "./check_project.ts";
+import {
+  collectProject,
+  type CollectProjectOptions,
+  enrichProject,
+  judge,
+  type PipelineProgress,
+} from "./check_project.ts";
 import type { RegistrySources } from "./enrich.ts";
 import { choosePolicy } from "./policy_file.ts";
 
@@ -144,25 +148,17 @@ export async function diffProject(options: DiffProjectOptions): Promise<DiffProj
       let snapshot = side.snapshot ?? await collectSide(side, policy, options, warnings);
       if (side.root !== undefined) snapshot = { ...snapshot, root: side.root };
       if (withoutEnvironments) snapshot = { ...snapshot, environments: [] };
-      const report = await evaluate({
-        snapshot,
-        policy,
-        now: options.now,
-        offline: options.sources?.offline === true,
-        strict: options.strict === true,
-      });
+      const report = await judge({ ...options, snapshot, policy });
       return { kind: side.kind, label: side.label, commit: side.commit, snapshot, report };
     };
     const headSide = await evaluateSide(head);
     // Findings name the project (`project:<root>`): both sides carry HEAD's name, so that two
     // checkouts in differently named folders match.
     const baseSide = await evaluateSide({ ...base, root: headSide.snapshot.root });
-    const judged = await evaluate({
+    const judged = await judge({
+      ...options,
       snapshot: headSide.snapshot,
       policy,
-      now: options.now,
-      offline: options.sources?.offline === true,
-      strict: options.strict === true,
       baseline: baselineOf(baseSide.report),
     });
     const diff = diffProjects({ base: baseSide, head: headSide, judged });
