@@ -194,6 +194,9 @@ function spawnGit(project: string, revision: string, args: string[]) {
     env: gitEnvironment(),
     stdio: ["pipe", "pipe", "pipe"],
   });
+  // git may exit before reading its input (rev-parse reads none): a write to its closed stdin is
+  // EPIPE, which must not crash the process; git's exit status says whether it worked.
+  child.stdin.on("error", () => {});
   const failed = new Promise<never>((_, reject) =>
     child.on("error", (error: NodeJS.ErrnoException) =>
       reject(
@@ -213,7 +216,8 @@ async function runGit(options: {
   input?: string;
 }): Promise<Buffer> {
   const { child, failed } = spawnGit(options.project, options.revision, options.args);
-  child.stdin.end(options.input ?? "");
+  if (options.input === undefined) child.stdin.end();
+  else child.stdin.end(options.input);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
@@ -239,7 +243,6 @@ async function writeBlobs(options: {
   const { blobs, into, revision } = options;
   if (blobs.length === 0) return;
   const { child, failed } = spawnGit(options.project, revision, ["cat-file", "--batch"]);
-  child.stdin.on("error", () => {}); // git's exit is reported below
   child.stdin.end(blobs.map((b) => b.id).join("\n") + "\n");
   child.stderr.resume();
   const closed = new Promise<number>((resolve) =>
