@@ -19,6 +19,7 @@ export {
   MAX_DEPENDS_ON,
   MAX_LOCK_BYTES,
   MAX_LOCK_ENTRIES,
+  requirementName,
   type Table,
 } from "./_lock_values.ts";
 

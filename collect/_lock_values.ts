@@ -88,6 +88,21 @@ export function dependsOnList(
 }
 
 /**
+ * The project name a PEP 508 requirement string starts with (`"idna>=2.8"` → `idna`), as lock
+ * files list dependencies; undefined when it starts with none.
+ *
+ * @example
+ * ```ts
+ * import { requirementName } from "./_lock_values.ts";
+ * requirementName("tomli; python_version < '3.11'"); // "tomli"
+ * requirementName(">=1"); // undefined
+ * ```
+ */
+export function requirementName(requirement: string): string | undefined {
+  return /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(requirement)?.[1];
+}
+
+/**
  * A short description of a TOML value for problem messages: `3`, `"x"`, `a table`, `nothing`.
  *
  * @example

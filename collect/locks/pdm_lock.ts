@@ -23,6 +23,7 @@ import {
   MAX_LOCK_BYTES,
   metadataFiles,
   readLockTables,
+  requirementName,
   type Table,
 } from "../_lock_toml.ts";
 import { mergeLocked } from "../_lock_merge.ts";
@@ -161,7 +162,7 @@ function dependencyNames(
 ): string[] {
   const names: string[] = [];
   for (const requirement of fields.strings(table, "dependencies", "package.dependencies")) {
-    const name = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(requirement)?.[1];
+    const name = requirementName(requirement);
     if (name !== undefined) names.push(name);
     else {
       fields.report(

@@ -9,7 +9,7 @@ import type { Index, Package, PackageSource, Problem } from "../../core/snapshot
 import { isUrl, normaliseName, redactUrl } from "../../packaging/mod.ts";
 import { baseName, type FileReader, textReader } from "../_reader.ts";
 import { directUrlSource } from "../_requirement_target.ts";
-import { dependsOnList, MAX_LOCK_BYTES, MAX_LOCK_ENTRIES } from "../_lock_toml.ts";
+import { dependsOnList, MAX_LOCK_BYTES, MAX_LOCK_ENTRIES, requirementName } from "../_lock_toml.ts";
 import { mergeLocked } from "../_lock_merge.ts";
 import { channelSource, condaArchive } from "./_conda_url.ts";
 import { pinnedGitSource } from "./_git_pin.ts";
@@ -275,7 +275,7 @@ function readEntry(
     strings("requires_dist").flatMap((requirement) => {
       const extra = /\bextra\s*==\s*["']([^"']+)["']/.exec(requirement)?.[1];
       if (extra !== undefined && !extras.has(extra)) return [];
-      return /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(requirement)?.[1] ?? [];
+      return requirementName(requirement) ?? [];
     }),
     { self: normalised, normalise: normaliseName, report: (m) => problem(m, line) },
   );
