@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Finding } from "../core/check.ts";
+import { atLeast, type Finding } from "../core/check.ts";
 import { htmlText, MARKDOWN_LIMIT, markdownText } from "../report/mod.ts";
 import type {
   ArtifactChange,
@@ -304,7 +304,7 @@ export function formatDiffMarkdown(diff: ProjectDiff, options: DiffFormatOptions
   head.push(
     `| **Findings** | ${findings.new.length} new | ${findings.fixed.length} fixed | ` +
       `${findings.unchanged} unchanged | ${
-        findings.new.filter((f) => f.severity === diff.failOn || f.severity === "error").length
+        findings.new.filter((f) => atLeast(f.severity, diff.failOn)).length
       } |`,
     "",
   );

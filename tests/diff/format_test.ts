@@ -111,3 +111,29 @@ Deno.test("diff text: the verdict line says why", async () => {
   ]);
   assert.match(formatDiffText(pinned), /\nFAIL: the change adds finding\(s\) at or above error\n$/);
 });
+
+Deno.test("diff markdown: new findings at or above failOn are the ones needing attention", async () => {
+  const policy = { ...recommended, failOn: "warning" as const };
+  const diff = await diffOf(
+    snapshotOf({}),
+    snapshotOf({ models: [model("meta-llama/m", { revision: "main" })] }),
+    policy,
+  );
+  const severities = diff.findings.new.map((f) => f.severity).sort();
+  assert.deepEqual(severities, ["error"]);
+  const flagged = {
+    ...diff,
+    findings: {
+      ...diff.findings,
+      new: [
+        ...diff.findings.new,
+        { ...diff.findings.new[0], severity: "warning" as const },
+        { ...diff.findings.new[0], severity: "info" as const },
+      ],
+    },
+  };
+  assert.match(
+    formatDiffMarkdown(flagged),
+    /\| \*\*Findings\*\* \| 3 new \| 0 fixed \| \d+ unchanged \| 2 \|/,
+  );
+});
